@@ -1,0 +1,151 @@
+// PlanStore: the narrow, domain-shaped interface to Backplan's shared state.
+//
+// A stored plan has three parts, each an opaque byte string (serialized
+// protobuf, chosen by the caller) and each owned by one service:
+//   - the plan itself, with a version that only plan edits bump;
+//   - its priorities and its schedule ("stages"), each recording the plan
+//     version it was computed from.
+// Every write checks a version, writes, and appends an event to the plan's
+// own event stream in one atomic step: nothing is half-written.
+//
+// Implementations: RedisPlanStore (redis_plan_store.h) for production and
+// integration tests; InMemoryPlanStore (in_memory_plan_store.h) only for unit
+// tests of service classes. One contract test suite runs against both.
+//
+// Errors: NOT_FOUND for a missing plan or book; ABORTED when a version check
+// fails (the caller must re-read and redo its change); UNAVAILABLE when the
+// backing store cannot be reached (the same call may be retried);
+// INVALID_ARGUMENT for a malformed tenant, id or name.
+// All methods are thread-safe.
+#ifndef BACKPLAN_LIBS_STORE_PLAN_STORE_H_
+#define BACKPLAN_LIBS_STORE_PLAN_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace backplan {
+
+// A result computed by a later stage from a given plan version.
+enum class StagePart { kPriorities, kSchedule };
+
+// "priorities" or "schedule": the key suffix and the name in messages.
+absl::string_view StagePartName(StagePart part);
+
+struct StoredStage {
+  std::string data;
+  int64_t plan_version = 0;  // Version of the plan it was computed from.
+};
+
+struct StoredPlan {
+  std::string data;
+  int64_t version = 0;  // >= 1 once stored.
+  std::optional<StoredStage> priorities;
+  std::optional<StoredStage> schedule;
+};
+
+// What a write records in the plan's event stream.
+struct EventInfo {
+  std::string type;        // e.g. "plan.created", "schedule.updated".
+  std::string request_id;  // The request that caused it.
+};
+
+// One entry of a plan's event stream.
+struct PlanEvent {
+  std::string id;  // Stream position, e.g. "1700000000000-0"; increasing.
+  std::string type;
+  int64_t plan_version = 0;  // Plan version after (or used by) the write.
+  std::string request_id;
+};
+
+struct PlanSummary {
+  std::string plan_id;
+  int64_t version = 0;
+};
+
+// One page of a listing, in ascending id order. An empty next_page_token
+// means there is nothing more.
+struct PlanPage {
+  std::vector<PlanSummary> plans;
+  std::string next_page_token;
+};
+
+struct StoredBook {
+  std::string data;
+  int64_t version = 0;
+};
+
+struct BookPage {
+  std::vector<std::string> names;  // Ascending.
+  std::string next_page_token;
+};
+
+class PlanStore {
+ public:
+  virtual ~PlanStore() = default;
+
+  // The plan with both stages, read atomically.
+  virtual absl::StatusOr<StoredPlan> GetPlan(absl::string_view tenant,
+                                             absl::string_view plan_id) = 0;
+
+  // Writes the plan if its stored version equals `expected_version` (0: the
+  // plan must not exist yet) and appends `event`. Returns the new version,
+  // expected_version + 1. ABORTED on a version mismatch or when creating an
+  // existing plan; NOT_FOUND when updating a plan that does not exist.
+  virtual absl::StatusOr<int64_t> PutPlan(absl::string_view tenant,
+                                          absl::string_view plan_id,
+                                          int64_t expected_version,
+                                          std::string data,
+                                          const EventInfo& event) = 0;
+
+  // Writes a stage computed from `plan_version` if that is still the plan's
+  // current version, and appends `event`. ABORTED when the plan moved on (the
+  // result is stale and never overwrites a newer one); NOT_FOUND without plan.
+  virtual absl::Status PutStage(absl::string_view tenant,
+                                absl::string_view plan_id, StagePart part,
+                                int64_t plan_version, std::string data,
+                                const EventInfo& event) = 0;
+
+  // Plans of `tenant` with ids after `page_token`, at most `page_size` (>= 1).
+  virtual absl::StatusOr<PlanPage> ListPlans(absl::string_view tenant,
+                                             int page_size,
+                                             absl::string_view page_token) = 0;
+
+  // Deletes the plan, its stages and its events. NOT_FOUND if absent.
+  virtual absl::Status DeletePlan(absl::string_view tenant,
+                                  absl::string_view plan_id) = 0;
+
+  // Events of the plan after stream position `after_id` ("" or "0": from the
+  // start), oldest first, at most `max_count`. When there are none yet, waits
+  // up to `wait` for one (zero: no wait). NOT_FOUND if the plan does not
+  // exist when the read starts.
+  virtual absl::StatusOr<std::vector<PlanEvent>> ReadEvents(
+      absl::string_view tenant, absl::string_view plan_id,
+      absl::string_view after_id, int max_count, absl::Duration wait) = 0;
+
+  // Recipe books, versioned like plans (expected_version 0: create).
+  virtual absl::StatusOr<int64_t> PutBook(absl::string_view tenant,
+                                          absl::string_view name,
+                                          int64_t expected_version,
+                                          std::string data) = 0;
+  virtual absl::StatusOr<StoredBook> GetBook(absl::string_view tenant,
+                                             absl::string_view name) = 0;
+  virtual absl::StatusOr<BookPage> ListBooks(absl::string_view tenant,
+                                             int page_size,
+                                             absl::string_view page_token) = 0;
+  virtual absl::Status DeleteBook(absl::string_view tenant,
+                                  absl::string_view name) = 0;
+
+  // OK when the backing store answers; UNAVAILABLE otherwise.
+  virtual absl::Status Ping() = 0;
+};
+
+}  // namespace backplan
+
+#endif  // BACKPLAN_LIBS_STORE_PLAN_STORE_H_
