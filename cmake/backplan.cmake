@@ -1,7 +1,8 @@
 # Shared CMake helpers: warnings for project code, test registration and the
 # one function that generates protobuf/gRPC code.
 
-set(BACKPLAN_WARNINGS -Wall -Wextra -Werror -Wno-unused-parameter)
+set(BACKPLAN_WARNINGS -Wall -Wextra -Werror -Wno-unused-parameter
+    -Wno-missing-field-initializers)
 
 # backplan_library(NAME SRCS ... DEPS ...): a static library target
 # `backplan_<NAME>` with alias `backplan::<NAME>`, project warnings on.

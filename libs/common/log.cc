@@ -91,8 +91,7 @@ LogLine::LogLine(LogLevel level, absl::string_view message)
   buffer_.append("{\"ts\":\"");
   buffer_.append(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
                                   absl::UTCTimeZone()));
-  absl::StrAppend(&buffer_, "\",\"level\":\"", LevelName(level),
-                  "\",\"msg\":");
+  absl::StrAppend(&buffer_, "\",\"level\":\"", LevelName(level), "\",\"msg\":");
   AppendJsonString(message, &buffer_);
 }
 

@@ -37,7 +37,8 @@ std::string Capture(LogLevel level) {
 TEST(LogLine, WritesOneEscapedJsonObjectPerLine) {
   std::string line = Capture(LogLevel::kInfo);
   EXPECT_THAT(line, StartsWith("{\"ts\":\""));
-  EXPECT_THAT(line, HasSubstr("\"level\":\"info\",\"msg\":\"call \\\"done\\\"\\n\""));
+  EXPECT_THAT(line,
+              HasSubstr("\"level\":\"info\",\"msg\":\"call \\\"done\\\"\\n\""));
   EXPECT_THAT(line, HasSubstr(",\"method\":\"/a.B/C\",\"count\":3,\"ok\":true,"
                               "\"ms\":1.500}\n"));
 }

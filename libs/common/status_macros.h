@@ -15,10 +15,10 @@
 
 // Evaluates `expr` (an absl::Status) and returns it from the enclosing
 // function when it is not OK.
-#define RETURN_IF_ERROR(expr)                                  \
-  do {                                                         \
-    ::absl::Status backplan_status_ = (expr);                  \
-    if (!backplan_status_.ok()) return backplan_status_;       \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::absl::Status backplan_status_ = (expr);            \
+    if (!backplan_status_.ok()) return backplan_status_; \
   } while (false)
 
 #define BACKPLAN_CONCAT_INNER_(a, b) a##b
@@ -27,8 +27,8 @@
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status from
 // the enclosing function, otherwise moves the value into `lhs`, which may be a
 // declaration (`ASSIGN_OR_RETURN(auto x, F())`) or an existing variable.
-#define ASSIGN_OR_RETURN(lhs, rexpr)                                         \
-  BACKPLAN_ASSIGN_OR_RETURN_IMPL_(                                           \
+#define ASSIGN_OR_RETURN(lhs, rexpr) \
+  BACKPLAN_ASSIGN_OR_RETURN_IMPL_(   \
       BACKPLAN_CONCAT_(backplan_statusor_, __LINE__), lhs, rexpr)
 
 #define BACKPLAN_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \

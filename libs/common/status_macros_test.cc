@@ -31,8 +31,8 @@ absl::Status CheckEven(int n) {
 TEST(StatusMacros, PropagateErrorsAndValues) {
   ASSERT_OK_AND_ASSIGN(int q, Quarter(8));
   EXPECT_EQ(q, 2);
-  EXPECT_THAT(Quarter(6), StatusIs(absl::StatusCode::kInvalidArgument,
-                                   HasSubstr("odd")));
+  EXPECT_THAT(Quarter(6),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("odd")));
   EXPECT_OK(CheckEven(4));
   EXPECT_THAT(CheckEven(3),
               StatusIs(absl::StatusCode::kInvalidArgument, "odd"));

@@ -32,9 +32,8 @@ MATCHER_P2(StatusIs, code, message_matcher,
   const absl::Status& status = ::backplan::testing::GetStatus(arg);
   *result_listener << "status is " << status;
   return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(status.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(status.message()), result_listener);
 }
 
 MATCHER(IsOk, "is OK") {
@@ -50,10 +49,10 @@ MATCHER(IsOk, "is OK") {
 
 // Asserts that `rexpr` (an absl::StatusOr<T>) is OK and moves its value into
 // `lhs`.
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                  \
-  auto BACKPLAN_TEST_CONCAT_(statusor_, __LINE__) = (rexpr);              \
-  ASSERT_TRUE(BACKPLAN_TEST_CONCAT_(statusor_, __LINE__).ok())            \
-      << BACKPLAN_TEST_CONCAT_(statusor_, __LINE__).status();             \
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                       \
+  auto BACKPLAN_TEST_CONCAT_(statusor_, __LINE__) = (rexpr);   \
+  ASSERT_TRUE(BACKPLAN_TEST_CONCAT_(statusor_, __LINE__).ok()) \
+      << BACKPLAN_TEST_CONCAT_(statusor_, __LINE__).status();  \
   lhs = std::move(BACKPLAN_TEST_CONCAT_(statusor_, __LINE__)).value()
 
 #define ASSERT_OK(expr) ASSERT_THAT((expr), ::backplan::testing::IsOk())

@@ -75,8 +75,8 @@ class WorkingCalendar {
   std::array<int, 8> prefix_{};          // Working weekdays in first r days.
   std::array<int, 7> offset_of_rank_{};  // r-th working weekday's offset.
   int per_week_ = 0;
-  std::vector<absl::CivilDay> holidays_;  // Sorted, unique, on working weekdays.
-  std::vector<int64_t> holiday_weekday_index_;
+  std::vector<absl::CivilDay>
+      holidays_;  // Sorted, unique, on working weekdays.
   // holiday_slot_[j] = weekday index of holiday j minus j: the working-day
   // index of the first working day after the j-th holiday. Non-decreasing.
   std::vector<int64_t> holiday_slot_;

@@ -120,7 +120,8 @@ struct CapacityException {
 struct ResourcePool {
   std::string name;  // Unique in the plan.
   int capacity = 1;  // People per working day, >= 1.
-  std::vector<std::string> members;  // Optional names; if set, size == capacity.
+  std::vector<std::string>
+      members;  // Optional names; if set, size == capacity.
   std::vector<CapacityException> reduced_days;
 };
 

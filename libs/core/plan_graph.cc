@@ -1,0 +1,456 @@
+#include "libs/core/plan_graph.h"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/common/status_macros.h"
+
+namespace backplan {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+}
+
+absl::Status CheckId(absl::string_view field, absl::string_view id,
+                     const PlanLimits& limits) {
+  if (id.empty()) return Invalid(field, "id is empty");
+  if (static_cast<int>(id.size()) > limits.max_id_length) {
+    return Invalid(
+        field, absl::StrCat("id \"", id.substr(0, 32), "...\" is longer than ",
+                            limits.max_id_length, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view text,
+                       const PlanLimits& limits) {
+  if (static_cast<int>(text.size()) > limits.max_text_length) {
+    return Invalid(field, absl::StrCat("text is longer than ",
+                                       limits.max_text_length, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAttribute(absl::string_view field, absl::string_view task_id,
+                            absl::string_view name, int value) {
+  if (value != 0 && (value < 1 || value > 10)) {
+    return Invalid(absl::StrCat(field, ".", name),
+                   absl::StrCat("task \"", task_id, "\": ", name, " ", value,
+                                " is out of range 1-10 (0 = unset)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAttributes(absl::string_view field, const Task& task) {
+  const TaskAttributes& a = task.attributes;
+  const std::string f = absl::StrCat(field, ".attributes");
+  RETURN_IF_ERROR(CheckAttribute(f, task.id, "importance", a.importance));
+  RETURN_IF_ERROR(CheckAttribute(f, task.id, "difficulty", a.difficulty));
+  RETURN_IF_ERROR(
+      CheckAttribute(f, task.id, "business_value", a.business_value));
+  RETURN_IF_ERROR(
+      CheckAttribute(f, task.id, "time_criticality", a.time_criticality));
+  RETURN_IF_ERROR(
+      CheckAttribute(f, task.id, "risk_reduction", a.risk_reduction));
+  auto bad = [&](absl::string_view name, double value, absl::string_view rule) {
+    return Invalid(
+        absl::StrCat(f, ".", name),
+        absl::StrCat("task \"", task.id, "\": ", name, " ", value, " ", rule));
+  };
+  if (a.rice_reach && !(*a.rice_reach >= 0 && std::isfinite(*a.rice_reach))) {
+    return bad("rice_reach", *a.rice_reach, "must be >= 0");
+  }
+  if (a.rice_impact) {
+    const double v = *a.rice_impact;
+    if (v != 3 && v != 2 && v != 1 && v != 0.5 && v != 0.25) {
+      return bad("rice_impact", v, "must be one of 3, 2, 1, 0.5, 0.25");
+    }
+  }
+  if (a.rice_confidence &&
+      !(*a.rice_confidence >= 0 && *a.rice_confidence <= 1)) {
+    return bad("rice_confidence", *a.rice_confidence, "must be within 0-1");
+  }
+  if (a.rice_effort && !(*a.rice_effort > 0 && std::isfinite(*a.rice_effort))) {
+    return bad("rice_effort", *a.rice_effort, "must be > 0 person-days");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTask(int index, const Task& task,
+                       const absl::flat_hash_map<std::string, int>& pools,
+                       const Plan& plan, const PlanLimits& limits) {
+  const std::string field = absl::StrCat("tasks[", index, "]");
+  RETURN_IF_ERROR(CheckId(absl::StrCat(field, ".id"), task.id, limits));
+  RETURN_IF_ERROR(CheckText(absl::StrCat(field, ".title"), task.title, limits));
+  auto bad = [&](absl::string_view name, absl::string_view what) {
+    return Invalid(absl::StrCat(field, ".", name),
+                   absl::StrCat("task \"", task.id, "\": ", what));
+  };
+  if (task.duration_days < 0 || task.duration_days > limits.max_duration_days) {
+    return bad(
+        "duration_days",
+        absl::StrCat("duration ", task.duration_days, " is out of range 0-",
+                     limits.max_duration_days, " working days"));
+  }
+  if (task.optimistic_days && (*task.optimistic_days < 0 ||
+                               *task.optimistic_days > task.duration_days)) {
+    return bad("optimistic_days",
+               absl::StrCat("optimistic ", *task.optimistic_days,
+                            " must be within 0 and the duration ",
+                            task.duration_days));
+  }
+  if (task.pessimistic_days &&
+      (*task.pessimistic_days < task.duration_days ||
+       *task.pessimistic_days > limits.max_duration_days)) {
+    return bad("pessimistic_days",
+               absl::StrCat("pessimistic ", *task.pessimistic_days,
+                            " must be within the duration ", task.duration_days,
+                            " and ", limits.max_duration_days));
+  }
+  RETURN_IF_ERROR(CheckAttributes(field, task));
+  for (size_t d = 0; d < task.demands.size(); ++d) {
+    const ResourceDemand& demand = task.demands[d];
+    const std::string name = absl::StrCat("demands[", d, "]");
+    auto pool = pools.find(demand.pool);
+    if (pool == pools.end()) {
+      return bad(name,
+                 absl::StrCat("unknown resource pool \"", demand.pool, "\""));
+    }
+    const int capacity = plan.resources[pool->second].capacity;
+    if (demand.units < 1 || demand.units > capacity) {
+      return bad(name, absl::StrCat("demand of ", demand.units, " on pool \"",
+                                    demand.pool, "\" is outside 1-", capacity,
+                                    " (the pool's capacity)"));
+    }
+  }
+  const TaskProgress& progress = task.progress;
+  if (progress.status == TaskStatus::kInProgress &&
+      (progress.remaining_days < 0 ||
+       progress.remaining_days > limits.max_duration_days)) {
+    return bad("progress.remaining_days",
+               absl::StrCat("remaining ", progress.remaining_days,
+                            " is out of range 0-", limits.max_duration_days));
+  }
+  if (progress.status == TaskStatus::kDone && !progress.actual_finish) {
+    return bad("progress.actual_finish", "a done task needs its finish date");
+  }
+  if (progress.actual_start && progress.actual_finish &&
+      *progress.actual_finish < *progress.actual_start) {
+    return bad("progress.actual_finish", "finishes before it starts");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckResources(const Plan& plan,
+                            absl::flat_hash_map<std::string, int>* pools,
+                            const PlanLimits& limits) {
+  for (size_t i = 0; i < plan.resources.size(); ++i) {
+    const ResourcePool& pool = plan.resources[i];
+    const std::string field = absl::StrCat("resources[", i, "]");
+    RETURN_IF_ERROR(CheckId(absl::StrCat(field, ".name"), pool.name, limits));
+    if (!pools->emplace(pool.name, static_cast<int>(i)).second) {
+      return Invalid(absl::StrCat(field, ".name"),
+                     absl::StrCat("duplicate pool \"", pool.name, "\""));
+    }
+    if (pool.capacity < 1 || pool.capacity > 100000) {
+      return Invalid(absl::StrCat(field, ".capacity"),
+                     absl::StrCat("pool \"", pool.name, "\": capacity ",
+                                  pool.capacity, " is out of range 1-100000"));
+    }
+    if (!pool.members.empty() &&
+        static_cast<int>(pool.members.size()) != pool.capacity) {
+      return Invalid(
+          absl::StrCat(field, ".members"),
+          absl::StrCat("pool \"", pool.name, "\": ", pool.members.size(),
+                       " members for a capacity of ", pool.capacity));
+    }
+    for (size_t r = 0; r < pool.reduced_days.size(); ++r) {
+      const int c = pool.reduced_days[r].capacity;
+      if (c < 0 || c >= pool.capacity) {
+        return Invalid(
+            absl::StrCat(field, ".reduced_days[", r, "].capacity"),
+            absl::StrCat("pool \"", pool.name, "\": reduced ", "capacity ", c,
+                         " must be within 0 and ", pool.capacity - 1));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Finds a cycle among the nodes Kahn's algorithm could not order and names
+// it `a -> b -> a`.
+std::string DescribeCycle(const PlanGraph& graph,
+                          const std::vector<int>& indegree) {
+  // Every node left has a predecessor that is also left: walk predecessors
+  // until a node repeats.
+  int start = -1;
+  for (size_t n = 0; n < indegree.size(); ++n) {
+    if (indegree[n] > 0) {
+      start = static_cast<int>(n);
+      break;
+    }
+  }
+  std::vector<int> seen_at(graph.nodes.size(), -1);
+  std::vector<int> walk;
+  int node = start;
+  while (seen_at[node] < 0) {
+    seen_at[node] = static_cast<int>(walk.size());
+    walk.push_back(node);
+    for (const PlanGraph::Edge& e : graph.Predecessors(node)) {
+      if (indegree[e.node] > 0) {
+        node = e.node;
+        break;
+      }
+    }
+  }
+  // walk[seen_at[node]..] follows predecessors; reverse it into dependency
+  // order and close the loop.
+  std::vector<int> cycle(walk.rbegin(), walk.rend() - seen_at[node]);
+  // Start at the node listed first in the plan, so the message is stable.
+  std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()),
+              cycle.end());
+  std::vector<std::string> ids;
+  for (int n : cycle) ids.push_back(graph.nodes[n].id);
+  ids.push_back(ids.front());
+  return absl::StrJoin(ids, " -> ");
+}
+
+void BuildCsr(int num_nodes,
+              std::vector<std::pair<int, PlanGraph::Edge>>& edges,
+              std::vector<int>* offsets, std::vector<PlanGraph::Edge>* out) {
+  std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.first, a.second.node) <
+           std::make_pair(b.first, b.second.node);
+  });
+  offsets->assign(num_nodes + 1, 0);
+  out->clear();
+  out->reserve(edges.size());
+  for (const auto& [from, edge] : edges) {
+    (*offsets)[from + 1]++;
+    out->push_back(edge);
+  }
+  for (int n = 0; n < num_nodes; ++n) (*offsets)[n + 1] += (*offsets)[n];
+}
+
+}  // namespace
+
+absl::StatusOr<PlanGraph> BuildPlanGraph(const Plan& plan,
+                                         const PlanLimits& limits) {
+  if (plan.outcome.title.empty()) {
+    return Invalid("outcome.title", "the outcome needs a title");
+  }
+  RETURN_IF_ERROR(CheckText("outcome.title", plan.outcome.title, limits));
+  for (size_t i = 0; i < plan.outcome.success_criteria.size(); ++i) {
+    RETURN_IF_ERROR(CheckText(absl::StrCat("outcome.success_criteria[", i, "]"),
+                              plan.outcome.success_criteria[i], limits));
+  }
+  for (size_t i = 0; i < plan.outcome.facts.size(); ++i) {
+    RETURN_IF_ERROR(CheckText(absl::StrCat("outcome.facts[", i, "]"),
+                              plan.outcome.facts[i], limits));
+  }
+  if (plan.outcome.start_date &&
+      *plan.outcome.start_date > plan.outcome.target_date) {
+    return Invalid("outcome.start_date", "the start date is after the target");
+  }
+  const int num_nodes_in_plan =
+      static_cast<int>(plan.tasks.size() + plan.goals.size());
+  if (num_nodes_in_plan > limits.max_nodes) {
+    return Invalid(
+        "tasks",
+        absl::StrCat(num_nodes_in_plan, " tasks and goals exceed the limit of ",
+                     limits.max_nodes));
+  }
+  if (static_cast<int>(plan.dependencies.size()) > limits.max_dependencies) {
+    return Invalid("dependencies",
+                   absl::StrCat(plan.dependencies.size(),
+                                " dependencies exceed the limit of ",
+                                limits.max_dependencies));
+  }
+  absl::flat_hash_map<std::string, int> pools;
+  RETURN_IF_ERROR(CheckResources(plan, &pools, limits));
+
+  PlanGraph graph;
+  graph.num_tasks_ = static_cast<int>(plan.tasks.size());
+  graph.nodes.reserve(num_nodes_in_plan + 1);
+  graph.index_by_id.reserve(num_nodes_in_plan + 1);
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    const Task& task = plan.tasks[i];
+    RETURN_IF_ERROR(CheckTask(static_cast<int>(i), task, pools, plan, limits));
+    if (!graph.index_by_id.emplace(task.id, graph.nodes.size()).second) {
+      return Invalid(absl::StrCat("tasks[", i, "].id"),
+                     absl::StrCat("duplicate id \"", task.id, "\""));
+    }
+    graph.nodes.push_back({task.id, PlanGraph::Kind::kTask, task.duration_days,
+                           static_cast<int>(i)});
+  }
+  for (size_t i = 0; i < plan.goals.size(); ++i) {
+    const Goal& goal = plan.goals[i];
+    const std::string field = absl::StrCat("goals[", i, "]");
+    RETURN_IF_ERROR(CheckId(absl::StrCat(field, ".id"), goal.id, limits));
+    RETURN_IF_ERROR(
+        CheckText(absl::StrCat(field, ".title"), goal.title, limits));
+    if (!graph.index_by_id.emplace(goal.id, graph.nodes.size()).second) {
+      return Invalid(absl::StrCat(field, ".id"),
+                     absl::StrCat("duplicate id \"", goal.id, "\""));
+    }
+    graph.nodes.push_back(
+        {goal.id, PlanGraph::Kind::kGoal, 0, static_cast<int>(i)});
+  }
+  if (plan.outcome_goal_id.empty()) {
+    if (!graph.index_by_id
+             .emplace(std::string(kOutcomeNodeId), graph.nodes.size())
+             .second) {
+      return Invalid(
+          "outcome_goal_id",
+          absl::StrCat("no outcome goal named, and the id \"", kOutcomeNodeId,
+                       "\" of the synthetic outcome is taken"));
+    }
+    graph.outcome_node = static_cast<int>(graph.nodes.size());
+    graph.nodes.push_back(
+        {std::string(kOutcomeNodeId), PlanGraph::Kind::kOutcome, 0, -1});
+  } else {
+    auto it = graph.index_by_id.find(plan.outcome_goal_id);
+    if (it == graph.index_by_id.end() ||
+        graph.nodes[it->second].kind != PlanGraph::Kind::kGoal) {
+      return Invalid(
+          "outcome_goal_id",
+          absl::StrCat("unknown goal \"", plan.outcome_goal_id, "\""));
+    }
+    graph.outcome_node = it->second;
+  }
+  const int num_nodes = static_cast<int>(graph.nodes.size());
+
+  // Edges keyed by (from, to), keeping the largest lag.
+  absl::flat_hash_map<std::pair<int, int>, int> lag_by_edge;
+  lag_by_edge.reserve(plan.dependencies.size() + plan.tasks.size() * 2);
+  auto add_edge = [&](int from, int to, int lag) {
+    auto [it, inserted] = lag_by_edge.emplace(std::make_pair(from, to), lag);
+    if (!inserted) it->second = std::max(it->second, lag);
+  };
+  auto lookup = [&](absl::string_view field, absl::string_view id,
+                    absl::string_view owner) -> absl::StatusOr<int> {
+    auto it = graph.index_by_id.find(id);
+    if (it == graph.index_by_id.end() ||
+        graph.nodes[it->second].kind == PlanGraph::Kind::kOutcome) {
+      return Invalid(field,
+                     absl::StrCat(owner, "unknown task or goal \"", id, "\""));
+    }
+    return it->second;
+  };
+  for (size_t i = 0; i < plan.goals.size(); ++i) {
+    const Goal& goal = plan.goals[i];
+    const int goal_node = graph.num_tasks_ + static_cast<int>(i);
+    const std::string owner = absl::StrCat("goal \"", goal.id, "\": ");
+    std::vector<int> task_nodes;
+    for (size_t t = 0; t < goal.task_ids.size(); ++t) {
+      const std::string field =
+          absl::StrCat("goals[", i, "].task_ids[", t, "]");
+      ASSIGN_OR_RETURN(int node, lookup(field, goal.task_ids[t], owner));
+      if (graph.nodes[node].kind != PlanGraph::Kind::kTask) {
+        return Invalid(field, absl::StrCat(owner, "\"", goal.task_ids[t],
+                                           "\" is a goal, not a task"));
+      }
+      task_nodes.push_back(node);
+      add_edge(node, goal_node, 0);
+    }
+    for (size_t s = 0; s < goal.sub_goal_ids.size(); ++s) {
+      const std::string field =
+          absl::StrCat("goals[", i, "].sub_goal_ids[", s, "]");
+      ASSIGN_OR_RETURN(int node, lookup(field, goal.sub_goal_ids[s], owner));
+      if (graph.nodes[node].kind != PlanGraph::Kind::kGoal) {
+        return Invalid(field, absl::StrCat(owner, "\"", goal.sub_goal_ids[s],
+                                           "\" is a task, not a goal"));
+      }
+      if (node == goal_node) {
+        return Invalid(field, absl::StrCat(owner,
+                                           "a goal cannot be its own "
+                                           "sub-goal"));
+      }
+      add_edge(node, goal_node, 0);
+      for (int task_node : task_nodes) add_edge(node, task_node, 0);
+    }
+  }
+  for (size_t i = 0; i < plan.dependencies.size(); ++i) {
+    const Dependency& dep = plan.dependencies[i];
+    const std::string field = absl::StrCat("dependencies[", i, "]");
+    ASSIGN_OR_RETURN(int from, lookup(absl::StrCat(field, ".predecessor_id"),
+                                      dep.predecessor_id, ""));
+    ASSIGN_OR_RETURN(int to, lookup(absl::StrCat(field, ".successor_id"),
+                                    dep.successor_id, ""));
+    if (from == to) {
+      return Invalid(field, absl::StrCat("\"", dep.predecessor_id,
+                                         "\" cannot depend on itself"));
+    }
+    if (dep.lag_days < 0 || dep.lag_days > limits.max_duration_days) {
+      return Invalid(
+          absl::StrCat(field, ".lag_days"),
+          absl::StrCat("lag ", dep.lag_days, " of \"", dep.predecessor_id,
+                       "\" -> \"", dep.successor_id, "\" is out of range 0-",
+                       limits.max_duration_days));
+    }
+    add_edge(from, to, dep.lag_days);
+  }
+  // Every node without a successor feeds the outcome.
+  std::vector<bool> has_successor(num_nodes, false);
+  for (const auto& [key, lag] : lag_by_edge) has_successor[key.first] = true;
+  for (int n = 0; n < num_nodes; ++n) {
+    if (n != graph.outcome_node && !has_successor[n]) {
+      add_edge(n, graph.outcome_node, 0);
+    }
+  }
+
+  std::vector<std::pair<int, PlanGraph::Edge>> forward, backward;
+  forward.reserve(lag_by_edge.size());
+  backward.reserve(lag_by_edge.size());
+  for (const auto& [key, lag] : lag_by_edge) {
+    forward.push_back({key.first, {key.second, lag}});
+    backward.push_back({key.second, {key.first, lag}});
+  }
+  BuildCsr(num_nodes, forward, &graph.succ_offsets, &graph.succ_edges);
+  BuildCsr(num_nodes, backward, &graph.pred_offsets, &graph.pred_edges);
+
+  // Kahn's algorithm, smallest index first among ready nodes.
+  std::vector<int> indegree(num_nodes);
+  for (int n = 0; n < num_nodes; ++n) {
+    indegree[n] = static_cast<int>(graph.Predecessors(n).size());
+  }
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int n = 0; n < num_nodes; ++n) {
+    if (indegree[n] == 0) ready.push(n);
+  }
+  graph.topological_order.reserve(num_nodes);
+  while (!ready.empty()) {
+    const int n = ready.top();
+    ready.pop();
+    graph.topological_order.push_back(n);
+    for (const PlanGraph::Edge& e : graph.Successors(n)) {
+      if (--indegree[e.node] == 0) ready.push(e.node);
+    }
+  }
+  if (static_cast<int>(graph.topological_order.size()) != num_nodes) {
+    return Invalid("dependencies",
+                   absl::StrCat("cycle: ", DescribeCycle(graph, indegree)));
+  }
+  if (graph.Successors(graph.outcome_node).size() != 0) {
+    return Invalid(
+        "outcome_goal_id",
+        absl::StrCat(
+            "the outcome goal \"", graph.nodes[graph.outcome_node].id,
+            "\" must come last, but \"",
+            graph.nodes[graph.Successors(graph.outcome_node)[0].node].id,
+            "\" depends on it"));
+  }
+  return graph;
+}
+
+absl::Status ValidatePlan(const Plan& plan, const PlanLimits& limits) {
+  return BuildPlanGraph(plan, limits).status();
+}
+
+}  // namespace backplan

@@ -1,0 +1,200 @@
+#include "libs/core/plan_graph.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/status_matchers.h"
+
+namespace backplan {
+namespace {
+
+using ::backplan::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+Task MakeTask(std::string id, int days) {
+  Task task;
+  task.id = std::move(id);
+  task.title = task.id;
+  task.duration_days = days;
+  return task;
+}
+
+Plan ThreeTasks() {
+  Plan plan;
+  plan.outcome.title = "ship";
+  plan.outcome.target_date = absl::CivilDay(2027, 6, 30);
+  plan.tasks = {MakeTask("a", 2), MakeTask("b", 3), MakeTask("c", 1)};
+  plan.dependencies = {{"a", "b", 0}, {"b", "c", 1}};
+  return plan;
+}
+
+std::vector<std::string> Ids(const PlanGraph& graph,
+                             absl::Span<const PlanGraph::Edge> edges) {
+  std::vector<std::string> ids;
+  for (const auto& e : edges) ids.push_back(graph.nodes[e.node].id);
+  return ids;
+}
+
+TEST(BuildPlanGraph, AddsSyntheticOutcomeAfterSinks) {
+  ASSERT_OK_AND_ASSIGN(PlanGraph graph, BuildPlanGraph(ThreeTasks()));
+  ASSERT_EQ(graph.nodes.size(), 4u);
+  EXPECT_EQ(graph.nodes[graph.outcome_node].id, "outcome");
+  EXPECT_THAT(Ids(graph, graph.Predecessors(graph.outcome_node)),
+              ElementsAre("c"));
+  EXPECT_EQ(graph.Successors(1)[0].lag_days, 1);
+  EXPECT_THAT(graph.topological_order, ElementsAre(0, 1, 2, 3));
+}
+
+TEST(BuildPlanGraph, DerivesEdgesFromGoals) {
+  Plan plan;
+  plan.outcome.title = "launch";
+  plan.tasks = {MakeTask("build", 10), MakeTask("press", 3)};
+  Goal built{"built", "reader is built", {}, {"build"}};
+  Goal launched{"launched", "reader launched", {"built"}, {"press"}};
+  plan.goals = {built, launched};
+  plan.outcome_goal_id = "launched";
+  ASSERT_OK_AND_ASSIGN(PlanGraph graph, BuildPlanGraph(plan));
+  const int press = graph.index_by_id.at("press");
+  const int launched_node = graph.index_by_id.at("launched");
+  EXPECT_EQ(graph.outcome_node, launched_node);
+  EXPECT_THAT(Ids(graph, graph.Predecessors(press)), ElementsAre("built"));
+  EXPECT_THAT(Ids(graph, graph.Predecessors(launched_node)),
+              ElementsAre("press", "built"));
+  EXPECT_EQ(graph.nodes[launched_node].kind, PlanGraph::Kind::kGoal);
+}
+
+TEST(BuildPlanGraph, MergesDuplicateEdgesKeepingLargestLag) {
+  Plan plan = ThreeTasks();
+  plan.dependencies.push_back({"a", "b", 4});
+  ASSERT_OK_AND_ASSIGN(PlanGraph graph, BuildPlanGraph(plan));
+  ASSERT_EQ(graph.Successors(0).size(), 1u);
+  EXPECT_EQ(graph.Successors(0)[0].lag_days, 4);
+}
+
+TEST(BuildPlanGraph, NamesTheCycle) {
+  Plan plan = ThreeTasks();
+  plan.dependencies.push_back({"c", "a", 0});
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cycle: a -> b -> c -> a")));
+}
+
+TEST(BuildPlanGraph, NamesCycleThroughGoals) {
+  Plan plan;
+  plan.outcome.title = "x";
+  plan.tasks = {MakeTask("t", 1)};
+  plan.goals = {Goal{"g1", "", {"g2"}, {}}, Goal{"g2", "", {}, {"t"}}};
+  plan.dependencies = {{"g1", "t", 0}};
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cycle: t -> g2 -> g1 -> t")));
+}
+
+TEST(BuildPlanGraph, RefusesSelfDependency) {
+  Plan plan = ThreeTasks();
+  plan.dependencies.push_back({"b", "b", 0});
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("dependencies[2]: \"b\" cannot depend on "
+                                 "itself")));
+}
+
+TEST(BuildPlanGraph, NamesFieldAndTaskOfBadAttribute) {
+  Plan plan = ThreeTasks();
+  plan.tasks[1].attributes.difficulty = 11;
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("tasks[1].attributes.difficulty: task \"b\": "
+                                 "difficulty 11 is out of range 1-10")));
+  plan.tasks[1].attributes.difficulty = 0;
+  plan.tasks[2].attributes.rice_impact = 1.5;
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("tasks[2].attributes.rice_impact: task "
+                                 "\"c\"")));
+}
+
+TEST(BuildPlanGraph, RefusesDuplicateAndUnknownIds) {
+  Plan plan = ThreeTasks();
+  plan.tasks[2].id = "a";
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("tasks[2].id: duplicate id \"a\"")));
+  plan = ThreeTasks();
+  plan.dependencies.push_back({"a", "zzz", 0});
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("dependencies[2].successor_id: unknown task "
+                                 "or goal \"zzz\"")));
+  plan = ThreeTasks();
+  plan.goals = {Goal{"g", "", {}, {"nope"}}};
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("goals[0].task_ids[0]: goal \"g\": unknown")));
+}
+
+TEST(BuildPlanGraph, ChecksDurationsEstimatesAndLags) {
+  Plan plan = ThreeTasks();
+  plan.tasks[0].duration_days = -1;
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("tasks[0].duration_days: task \"a\"")));
+  plan = ThreeTasks();
+  plan.tasks[0].optimistic_days = 3;
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("tasks[0].optimistic_days")));
+  plan = ThreeTasks();
+  plan.dependencies[0].lag_days = -2;
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("dependencies[0].lag_days")));
+}
+
+TEST(BuildPlanGraph, ChecksResourceDemands) {
+  Plan plan = ThreeTasks();
+  plan.resources = {{"dev", 2, {}, {}}};
+  plan.tasks[0].demands = {{"dev", 3}};
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("tasks[0].demands[0]: task \"a\": demand of 3 "
+                                 "on pool \"dev\"")));
+  plan.tasks[0].demands = {{"qa", 1}};
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown resource pool \"qa\"")));
+}
+
+TEST(BuildPlanGraph, RequiresOutcomeTitleAndLimits) {
+  Plan plan = ThreeTasks();
+  plan.outcome.title.clear();
+  EXPECT_THAT(BuildPlanGraph(plan), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("outcome.title")));
+  PlanLimits limits;
+  limits.max_nodes = 2;
+  EXPECT_THAT(BuildPlanGraph(ThreeTasks(), limits),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("exceed the limit of 2")));
+}
+
+TEST(BuildPlanGraph, HandlesLongChainWithoutRecursion) {
+  Plan plan;
+  plan.outcome.title = "long";
+  for (int i = 0; i < 100000; ++i) {
+    plan.tasks.push_back(MakeTask("t" + std::to_string(i), 1));
+    if (i > 0) {
+      plan.dependencies.push_back(
+          {"t" + std::to_string(i - 1), "t" + std::to_string(i), 0});
+    }
+  }
+  plan.dependencies.push_back({"t99999", "t0", 0});
+  EXPECT_THAT(BuildPlanGraph(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("t99998 -> t99999 -> t0")));
+}
+
+}  // namespace
+}  // namespace backplan
