@@ -1,0 +1,85 @@
+#include "libs/rpc/call.h"
+
+#include <string>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
+#include "libs/common/log.h"
+#include "libs/rpc/metrics.h"
+
+namespace backplan::rpc {
+namespace {
+
+std::string Metadata(const grpc::ServerContext* context,
+                     absl::string_view key) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+  thread_local absl::BitGen bitgen;
+  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(bitgen));
+}
+
+absl::Status ValidateTenant(absl::string_view tenant) {
+  bool ok = !tenant.empty() && tenant.size() <= 64;
+  for (char c : tenant) {
+    ok = ok && (absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                c == '.' || c == '_' || c == '-');
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s metadata: tenant \"%s\" must be 1-64 of [A-Za-z0-9._-]",
+        kTenantHeader, tenant.substr(0, 64)));
+  }
+  return absl::OkStatus();
+}
+
+CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
+    : context_(context),
+      method_(method),
+      start_(std::chrono::steady_clock::now()) {
+  request_id_ = Metadata(context, kRequestIdHeader);
+  if (request_id_.empty() || request_id_.size() > 128) {
+    request_id_ = NewRequestId();
+  }
+  tenant_ = Metadata(context, kTenantHeader);
+  if (tenant_.empty()) tenant_ = kDefaultTenant;
+  tenant_status_ = ValidateTenant(tenant_);
+  context->AddInitialMetadata(kRequestIdHeader, request_id_);
+}
+
+std::unique_ptr<grpc::ClientContext> CallScope::NewDownstreamContext() const {
+  std::unique_ptr<grpc::ClientContext> downstream =
+      grpc::ClientContext::FromServerContext(*context_);
+  downstream->AddMetadata(kRequestIdHeader, request_id_);
+  downstream->AddMetadata(kTenantHeader, tenant_);
+  return downstream;
+}
+
+grpc::Status CallScope::Finish(const absl::Status& status) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+          .count();
+  const std::string code = absl::StatusCodeToString(status.code());
+  RecordCall(method_, code, seconds);
+  {
+    LogLine line(status.ok() ? LogLevel::kInfo : LogLevel::kWarning, "rpc");
+    line.Add("method", method_)
+        .Add("code", code)
+        .Add("duration_ms", seconds * 1000)
+        .Add("request_id", request_id_)
+        .Add("tenant", tenant_);
+    if (!status.ok()) line.Add("error", status.message());
+  }
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+}  // namespace backplan::rpc

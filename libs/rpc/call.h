@@ -1,0 +1,70 @@
+// CallScope: what every RPC handler does around its work — find the request
+// id (metadata `x-request-id`, or a new one) and the tenant (metadata
+// `x-backplan-tenant`, default "default"), echo the request id back, and on
+// Finish write one JSON log line (method, code, duration, request id, tenant)
+// and count the call in the metrics.
+//
+//   grpc::Status Schedule(grpc::ServerContext* ctx, const Req* req,
+//                         Resp* resp) override {
+//     CallScope call(ctx, "Schedule");
+//     return call.Finish(DoSchedule(call, *req, resp));
+//   }
+//
+// Handlers pass call.request_id() into store events and downstream calls
+// (PropagateTo) so one request can be followed across services.
+#ifndef BACKPLAN_LIBS_RPC_CALL_H_
+#define BACKPLAN_LIBS_RPC_CALL_H_
+
+#include <chrono>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/server_context.h"
+
+namespace backplan::rpc {
+
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+inline constexpr char kTenantHeader[] = "x-backplan-tenant";
+inline constexpr char kDefaultTenant[] = "default";
+
+// A new random request id (16 hex digits).
+std::string NewRequestId();
+
+class CallScope {
+ public:
+  // `method` must outlive the scope (a string literal).
+  CallScope(grpc::ServerContext* context, absl::string_view method);
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+  const std::string& request_id() const { return request_id_; }
+  // The caller's tenant; INVALID_ARGUMENT via tenant_status() when the
+  // metadata holds a malformed one.
+  const std::string& tenant() const { return tenant_; }
+  const absl::Status& tenant_status() const { return tenant_status_; }
+  grpc::ServerContext* context() const { return context_; }
+
+  // Sets up a downstream call: deadline and cancellation propagated from
+  // this call, request id and tenant passed on.
+  std::unique_ptr<grpc::ClientContext> NewDownstreamContext() const;
+
+  // Logs and counts the call; returns `status` as a grpc::Status.
+  grpc::Status Finish(const absl::Status& status);
+
+ private:
+  grpc::ServerContext* context_;
+  absl::string_view method_;
+  std::string request_id_;
+  std::string tenant_;
+  absl::Status tenant_status_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Whether `tenant` is usable in keys: 1-64 of [A-Za-z0-9._-].
+absl::Status ValidateTenant(absl::string_view tenant);
+
+}  // namespace backplan::rpc
+
+#endif  // BACKPLAN_LIBS_RPC_CALL_H_

@@ -1,0 +1,268 @@
+#include "libs/rpc/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "libs/common/log.h"
+#include "libs/rpc/metrics.h"
+
+ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC.");
+ABSL_FLAG(int, port, -1,
+          "gRPC port; -1: the service's default, 0: any free port (see "
+          "--port_file).");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound gRPC port is written to this file once serving.");
+ABSL_FLAG(int, metrics_port, -1,
+          "Prometheus /metrics HTTP port; -1: the service's default, 0: off.");
+ABSL_FLAG(int, max_message_mb, 64,
+          "Largest request or response in MiB (a 100,000-task plan is about "
+          "10 MiB).");
+ABSL_FLAG(int, max_threads, 64,
+          "Most threads serving calls at once (sync API; handlers may block on "
+          "Redis).");
+ABSL_FLAG(int, grace_period_s, 10,
+          "Seconds in-flight calls get to finish after SIGTERM.");
+ABSL_FLAG(int, store_check_interval_ms, 1000,
+          "How often the backplan.store health entry re-checks Redis.");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate; enables TLS.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA for client certificates; enables mutual TLS.");
+
+namespace backplan::rpc {
+namespace {
+
+constexpr char kStoreHealthEntry[] = "backplan.store";
+
+// Gives every flag not on the command line its BACKPLAN_<NAME> environment
+// value, before the command line is parsed.
+void ApplyEnvironment() {
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    const std::string env_name =
+        absl::StrCat("BACKPLAN_", absl::AsciiStrToUpper(name));
+    const char* value = std::getenv(env_name.c_str());
+    if (value == nullptr) continue;
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      LogLine(LogLevel::kError, "bad environment value")
+          .Add("variable", env_name)
+          .Add("error", error);
+      std::exit(2);
+    }
+  }
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LogLine(LogLevel::kError, "cannot read file").Add("path", path);
+    std::exit(2);
+  }
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::shared_ptr<grpc::ServerCredentials> Credentials() {
+  if (absl::GetFlag(FLAGS_tls_cert).empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions options(
+      absl::GetFlag(FLAGS_tls_client_ca).empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_key_cert_pairs.push_back(
+      {ReadFile(absl::GetFlag(FLAGS_tls_key)),
+       ReadFile(absl::GetFlag(FLAGS_tls_cert))});
+  if (!absl::GetFlag(FLAGS_tls_client_ca).empty()) {
+    options.pem_root_certs = ReadFile(absl::GetFlag(FLAGS_tls_client_ca));
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+// Re-checks the store every interval and mirrors it into the health entry,
+// until stopped.
+class StoreHealthChecker {
+ public:
+  StoreHealthChecker(grpc::HealthCheckServiceInterface* health,
+                     std::function<absl::Status()> probe,
+                     std::chrono::milliseconds interval)
+      : health_(health), probe_(std::move(probe)), interval_(interval) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~StoreHealthChecker() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    bool last = false;
+    bool first = true;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      const absl::Status status = probe_();
+      const bool serving = status.ok();
+      lock.lock();
+      if (stopping_) break;
+      health_->SetServingStatus(kStoreHealthEntry, serving);
+      if (first || serving != last) {
+        LogLine(serving ? LogLevel::kInfo : LogLevel::kWarning, "store health")
+            .Add("serving", serving)
+            .Add("detail", status.message());
+      }
+      first = false;
+      last = serving;
+      wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    }
+  }
+
+  grpc::HealthCheckServiceInterface* health_;
+  std::function<absl::Status()> probe_;
+  std::chrono::milliseconds interval_;
+  std::mutex mu_;  // Guards stopping_.
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int MaxMessageBytes() {
+  return absl::GetFlag(FLAGS_max_message_mb) * 1024 * 1024;
+}
+
+void InitServer(int argc, char** argv, const ServiceDefaults& defaults) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view path) {
+    return absl::StrContains(path, "libs/rpc") ||
+           absl::StrContains(path, "services/");
+  };
+  absl::SetFlagsUsageConfig(config);
+  absl::SetProgramUsageMessage(absl::StrCat(
+      defaults.name,
+      ": a Backplan gRPC server. Every flag may also be set by the "
+      "environment variable BACKPLAN_<FLAG NAME IN UPPER CASE>."));
+  ApplyEnvironment();
+  absl::ParseCommandLine(argc, argv);
+  LogLevel level;
+  if (!ParseLogLevel(absl::GetFlag(FLAGS_log_level), &level)) {
+    LogLine(LogLevel::kError, "bad --log_level")
+        .Add("value", absl::GetFlag(FLAGS_log_level));
+    std::exit(2);
+  }
+  SetMinLogLevel(level);
+}
+
+int RunServer(const ServiceDefaults& defaults,
+              const std::vector<grpc::Service*>& services,
+              std::function<absl::Status()> store_probe) {
+  int port = absl::GetFlag(FLAGS_port);
+  if (port < 0) port = defaults.port;
+  int metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  if (metrics_port < 0) metrics_port = defaults.metrics_port;
+  if (metrics_port > 0) {
+    absl::Status status = StartMetrics(
+        absl::StrCat(absl::GetFlag(FLAGS_host), ":", metrics_port));
+    if (!status.ok()) {
+      LogLine(LogLevel::kError, "metrics").Add("error", status.message());
+      return 1;
+    }
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(absl::StrCat(absl::GetFlag(FLAGS_host), ":", port),
+                           Credentials(), &bound_port);
+  // gRPC sets SO_REUSEPORT by default: a leftover process on the port would
+  // then silently take half the connections instead of failing the bind.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(MaxMessageBytes());
+  builder.SetMaxSendMessageSize(MaxMessageBytes());
+  grpc::ResourceQuota quota(defaults.name);
+  quota.SetMaxThreads(absl::GetFlag(FLAGS_max_threads));
+  builder.SetResourceQuota(quota);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || bound_port == 0) {
+    LogLine(LogLevel::kError, "cannot listen")
+        .Add("service", defaults.name)
+        .Add("port", port);
+    return 1;
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  if (!absl::GetFlag(FLAGS_port_file).empty()) {
+    const std::string path = absl::GetFlag(FLAGS_port_file);
+    std::ofstream(path + ".tmp") << bound_port << "\n";
+    std::rename((path + ".tmp").c_str(), path.c_str());
+  }
+  LogLine(LogLevel::kInfo, "serving")
+      .Add("service", defaults.name)
+      .Add("port", bound_port)
+      .Add("metrics_port", metrics_port);
+
+  std::unique_ptr<StoreHealthChecker> checker;
+  if (store_probe) {
+    health->SetServingStatus(kStoreHealthEntry, false);
+    checker = std::make_unique<StoreHealthChecker>(
+        health, std::move(store_probe),
+        std::chrono::milliseconds(
+            absl::GetFlag(FLAGS_store_check_interval_ms)));
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+
+  const int grace_s = absl::GetFlag(FLAGS_grace_period_s);
+  LogLine(LogLevel::kInfo, "draining")
+      .Add("signal", signal_number)
+      .Add("grace_period_s", grace_s);
+  checker.reset();
+  // Every entry NOT_SERVING, and it stays so while draining.
+  health->Shutdown();
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(grace_s));
+  server->Wait();
+  LogLine(LogLevel::kInfo, "stopped").Add("service", defaults.name);
+  return 0;
+}
+
+}  // namespace backplan::rpc
