@@ -1,0 +1,58 @@
+// Schema and policy check of rendered manifests (the output of
+// `kubectl kustomize`). Prints one FAIL line per problem, naming the object
+// and the field, and exits 1 if there is any.
+//
+//   node deploy/tests/check-manifests.mjs --profile prod [--check schema|policy]
+//        [--network-policies] [--managed-redis] [--label NAME] rendered.yaml
+//
+// --profile prod adds the production rules (replicas, HPA, PDB);
+// --network-policies / --managed-redis say which components were enabled, so
+// the check also verifies that they took effect.
+import fs from 'node:fs';
+import { parseManifests, schemaCheck, policyCheck, formatFailure } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const opts = { profile: 'dev', check: 'all', label: null, expectNetworkPolicies: false, expectManagedRedis: false };
+let file = null;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--profile') opts.profile = args[++i];
+  else if (a === '--check') opts.check = args[++i];
+  else if (a === '--label') opts.label = args[++i];
+  else if (a === '--network-policies') opts.expectNetworkPolicies = true;
+  else if (a === '--managed-redis') opts.expectManagedRedis = true;
+  else if (!a.startsWith('--') && !file) file = a;
+  else { console.error(`unknown argument ${a}`); process.exit(2); }
+}
+if (!file || !['dev', 'prod'].includes(opts.profile) || !['all', 'schema', 'policy'].includes(opts.check)) {
+  console.error('usage: check-manifests.mjs --profile dev|prod [--check schema|policy] [--network-policies] [--managed-redis] [--label NAME] FILE');
+  process.exit(2);
+}
+const label = opts.label ?? file;
+
+let objs;
+try {
+  objs = parseManifests(fs.readFileSync(file === '-' ? 0 : file, 'utf8'));
+} catch (e) {
+  console.log(`FAIL ${label}: cannot read manifests: ${e.message}`);
+  process.exit(1);
+}
+if (!objs.length) {
+  console.log(`FAIL ${label}: no objects rendered`);
+  process.exit(1);
+}
+// One result line per check: "PASS schema LABEL" or the failures, then
+// "FAIL schema LABEL".
+let failed = false;
+for (const [name, run] of [['schema', () => schemaCheck(objs)], ['policy', () => policyCheck(objs, opts)]]) {
+  if (opts.check !== 'all' && opts.check !== name) continue;
+  const failures = run();
+  for (const f of failures) console.log(`  ${formatFailure(label, f)}`);
+  if (failures.length) {
+    failed = true;
+    console.log(`FAIL ${name} ${label}: ${failures.length} problem${failures.length > 1 ? 's' : ''}`);
+  } else {
+    console.log(`PASS ${name} ${label} (${objs.length} objects)`);
+  }
+}
+process.exit(failed ? 1 : 0);
