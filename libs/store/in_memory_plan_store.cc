@@ -1,0 +1,286 @@
+#include "libs/store/in_memory_plan_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "libs/common/status_macros.h"
+#include "libs/store/validation.h"
+
+namespace backplan {
+
+using store_internal::EventPosition;
+
+namespace {
+
+absl::Status PlanNotFound(absl::string_view tenant, absl::string_view id) {
+  return absl::NotFoundError(
+      absl::StrCat("plan \"", id, "\" not found in tenant \"", tenant, "\""));
+}
+
+absl::Status BookNotFound(absl::string_view tenant, absl::string_view name) {
+  return absl::NotFoundError(
+      absl::StrCat("book \"", name, "\" not found in tenant \"", tenant, "\""));
+}
+
+absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
+                             int64_t expected, int64_t current) {
+  if (expected == 0) {
+    return absl::AbortedError(absl::StrCat(
+        what, " \"", id, "\" already exists (version ", current, ")"));
+  }
+  return absl::AbortedError(absl::StrCat(what, " \"", id,
+                                         "\" version mismatch: expected ",
+                                         expected, ", stored ", current));
+}
+
+// One page from an ordered map, starting after `token`.
+template <typename Map, typename Fn>
+std::string Page(const Map& map, int page_size, absl::string_view token,
+                 Fn&& emit) {
+  const int limit = std::min(page_size, store_internal::kMaxPageSize);
+  auto it = token.empty() ? map.begin() : map.upper_bound(token);
+  int n = 0;
+  std::string last;
+  for (; it != map.end() && n < limit; ++it, ++n) {
+    emit(it->first, it->second);
+    last = it->first;
+  }
+  return it == map.end() ? std::string() : last;
+}
+
+}  // namespace
+
+InMemoryPlanStore::Plan* InMemoryPlanStore::FindPlan(
+    absl::string_view tenant, absl::string_view plan_id) {
+  auto tenant_it = plans_.find(tenant);
+  if (tenant_it == plans_.end()) return nullptr;
+  auto it = tenant_it->second.find(plan_id);
+  return it == tenant_it->second.end() ? nullptr : &it->second;
+}
+
+void InMemoryPlanStore::AppendEvent(Plan& plan, const EventInfo& info,
+                                    int64_t plan_version) {
+  Event event;
+  event.seq = next_event_seq_++;
+  event.event.id = absl::StrCat(event.seq, "-0");
+  event.event.type = info.type;
+  event.event.plan_version = plan_version;
+  event.event.request_id = info.request_id;
+  plan.events.push_back(std::move(event));
+  while (plan.events.size() >
+         static_cast<size_t>(store_internal::kMaxEventsPerPlan)) {
+    plan.events.pop_front();
+  }
+  events_cv_.notify_all();
+}
+
+absl::StatusOr<StoredPlan> InMemoryPlanStore::GetPlan(
+    absl::string_view tenant, absl::string_view plan_id) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  const Plan* plan = FindPlan(tenant, plan_id);
+  if (plan == nullptr) return PlanNotFound(tenant, plan_id);
+  StoredPlan result;
+  result.data = plan->data;
+  result.version = plan->version;
+  result.priorities = plan->priorities;
+  result.schedule = plan->schedule;
+  return result;
+}
+
+absl::StatusOr<int64_t> InMemoryPlanStore::PutPlan(absl::string_view tenant,
+                                                   absl::string_view plan_id,
+                                                   int64_t expected_version,
+                                                   std::string data,
+                                                   const EventInfo& event) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  if (expected_version < 0) {
+    return absl::InvalidArgumentError("expected_version must be >= 0");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Plan* plan = FindPlan(tenant, plan_id);
+  const int64_t current = plan == nullptr ? 0 : plan->version;
+  if (current != expected_version) {
+    if (plan == nullptr) return PlanNotFound(tenant, plan_id);
+    return VersionMismatch("plan", plan_id, expected_version, current);
+  }
+  if (plan == nullptr) {
+    plan = &plans_[std::string(tenant)][std::string(plan_id)];
+  }
+  plan->data = std::move(data);
+  plan->version = current + 1;
+  AppendEvent(*plan, event, plan->version);
+  return plan->version;
+}
+
+absl::Status InMemoryPlanStore::PutStage(absl::string_view tenant,
+                                         absl::string_view plan_id,
+                                         StagePart part, int64_t plan_version,
+                                         std::string data,
+                                         const EventInfo& event) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  Plan* plan = FindPlan(tenant, plan_id);
+  if (plan == nullptr) return PlanNotFound(tenant, plan_id);
+  if (plan->version != plan_version) {
+    return absl::AbortedError(
+        absl::StrCat(StagePartName(part), " of plan \"", plan_id,
+                     "\" computed from version ", plan_version,
+                     " but the plan is at version ", plan->version));
+  }
+  std::optional<StoredStage>& stage =
+      part == StagePart::kPriorities ? plan->priorities : plan->schedule;
+  stage = StoredStage{std::move(data), plan_version};
+  AppendEvent(*plan, event, plan_version);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PlanPage> InMemoryPlanStore::ListPlans(
+    absl::string_view tenant, int page_size, absl::string_view page_token) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePageSize(page_size));
+  RETURN_IF_ERROR(store_internal::ValidatePageToken(page_token));
+  std::lock_guard<std::mutex> lock(mu_);
+  PlanPage page;
+  auto it = plans_.find(tenant);
+  if (it == plans_.end()) return page;
+  page.next_page_token =
+      Page(it->second, page_size, page_token,
+           [&](const std::string& id, const Plan& plan) {
+             page.plans.push_back(PlanSummary{id, plan.version});
+           });
+  return page;
+}
+
+absl::Status InMemoryPlanStore::DeletePlan(absl::string_view tenant,
+                                           absl::string_view plan_id) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = plans_.find(tenant);
+  if (it == plans_.end()) return PlanNotFound(tenant, plan_id);
+  auto plan_it = it->second.find(plan_id);
+  if (plan_it == it->second.end()) return PlanNotFound(tenant, plan_id);
+  it->second.erase(plan_it);
+  if (it->second.empty()) plans_.erase(it);
+  events_cv_.notify_all();  // Waiting readers of this plan return.
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<PlanEvent>> InMemoryPlanStore::ReadEvents(
+    absl::string_view tenant, absl::string_view plan_id,
+    absl::string_view after_id, int max_count, absl::Duration wait) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  RETURN_IF_ERROR(store_internal::ValidateMaxCount(max_count));
+  ASSIGN_OR_RETURN(const EventPosition after,
+                   store_internal::ParseEventPosition(after_id));
+  const size_t limit = std::min(max_count, store_internal::kMaxEventCount);
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      absl::ToChronoNanoseconds(std::max(wait, absl::ZeroDuration()));
+
+  std::unique_lock<std::mutex> lock(mu_);
+  if (FindPlan(tenant, plan_id) == nullptr) {
+    return PlanNotFound(tenant, plan_id);
+  }
+  std::vector<PlanEvent> result;
+  // Collects events after `after`; true when there are some or the plan is
+  // gone (nothing more will come).
+  auto collect = [&]() {
+    const Plan* plan = FindPlan(tenant, plan_id);
+    if (plan == nullptr) return true;
+    for (const Event& event : plan->events) {
+      if (after < EventPosition{event.seq, 0}) {
+        result.push_back(event.event);
+        if (result.size() == limit) break;
+      }
+    }
+    return !result.empty();
+  };
+  while (!collect()) {
+    if (events_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      collect();
+      break;
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<int64_t> InMemoryPlanStore::PutBook(absl::string_view tenant,
+                                                   absl::string_view name,
+                                                   int64_t expected_version,
+                                                   std::string data) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  if (expected_version < 0) {
+    return absl::InvalidArgumentError("expected_version must be >= 0");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  BookMap& books = books_[std::string(tenant)];
+  auto it = books.find(name);
+  const int64_t current = it == books.end() ? 0 : it->second.version;
+  if (current != expected_version) {
+    if (it == books.end()) {
+      if (books.empty()) books_.erase(std::string(tenant));
+      return BookNotFound(tenant, name);
+    }
+    return VersionMismatch("book", name, expected_version, current);
+  }
+  StoredBook& book = books[std::string(name)];
+  book.data = std::move(data);
+  book.version = current + 1;
+  return book.version;
+}
+
+absl::StatusOr<StoredBook> InMemoryPlanStore::GetBook(absl::string_view tenant,
+                                                      absl::string_view name) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto tenant_it = books_.find(tenant);
+  if (tenant_it == books_.end()) return BookNotFound(tenant, name);
+  auto it = tenant_it->second.find(name);
+  if (it == tenant_it->second.end()) return BookNotFound(tenant, name);
+  return it->second;
+}
+
+absl::StatusOr<BookPage> InMemoryPlanStore::ListBooks(
+    absl::string_view tenant, int page_size, absl::string_view page_token) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePageSize(page_size));
+  RETURN_IF_ERROR(store_internal::ValidatePageToken(page_token));
+  std::lock_guard<std::mutex> lock(mu_);
+  BookPage page;
+  auto it = books_.find(tenant);
+  if (it == books_.end()) return page;
+  page.next_page_token = Page(it->second, page_size, page_token,
+                              [&](const std::string& name, const StoredBook&) {
+                                page.names.push_back(name);
+                              });
+  return page;
+}
+
+absl::Status InMemoryPlanStore::DeleteBook(absl::string_view tenant,
+                                           absl::string_view name) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = books_.find(tenant);
+  if (it == books_.end()) return BookNotFound(tenant, name);
+  auto book_it = it->second.find(name);
+  if (book_it == it->second.end()) return BookNotFound(tenant, name);
+  it->second.erase(book_it);
+  if (it->second.empty()) books_.erase(it);
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryPlanStore::Ping() { return absl::OkStatus(); }
+
+}  // namespace backplan

@@ -1,0 +1,126 @@
+#include "libs/store/plan_store.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "libs/store/validation.h"
+
+namespace backplan {
+
+absl::string_view StagePartName(StagePart part) {
+  switch (part) {
+    case StagePart::kPriorities:
+      return "priorities";
+    case StagePart::kSchedule:
+      return "schedule";
+  }
+  return "unknown";
+}
+
+namespace store_internal {
+namespace {
+
+// Quotes at most 40 bytes of a rejected value so a huge input cannot blow up
+// the error message.
+std::string Quote(absl::string_view value) {
+  if (value.size() > 40) {
+    return absl::StrCat("\"", absl::CHexEscape(value.substr(0, 40)), "...\"");
+  }
+  return absl::StrCat("\"", absl::CHexEscape(value), "\"");
+}
+
+absl::Status ValidateName(absl::string_view field, absl::string_view value,
+                          bool allow_slash) {
+  if (value.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is empty"));
+  }
+  if (value.size() > kMaxNameLength) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " ", Quote(value),
+                                                   " is longer than ",
+                                                   kMaxNameLength, " bytes"));
+  }
+  for (char c : value) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " ", Quote(value),
+                       " contains whitespace or a control character"));
+    }
+    if (c == '{' || c == '}') {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " ", Quote(value), " contains '{' or '}'"));
+    }
+    if (c == '/' && !allow_slash) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " ", Quote(value), " contains '/'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateTenant(absl::string_view tenant) {
+  return ValidateName("tenant", tenant, /*allow_slash=*/false);
+}
+
+absl::Status ValidatePlanId(absl::string_view plan_id) {
+  return ValidateName("plan_id", plan_id, /*allow_slash=*/true);
+}
+
+absl::Status ValidateBookName(absl::string_view name) {
+  return ValidateName("book name", name, /*allow_slash=*/true);
+}
+
+absl::Status ValidatePageToken(absl::string_view token) {
+  if (token.empty()) return absl::OkStatus();
+  return ValidateName("page_token", token, /*allow_slash=*/true);
+}
+
+absl::Status ValidatePageSize(int page_size) {
+  if (page_size < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be >= 1, got ", page_size));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMaxCount(int max_count) {
+  if (max_count < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_count must be >= 1, got ", max_count));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EventPosition> ParseEventPosition(absl::string_view id) {
+  EventPosition position;
+  if (id.empty() || id == "0") return position;
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(id, absl::MaxSplits('-', 1));
+  const bool ok = !parts.first.empty() &&
+                  absl::ascii_isdigit(parts.first.front()) &&
+                  absl::SimpleAtoi(parts.first, &position.ms) &&
+                  (parts.second.empty()
+                       ? id.back() != '-'
+                       : absl::ascii_isdigit(parts.second.front()) &&
+                             absl::SimpleAtoi(parts.second, &position.seq));
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("after_id ", Quote(id), " is not an event id"));
+  }
+  return position;
+}
+
+std::string FormatEventPosition(const EventPosition& position) {
+  return absl::StrCat(position.ms, "-", position.seq);
+}
+
+}  // namespace store_internal
+}  // namespace backplan

@@ -1,0 +1,587 @@
+#include "libs/store/redis_plan_store.h"
+
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "libs/common/status_macros.h"
+#include "libs/store/validation.h"
+
+namespace backplan {
+namespace {
+
+using store_internal::EventPosition;
+
+constexpr int kChangesMaxLen = 10000;
+
+// Each write script returns {"OK"|"ABORTED"|"NOT_FOUND", <version>}, where
+// the version is the new one on OK and the stored one otherwise. Scripts
+// check everything before their first write: Redis does not roll a script
+// back when it fails halfway.
+constexpr const char* kScripts[] = {
+    // kGetPlan. KEYS: plan, priorities, schedule.
+    R"lua(
+return {redis.call('HMGET', KEYS[1], 'version', 'data'),
+        redis.call('HMGET', KEYS[2], 'plan_version', 'data'),
+        redis.call('HMGET', KEYS[3], 'plan_version', 'data')}
+)lua",
+    // kPutPlan. KEYS: plan, events, index, changes.
+    // ARGV: expected version, data, type, request id, plan id,
+    //       change ref, events maxlen, changes maxlen.
+    R"lua(
+local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if cur ~= tonumber(ARGV[1]) then
+  if cur == 0 then return {'NOT_FOUND', 0} end
+  return {'ABORTED', cur}
+end
+local v = cur + 1
+redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])
+if cur == 0 then redis.call('ZADD', KEYS[3], 0, ARGV[5]) end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*',
+           'type', ARGV[3], 'plan_version', v, 'request_id', ARGV[4])
+redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*',
+            'plan', ARGV[6], 'type', ARGV[3], 'plan_version', v)
+return {'OK', v}
+)lua",
+    // kPutStage. KEYS: plan, stage, events, changes.
+    // ARGV: plan version, data, type, request id, change ref,
+    //       events maxlen, changes maxlen.
+    R"lua(
+local cur = redis.call('HGET', KEYS[1], 'version')
+if not cur then return {'NOT_FOUND', 0} end
+cur = tonumber(cur)
+if cur ~= tonumber(ARGV[1]) then return {'ABORTED', cur} end
+redis.call('HSET', KEYS[2], 'plan_version', cur, 'data', ARGV[2])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*',
+           'type', ARGV[3], 'plan_version', cur, 'request_id', ARGV[4])
+redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*',
+            'plan', ARGV[5], 'type', ARGV[3], 'plan_version', cur)
+return {'OK', cur}
+)lua",
+    // kDeletePlan. KEYS: plan, priorities, schedule, events, index, changes.
+    // ARGV: plan id, change ref, changes maxlen.
+    R"lua(
+local cur = redis.call('HGET', KEYS[1], 'version')
+if not cur then return {'NOT_FOUND', 0} end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[5], ARGV[1])
+redis.pcall('XADD', KEYS[6], 'MAXLEN', '~', ARGV[3], '*',
+            'plan', ARGV[2], 'type', 'plan.deleted', 'plan_version', cur)
+return {'OK', tonumber(cur)}
+)lua",
+    // kListPlans. KEYS: index. ARGV: ZRANGEBYLEX start, count, plan key
+    // prefix and suffix. Returns id, version, id, version...
+    R"lua(
+local ids = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+',
+                       'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, id in ipairs(ids) do
+  out[#out + 1] = id
+  out[#out + 1] = tonumber(
+      redis.call('HGET', ARGV[3] .. id .. ARGV[4], 'version') or '0')
+end
+return out
+)lua",
+    // kPutBook. KEYS: book, index. ARGV: expected version, data, name.
+    R"lua(
+local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if cur ~= tonumber(ARGV[1]) then
+  if cur == 0 then return {'NOT_FOUND', 0} end
+  return {'ABORTED', cur}
+end
+local v = cur + 1
+redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])
+if cur == 0 then redis.call('ZADD', KEYS[2], 0, ARGV[3]) end
+return {'OK', v}
+)lua",
+    // kDeleteBook. KEYS: book, index. ARGV: name.
+    R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOT_FOUND', 0} end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return {'OK', 0}
+)lua",
+};
+
+absl::string_view Str(const redisReply* reply) {
+  return absl::string_view(reply->str, reply->len);
+}
+
+absl::Status Unexpected(absl::string_view what, const redisReply* reply) {
+  if (reply->type == REDIS_REPLY_ERROR) {
+    return absl::InternalError(
+        absl::StrCat("redis error in ", what, ": ", Str(reply)));
+  }
+  return absl::InternalError(
+      absl::StrCat("unexpected redis reply type ", reply->type, " in ", what));
+}
+
+// Parses a bulk string holding a decimal integer.
+bool ParseInt(const redisReply* reply, int64_t* out) {
+  if (reply->type == REDIS_REPLY_INTEGER) {
+    *out = reply->integer;
+    return true;
+  }
+  return reply->type == REDIS_REPLY_STRING && absl::SimpleAtoi(Str(reply), out);
+}
+
+struct WriteResult {
+  absl::string_view outcome;  // "OK", "ABORTED" or "NOT_FOUND".
+  int64_t version = 0;
+};
+
+absl::StatusOr<WriteResult> ParseWriteResult(absl::string_view what,
+                                             const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      reply->element[1]->type != REDIS_REPLY_INTEGER) {
+    return Unexpected(what, reply);
+  }
+  return WriteResult{Str(reply->element[0]), reply->element[1]->integer};
+}
+
+std::string ChangeRef(absl::string_view tenant, absl::string_view plan_id) {
+  return absl::StrCat(tenant, "/", plan_id);
+}
+
+absl::Status PlanNotFound(absl::string_view tenant, absl::string_view id) {
+  return absl::NotFoundError(
+      absl::StrCat("plan \"", id, "\" not found in tenant \"", tenant, "\""));
+}
+
+absl::Status BookNotFound(absl::string_view tenant, absl::string_view name) {
+  return absl::NotFoundError(
+      absl::StrCat("book \"", name, "\" not found in tenant \"", tenant, "\""));
+}
+
+absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
+                             int64_t expected, int64_t current) {
+  if (expected == 0) {
+    return absl::AbortedError(absl::StrCat(
+        what, " \"", id, "\" already exists (version ", current, ")"));
+  }
+  return absl::AbortedError(absl::StrCat(what, " \"", id,
+                                         "\" version mismatch: expected ",
+                                         expected, ", stored ", current));
+}
+
+// A stage's {plan_version, data} from HMGET; nullopt when absent.
+absl::StatusOr<std::optional<StoredStage>> ParseStage(const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+    return Unexpected("GetPlan", reply);
+  }
+  if (reply->element[0]->type == REDIS_REPLY_NIL) return std::nullopt;
+  StoredStage stage;
+  if (!ParseInt(reply->element[0], &stage.plan_version) ||
+      reply->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetPlan stage", reply);
+  }
+  stage.data = std::string(Str(reply->element[1]));
+  return stage;
+}
+
+// The ZRANGEBYLEX start for a page: everything, or strictly after `token`.
+std::string LexStart(absl::string_view token) {
+  return token.empty() ? std::string("-") : absl::StrCat("(", token);
+}
+
+}  // namespace
+
+std::unique_ptr<PlanStore> NewRedisPlanStore(const RedisOptions& options) {
+  return std::make_unique<RedisPlanStore>(options);
+}
+
+RedisPlanStore::RedisPlanStore(const RedisOptions& options)
+    : pool_(std::make_unique<RedisPool>(options)) {}
+
+RedisPlanStore::~RedisPlanStore() = default;
+
+std::string RedisPlanStore::PlanKey(absl::string_view tenant,
+                                    absl::string_view plan_id,
+                                    absl::string_view part) {
+  return absl::StrCat("bp:{", tenant, "/", plan_id, "}:", part);
+}
+
+std::string RedisPlanStore::BookKey(absl::string_view tenant,
+                                    absl::string_view name) {
+  return absl::StrCat("bp:{", tenant, "/book/", name, "}");
+}
+
+std::string RedisPlanStore::PlanIndexKey(absl::string_view tenant) {
+  return absl::StrCat("bp:{", tenant, "}:plans");
+}
+
+std::string RedisPlanStore::BookIndexKey(absl::string_view tenant) {
+  return absl::StrCat("bp:{", tenant, "}:books");
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
+    ScriptId script, std::initializer_list<absl::string_view> keys,
+    std::initializer_list<absl::string_view> args) {
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  std::string sha;
+  {
+    std::lock_guard<std::mutex> lock(sha_mu_);
+    sha = sha_[script];
+  }
+  if (sha.empty()) {
+    ASSIGN_OR_RETURN(RedisReplyPtr loaded,
+                     lease.Command({"SCRIPT", "LOAD", kScripts[script]}));
+    if (loaded->type != REDIS_REPLY_STRING) {
+      return Unexpected("SCRIPT LOAD", loaded.get());
+    }
+    sha = std::string(Str(loaded.get()));
+    std::lock_guard<std::mutex> lock(sha_mu_);
+    sha_[script] = sha;
+  }
+  const std::string num_keys = absl::StrCat(keys.size());
+  std::vector<absl::string_view> argv;
+  argv.reserve(3 + keys.size() + args.size());
+  argv.push_back("EVALSHA");
+  argv.push_back(sha);
+  argv.push_back(num_keys);
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command(argv));
+  if (reply->type == REDIS_REPLY_ERROR &&
+      absl::StartsWith(Str(reply.get()), "NOSCRIPT")) {
+    // Flushed or restarted: EVAL runs it once and caches it again.
+    argv[0] = "EVAL";
+    argv[1] = kScripts[script];
+    ASSIGN_OR_RETURN(reply, lease.Command(argv));
+  }
+  return reply;
+}
+
+absl::StatusOr<StoredPlan> RedisPlanStore::GetPlan(absl::string_view tenant,
+                                                   absl::string_view plan_id) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
+  const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunScript(kGetPlan, {plan_key, priorities_key, schedule_key}, {}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+      r->element[0]->type != REDIS_REPLY_ARRAY ||
+      r->element[0]->elements != 2) {
+    return Unexpected("GetPlan", r);
+  }
+  const redisReply* plan = r->element[0];
+  if (plan->element[0]->type == REDIS_REPLY_NIL) {
+    return PlanNotFound(tenant, plan_id);
+  }
+  StoredPlan result;
+  if (!ParseInt(plan->element[0], &result.version) ||
+      plan->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetPlan plan", plan);
+  }
+  result.data = std::string(Str(plan->element[1]));
+  ASSIGN_OR_RETURN(result.priorities, ParseStage(r->element[1]));
+  ASSIGN_OR_RETURN(result.schedule, ParseStage(r->element[2]));
+  return result;
+}
+
+absl::StatusOr<int64_t> RedisPlanStore::PutPlan(absl::string_view tenant,
+                                                absl::string_view plan_id,
+                                                int64_t expected_version,
+                                                std::string data,
+                                                const EventInfo& event) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  if (expected_version < 0) {
+    return absl::InvalidArgumentError("expected_version must be >= 0");
+  }
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string index_key = PlanIndexKey(tenant);
+  const std::string expected = absl::StrCat(expected_version);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string events_max =
+      absl::StrCat(store_internal::kMaxEventsPerPlan);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunScript(kPutPlan, {plan_key, events_key, index_key, kChangesKey},
+                {expected, data, event.type, event.request_id, plan_id, ref,
+                 events_max, changes_max}));
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutPlan", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (result.outcome == "ABORTED") {
+    return VersionMismatch("plan", plan_id, expected_version, result.version);
+  }
+  return result.version;
+}
+
+absl::Status RedisPlanStore::PutStage(absl::string_view tenant,
+                                      absl::string_view plan_id, StagePart part,
+                                      int64_t plan_version, std::string data,
+                                      const EventInfo& event) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string stage_key = PlanKey(tenant, plan_id, StagePartName(part));
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string version = absl::StrCat(plan_version);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string events_max =
+      absl::StrCat(store_internal::kMaxEventsPerPlan);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunScript(kPutStage, {plan_key, stage_key, events_key, kChangesKey},
+                {version, data, event.type, event.request_id, ref, events_max,
+                 changes_max}));
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutStage", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (result.outcome == "ABORTED") {
+    return absl::AbortedError(
+        absl::StrCat(StagePartName(part), " of plan \"", plan_id,
+                     "\" computed from version ", plan_version,
+                     " but the plan is at version ", result.version));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
+    absl::string_view tenant, int page_size, absl::string_view page_token) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePageSize(page_size));
+  RETURN_IF_ERROR(store_internal::ValidatePageToken(page_token));
+  const int limit = std::min(page_size, store_internal::kMaxPageSize);
+  const std::string index_key = PlanIndexKey(tenant);
+  const std::string start = LexStart(page_token);
+  // One more than the page, to know whether another page follows.
+  const std::string count = absl::StrCat(limit + 1);
+  const std::string prefix = absl::StrCat("bp:{", tenant, "/");
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunScript(kListPlans, {index_key}, {start, count, prefix, "}:plan"}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
+    return Unexpected("ListPlans", r);
+  }
+  PlanPage page;
+  for (size_t i = 0; i + 1 < r->elements; i += 2) {
+    if (r->element[i]->type != REDIS_REPLY_STRING ||
+        r->element[i + 1]->type != REDIS_REPLY_INTEGER) {
+      return Unexpected("ListPlans entry", r);
+    }
+    if (page.plans.size() == static_cast<size_t>(limit)) {
+      page.next_page_token = page.plans.back().plan_id;
+      break;
+    }
+    page.plans.push_back(PlanSummary{std::string(Str(r->element[i])),
+                                     r->element[i + 1]->integer});
+  }
+  return page;
+}
+
+absl::Status RedisPlanStore::DeletePlan(absl::string_view tenant,
+                                        absl::string_view plan_id) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
+  const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string index_key = PlanIndexKey(tenant);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(kDeletePlan,
+                             {plan_key, priorities_key, schedule_key,
+                              events_key, index_key, kChangesKey},
+                             {plan_id, ref, changes_max}));
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("DeletePlan", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<PlanEvent>> RedisPlanStore::ReadEvents(
+    absl::string_view tenant, absl::string_view plan_id,
+    absl::string_view after_id, int max_count, absl::Duration wait) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  RETURN_IF_ERROR(store_internal::ValidateMaxCount(max_count));
+  ASSIGN_OR_RETURN(const EventPosition after,
+                   store_internal::ParseEventPosition(after_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string count =
+      absl::StrCat(std::min(max_count, store_internal::kMaxEventCount));
+  const std::string start = store_internal::FormatEventPosition(after);
+
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr exists, lease.Command({"EXISTS", plan_key}));
+  if (exists->type != REDIS_REPLY_INTEGER) {
+    return Unexpected("ReadEvents EXISTS", exists.get());
+  }
+  if (exists->integer == 0) return PlanNotFound(tenant, plan_id);
+
+  RedisReplyPtr reply;
+  const absl::Duration block = std::min(wait, pool_->options().max_event_wait);
+  if (block <= absl::ZeroDuration()) {
+    ASSIGN_OR_RETURN(reply, lease.Command({"XREAD", "COUNT", count, "STREAMS",
+                                           events_key, start}));
+  } else {
+    // BLOCK 0 would wait forever: at least 1 ms.
+    const std::string block_ms = absl::StrCat(std::max<int64_t>(
+        1,
+        absl::ToInt64Milliseconds(absl::Ceil(block, absl::Milliseconds(1)))));
+    const absl::string_view argv[] = {"XREAD",  "COUNT",   count,      "BLOCK",
+                                      block_ms, "STREAMS", events_key, start};
+    ASSIGN_OR_RETURN(reply,
+                     lease.CommandWithTimeout(
+                         argv, block + pool_->options().command_timeout));
+  }
+  std::vector<PlanEvent> events;
+  const redisReply* r = reply.get();
+  if (r->type == REDIS_REPLY_NIL) return events;
+  // [[key, [[id, [field, value, ...]], ...]]]
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
+      r->element[0]->type != REDIS_REPLY_ARRAY ||
+      r->element[0]->elements != 2 ||
+      r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+    return Unexpected("ReadEvents XREAD", r);
+  }
+  const redisReply* entries = r->element[0]->element[1];
+  events.reserve(entries->elements);
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* entry = entries->element[i];
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[0]->type != REDIS_REPLY_STRING ||
+        entry->element[1]->type != REDIS_REPLY_ARRAY) {
+      return Unexpected("ReadEvents entry", entry);
+    }
+    PlanEvent event;
+    event.id = std::string(Str(entry->element[0]));
+    const redisReply* fields = entry->element[1];
+    for (size_t f = 0; f + 1 < fields->elements; f += 2) {
+      if (fields->element[f]->type != REDIS_REPLY_STRING ||
+          fields->element[f + 1]->type != REDIS_REPLY_STRING) {
+        return Unexpected("ReadEvents field", fields);
+      }
+      const absl::string_view name = Str(fields->element[f]);
+      const absl::string_view value = Str(fields->element[f + 1]);
+      if (name == "type") {
+        event.type = std::string(value);
+      } else if (name == "plan_version") {
+        if (!absl::SimpleAtoi(value, &event.plan_version)) {
+          return Unexpected("ReadEvents plan_version", fields->element[f + 1]);
+        }
+      } else if (name == "request_id") {
+        event.request_id = std::string(value);
+      }
+    }
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+absl::StatusOr<int64_t> RedisPlanStore::PutBook(absl::string_view tenant,
+                                                absl::string_view name,
+                                                int64_t expected_version,
+                                                std::string data) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  if (expected_version < 0) {
+    return absl::InvalidArgumentError("expected_version must be >= 0");
+  }
+  const std::string book_key = BookKey(tenant, name);
+  const std::string index_key = BookIndexKey(tenant);
+  const std::string expected = absl::StrCat(expected_version);
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunScript(kPutBook, {book_key, index_key}, {expected, data, name}));
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutBook", reply.get()));
+  if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
+  if (result.outcome == "ABORTED") {
+    return VersionMismatch("book", name, expected_version, result.version);
+  }
+  return result.version;
+}
+
+absl::StatusOr<StoredBook> RedisPlanStore::GetBook(absl::string_view tenant,
+                                                   absl::string_view name) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  const std::string book_key = BookKey(tenant, name);
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   lease.Command({"HMGET", book_key, "version", "data"}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+    return Unexpected("GetBook", r);
+  }
+  if (r->element[0]->type == REDIS_REPLY_NIL) return BookNotFound(tenant, name);
+  StoredBook book;
+  if (!ParseInt(r->element[0], &book.version) ||
+      r->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetBook", r);
+  }
+  book.data = std::string(Str(r->element[1]));
+  return book;
+}
+
+absl::StatusOr<BookPage> RedisPlanStore::ListBooks(
+    absl::string_view tenant, int page_size, absl::string_view page_token) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePageSize(page_size));
+  RETURN_IF_ERROR(store_internal::ValidatePageToken(page_token));
+  const int limit = std::min(page_size, store_internal::kMaxPageSize);
+  const std::string index_key = BookIndexKey(tenant);
+  const std::string start = LexStart(page_token);
+  const std::string count = absl::StrCat(limit + 1);
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   lease.Command({"ZRANGEBYLEX", index_key, start, "+", "LIMIT",
+                                  "0", count}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY) return Unexpected("ListBooks", r);
+  BookPage page;
+  for (size_t i = 0; i < r->elements; ++i) {
+    if (r->element[i]->type != REDIS_REPLY_STRING) {
+      return Unexpected("ListBooks entry", r);
+    }
+    if (page.names.size() == static_cast<size_t>(limit)) {
+      page.next_page_token = page.names.back();
+      break;
+    }
+    page.names.emplace_back(Str(r->element[i]));
+  }
+  return page;
+}
+
+absl::Status RedisPlanStore::DeleteBook(absl::string_view tenant,
+                                        absl::string_view name) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  const std::string book_key = BookKey(tenant, name);
+  const std::string index_key = BookIndexKey(tenant);
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(kDeleteBook, {book_key, index_key}, {name}));
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("DeleteBook", reply.get()));
+  if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
+  return absl::OkStatus();
+}
+
+absl::Status RedisPlanStore::Ping() {
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
+  if (reply->type != REDIS_REPLY_STATUS) return Unexpected("PING", reply.get());
+  return absl::OkStatus();
+}
+
+}  // namespace backplan

@@ -1,0 +1,124 @@
+// RedisPlanStore: the production PlanStore, on a standalone Redis (>= 6.2).
+//
+//   std::unique_ptr<PlanStore> store = NewRedisPlanStore(
+//       RedisOptions{.host = "redis", .port = 6379, .password = secret});
+//   // Never fails: connections are made lazily. While Redis is down every
+//   // call returns UNAVAILABLE quickly, and recovers by itself after.
+//
+// Key schema (DESIGN.md, "Shared state in Redis"):
+//   bp:{<tenant>/<plan-id>}:plan        hash  version, data
+//   bp:{<tenant>/<plan-id>}:priorities  hash  plan_version, data
+//   bp:{<tenant>/<plan-id>}:schedule    hash  plan_version, data
+//   bp:{<tenant>/<plan-id>}:events      stream (MAXLEN ~ 1000) of
+//                                       type, plan_version, request_id
+//   bp:{<tenant>/book/<name>}           hash  version, data
+//   bp:{<tenant>}:plans                 sorted set (all scores 0) of plan ids,
+//                                       the listing index (ZRANGEBYLEX)
+//   bp:{<tenant>}:books                 sorted set of book names, likewise
+//   bp:changes                          stream (MAXLEN ~ 10000), best effort:
+//                                       plan ("<tenant>/<plan-id>"), type,
+//                                       plan_version
+//
+// Every write is one Lua script (EVALSHA, falling back to EVAL on NOSCRIPT,
+// so SCRIPT FLUSH and restarts are survived) that checks the version,
+// writes, maintains the index and appends the events, atomically. GetPlan
+// reads the three parts in one script. ReadEvents checks the plan exists,
+// then XREADs (with BLOCK when waiting, capped at max_event_wait); a waiting
+// read holds one pool connection for its duration.
+//
+// Cluster caveat: the per-plan keys share a hash tag, but the scripts also
+// touch the tenant index and bp:changes, which live in other slots, and the
+// listing script reads plan keys it does not declare. That is fine on the
+// standalone Redis Backplan runs; a Redis Cluster deployment would need the
+// index and change stream moved out of the write scripts.
+//
+// Error codes follow plan_store.h; additionally UNAVAILABLE when Redis is
+// unreachable, times out, refuses AUTH, or no pool connection frees up, and
+// INTERNAL when Redis answers something unexpected.
+#ifndef BACKPLAN_LIBS_STORE_REDIS_PLAN_STORE_H_
+#define BACKPLAN_LIBS_STORE_REDIS_PLAN_STORE_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "libs/store/plan_store.h"
+#include "libs/store/redis_pool.h"
+
+namespace backplan {
+
+// Makes a RedisPlanStore; never connects, never fails.
+std::unique_ptr<PlanStore> NewRedisPlanStore(const RedisOptions& options);
+
+class RedisPlanStore : public PlanStore {
+ public:
+  explicit RedisPlanStore(const RedisOptions& options);
+  RedisPlanStore(const RedisPlanStore&) = delete;
+  RedisPlanStore& operator=(const RedisPlanStore&) = delete;
+  ~RedisPlanStore() override;
+
+  absl::StatusOr<StoredPlan> GetPlan(absl::string_view tenant,
+                                     absl::string_view plan_id) override;
+  absl::StatusOr<int64_t> PutPlan(absl::string_view tenant,
+                                  absl::string_view plan_id,
+                                  int64_t expected_version, std::string data,
+                                  const EventInfo& event) override;
+  absl::Status PutStage(absl::string_view tenant, absl::string_view plan_id,
+                        StagePart part, int64_t plan_version, std::string data,
+                        const EventInfo& event) override;
+  absl::StatusOr<PlanPage> ListPlans(absl::string_view tenant, int page_size,
+                                     absl::string_view page_token) override;
+  absl::Status DeletePlan(absl::string_view tenant,
+                          absl::string_view plan_id) override;
+  absl::StatusOr<std::vector<PlanEvent>> ReadEvents(
+      absl::string_view tenant, absl::string_view plan_id,
+      absl::string_view after_id, int max_count, absl::Duration wait) override;
+  absl::StatusOr<int64_t> PutBook(absl::string_view tenant,
+                                  absl::string_view name,
+                                  int64_t expected_version,
+                                  std::string data) override;
+  absl::StatusOr<StoredBook> GetBook(absl::string_view tenant,
+                                     absl::string_view name) override;
+  absl::StatusOr<BookPage> ListBooks(absl::string_view tenant, int page_size,
+                                     absl::string_view page_token) override;
+  absl::Status DeleteBook(absl::string_view tenant,
+                          absl::string_view name) override;
+  absl::Status Ping() override;
+
+  // Key names, exposed for tests and operational tools.
+  static std::string PlanKey(absl::string_view tenant,
+                             absl::string_view plan_id,
+                             absl::string_view part);  // "plan", "events"...
+  static std::string BookKey(absl::string_view tenant, absl::string_view name);
+  static std::string PlanIndexKey(absl::string_view tenant);
+  static std::string BookIndexKey(absl::string_view tenant);
+  static constexpr absl::string_view kChangesKey = "bp:changes";
+
+ private:
+  enum ScriptId {
+    kGetPlan,
+    kPutPlan,
+    kPutStage,
+    kDeletePlan,
+    kListPlans,
+    kPutBook,
+    kDeleteBook,
+    kNumScripts
+  };
+  // Runs a script by EVALSHA (loading it first when its SHA is not known
+  // yet), falling back to EVAL when Redis answers NOSCRIPT.
+  absl::StatusOr<RedisReplyPtr> RunScript(
+      ScriptId script, std::initializer_list<absl::string_view> keys,
+      std::initializer_list<absl::string_view> args);
+
+  std::unique_ptr<RedisPool> pool_;
+  std::mutex sha_mu_;
+  std::array<std::string, kNumScripts> sha_;  // Guarded by sha_mu_.
+};
+
+}  // namespace backplan
+
+#endif  // BACKPLAN_LIBS_STORE_REDIS_PLAN_STORE_H_

@@ -1,0 +1,240 @@
+#include "libs/store/redis_pool.h"
+
+#include <hiredis/hiredis.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace backplan {
+namespace {
+
+timeval TimevalOf(absl::Duration d) {
+  timeval tv = absl::ToTimeval(std::max(d, absl::Milliseconds(1)));
+  return tv;
+}
+
+void IgnoreSigpipeOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 &&
+        current.sa_handler == SIG_DFL) {
+      signal(SIGPIPE, SIG_IGN);
+    }
+  });
+}
+
+// A connection is usable when hiredis saw no error and the socket has
+// nothing to read: between commands a healthy connection is silent, so a
+// readable socket means EOF (server closed it) or a protocol mix-up.
+bool Healthy(redisContext* context) {
+  if (context->err != 0) return false;
+  pollfd pfd{context->fd, POLLIN, 0};
+  return poll(&pfd, 1, 0) == 0;
+}
+
+// Error replies that describe the server or the connection, not the command.
+bool IsServerStateError(const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ERROR) return false;
+  absl::string_view message(reply->str, reply->len);
+  for (absl::string_view prefix :
+       {"NOAUTH", "WRONGPASS", "LOADING", "MASTERDOWN", "BUSY", "READONLY"}) {
+    if (absl::StartsWith(message, prefix)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void RedisReplyDeleter::operator()(redisReply* reply) const {
+  freeReplyObject(reply);
+}
+
+RedisPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)),
+      context_(std::exchange(other.context_, nullptr)) {}
+
+RedisPool::Lease& RedisPool::Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    if (pool_ != nullptr) pool_->Release(context_);
+    pool_ = std::exchange(other.pool_, nullptr);
+    context_ = std::exchange(other.context_, nullptr);
+  }
+  return *this;
+}
+
+RedisPool::Lease::~Lease() {
+  if (pool_ != nullptr) pool_->Release(context_);
+}
+
+void RedisPool::Lease::Discard() {
+  if (context_ != nullptr) {
+    redisFree(context_);
+    context_ = nullptr;
+  }
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Command(
+    absl::Span<const absl::string_view> args) {
+  if (context_ == nullptr) {
+    return absl::UnavailableError("redis connection was discarded");
+  }
+  std::vector<const char*> argv;
+  std::vector<size_t> argv_len;
+  argv.reserve(args.size());
+  argv_len.reserve(args.size());
+  for (absl::string_view arg : args) {
+    argv.push_back(arg.data());
+    argv_len.push_back(arg.size());
+  }
+  auto* reply = static_cast<redisReply*>(redisCommandArgv(
+      context_, static_cast<int>(argv.size()), argv.data(), argv_len.data()));
+  if (reply == nullptr || context_->err != 0) {
+    absl::Status status = absl::UnavailableError(absl::StrCat(
+        "redis ", pool_->options_.host, ":", pool_->options_.port, ": ",
+        args.empty() ? "" : args[0], " failed: ",
+        context_->errstr[0] != '\0' ? context_->errstr : "no reply"));
+    if (reply != nullptr) freeReplyObject(reply);
+    Discard();
+    return status;
+  }
+  RedisReplyPtr owned(reply);
+  if (IsServerStateError(reply)) {
+    absl::Status status = absl::UnavailableError(
+        absl::StrCat("redis ", pool_->options_.host, ":", pool_->options_.port,
+                     ": ", absl::string_view(reply->str, reply->len)));
+    Discard();
+    return status;
+  }
+  return owned;
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPool::Lease::CommandWithTimeout(
+    absl::Span<const absl::string_view> args, absl::Duration timeout) {
+  if (context_ == nullptr) {
+    return absl::UnavailableError("redis connection was discarded");
+  }
+  if (redisSetTimeout(context_, TimevalOf(timeout)) != REDIS_OK) {
+    Discard();
+    return absl::UnavailableError("redis: cannot set the socket timeout");
+  }
+  absl::StatusOr<RedisReplyPtr> reply = Command(args);
+  if (context_ != nullptr &&
+      redisSetTimeout(context_, TimevalOf(pool_->options_.command_timeout)) !=
+          REDIS_OK) {
+    Discard();
+  }
+  return reply;
+}
+
+RedisPool::RedisPool(RedisOptions options) : options_(std::move(options)) {
+  IgnoreSigpipeOnce();
+}
+
+RedisPool::~RedisPool() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (redisContext* context : idle_) redisFree(context);
+  idle_.clear();
+}
+
+void RedisPool::Release(redisContext* context) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --leased_;
+    if (context != nullptr) idle_.push_back(context);
+  }
+  slot_freed_.notify_one();
+}
+
+absl::StatusOr<redisContext*> RedisPool::Connect() {
+  const std::string where = absl::StrCat(options_.host, ":", options_.port);
+  redisContext* context =
+      redisConnectWithTimeout(options_.host.c_str(), options_.port,
+                              TimevalOf(options_.connect_timeout));
+  if (context == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("redis ", where, ": cannot allocate a connection"));
+  }
+  if (context->err != 0) {
+    absl::Status status = absl::UnavailableError(
+        absl::StrCat("redis ", where, " unreachable: ", context->errstr));
+    redisFree(context);
+    return status;
+  }
+  if (redisSetTimeout(context, TimevalOf(options_.command_timeout)) !=
+      REDIS_OK) {
+    redisFree(context);
+    return absl::UnavailableError(
+        absl::StrCat("redis ", where, ": cannot set the socket timeout"));
+  }
+  if (!options_.password.empty()) {
+    const char* argv[] = {"AUTH", options_.password.c_str()};
+    const size_t argv_len[] = {4, options_.password.size()};
+    auto* reply =
+        static_cast<redisReply*>(redisCommandArgv(context, 2, argv, argv_len));
+    absl::Status status;
+    if (reply == nullptr || context->err != 0) {
+      status = absl::UnavailableError(
+          absl::StrCat("redis ", where, ": AUTH failed: ", context->errstr));
+    } else if (reply->type == REDIS_REPLY_ERROR) {
+      status = absl::UnavailableError(absl::StrCat(
+          "redis ", where,
+          ": AUTH refused: ", absl::string_view(reply->str, reply->len)));
+    }
+    if (reply != nullptr) freeReplyObject(reply);
+    if (!status.ok()) {
+      redisFree(context);
+      return status;
+    }
+  }
+  return context;
+}
+
+absl::StatusOr<RedisPool::Lease> RedisPool::Acquire() {
+  redisContext* context = nullptr;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          absl::ToChronoNanoseconds(options_.acquire_timeout);
+    const int pool_size = std::max(options_.pool_size, 1);
+    const bool free = slot_freed_.wait_until(lock, deadline, [&] {
+      return !idle_.empty() ||
+             leased_ + static_cast<int>(idle_.size()) < pool_size;
+    });
+    if (!free) {
+      return absl::UnavailableError(
+          absl::StrCat("redis: no free connection within ",
+                       absl::FormatDuration(options_.acquire_timeout),
+                       " (pool of ", pool_size, ")"));
+    }
+    ++leased_;
+    if (!idle_.empty()) {
+      context = idle_.back();
+      idle_.pop_back();
+    }
+  }
+  // The slot is ours; check or (re)connect outside the lock.
+  if (context != nullptr && !Healthy(context)) {
+    redisFree(context);
+    context = nullptr;
+  }
+  if (context == nullptr) {
+    absl::StatusOr<redisContext*> connected = Connect();
+    if (!connected.ok()) {
+      Release(nullptr);
+      return connected.status();
+    }
+    context = *connected;
+  }
+  return Lease(this, context);
+}
+
+}  // namespace backplan

@@ -1,0 +1,139 @@
+// RedisPool: a fixed-size pool of blocking hiredis connections to one Redis
+// server, with timeouts and lazy reconnects. Used by RedisPlanStore; tests
+// also use it to send raw commands (SCRIPT FLUSH, TYPE ...).
+//
+//   RedisPool pool(RedisOptions{.host = "127.0.0.1", .port = 6379});
+//   ASSIGN_OR_RETURN(RedisPool::Lease lease, pool.Acquire());
+//   ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
+//
+// Contract:
+//   - Construction never connects; connections are made on demand by
+//     Acquire(), so a service starts while Redis is down.
+//   - Acquire() waits at most `acquire_timeout` for a free connection and
+//     returns UNAVAILABLE when none frees up, or when connecting (TCP connect
+//     bounded by `connect_timeout`, then AUTH when a password is set) fails.
+//   - An idle connection is checked before it is handed out (a connection
+//     the server closed, e.g. after a restart, is readable at EOF) and
+//     replaced when dead.
+//   - Every command is bounded by `command_timeout` (socket timeouts).
+//   - A connection is discarded after any I/O or protocol error, a timeout,
+//     or an error reply that speaks about the server or the connection rather
+//     than the command (NOAUTH, WRONGPASS, LOADING, MASTERDOWN, BUSY,
+//     READONLY); its slot reconnects lazily on a later Acquire(). Other error
+//     replies (e.g. NOSCRIPT, WRONGTYPE) leave the connection in a good state
+//     and are returned to the caller as replies.
+//   - SIGPIPE: hiredis writes with write(2), so a write to a connection the
+//     server closed would raise SIGPIPE. The first RedisPool constructed sets
+//     SIGPIPE to SIG_IGN if it is still SIG_DFL.
+// Thread-safe. A Lease is used by one thread at a time and must be returned
+// (destroyed) before the pool is.
+//
+// Only this file's .cc and redis_plan_store.cc include <hiredis/hiredis.h>;
+// here hiredis types are only forward-declared.
+#ifndef BACKPLAN_LIBS_STORE_REDIS_POOL_H_
+#define BACKPLAN_LIBS_STORE_REDIS_POOL_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+
+struct redisContext;
+struct redisReply;
+
+namespace backplan {
+
+struct RedisOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;  // Empty: no AUTH.
+  int pool_size = 8;     // Connections at most; >= 1.
+  absl::Duration connect_timeout = absl::Milliseconds(500);
+  absl::Duration command_timeout = absl::Seconds(2);
+  // Longest wait for a free connection when all are leased.
+  absl::Duration acquire_timeout = absl::Seconds(1);
+  // RedisPlanStore only: the longest a single ReadEvents waits (XREAD
+  // BLOCK); longer waits are cut to this and return no events.
+  absl::Duration max_event_wait = absl::Seconds(30);
+};
+
+struct RedisReplyDeleter {
+  void operator()(redisReply* reply) const;
+};
+// A reply owned by the caller; never null when returned in an OK StatusOr.
+using RedisReplyPtr = std::unique_ptr<redisReply, RedisReplyDeleter>;
+
+class RedisPool {
+ public:
+  // A connection leased from the pool, returned to it on destruction.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&& other) noexcept;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease();
+
+    // Sends one command (binary-safe arguments) and returns its reply, which
+    // may be an error reply the caller has to inspect. UNAVAILABLE on a
+    // connection failure, a timeout or a server-state error reply; the
+    // connection is then discarded and later calls on this lease return
+    // UNAVAILABLE too.
+    absl::StatusOr<RedisReplyPtr> Command(
+        absl::Span<const absl::string_view> args);
+    absl::StatusOr<RedisReplyPtr> Command(
+        std::initializer_list<absl::string_view> args) {
+      return Command(absl::MakeConstSpan(args.begin(), args.size()));
+    }
+    // As Command(), with the socket timeout raised to `timeout` for this one
+    // command (blocking reads such as XREAD BLOCK).
+    absl::StatusOr<RedisReplyPtr> CommandWithTimeout(
+        absl::Span<const absl::string_view> args, absl::Duration timeout);
+
+    // Closes the connection instead of returning it to the pool.
+    void Discard();
+
+   private:
+    friend class RedisPool;
+    Lease(RedisPool* pool, redisContext* context)
+        : pool_(pool), context_(context) {}
+
+    RedisPool* pool_;        // Null once moved from.
+    redisContext* context_;  // Null once discarded.
+  };
+
+  explicit RedisPool(RedisOptions options);
+  RedisPool(const RedisPool&) = delete;
+  RedisPool& operator=(const RedisPool&) = delete;
+  ~RedisPool();
+
+  // A healthy connection, connecting if needed. UNAVAILABLE when none is
+  // free within acquire_timeout or Redis cannot be reached.
+  absl::StatusOr<Lease> Acquire();
+
+  const RedisOptions& options() const { return options_; }
+
+ private:
+  // Gives a leased slot back; `context` null when it was discarded.
+  void Release(redisContext* context);
+  absl::StatusOr<redisContext*> Connect();
+
+  const RedisOptions options_;
+  std::mutex mu_;
+  std::condition_variable slot_freed_;  // Signalled by Release(); uses mu_.
+  std::vector<redisContext*> idle_;     // Guarded by mu_.
+  int leased_ = 0;                      // Guarded by mu_.
+};
+
+}  // namespace backplan
+
+#endif  // BACKPLAN_LIBS_STORE_REDIS_POOL_H_
