@@ -144,7 +144,7 @@ for overlay in "${overlays[@]}"; do
     fi
     out="$TMP/$label.yaml"
     render "$variant" "$out" "$label" || continue
-    flags=(--profile "$profile" --label "$label")
+    flags=(--profile "$profile" --label "$label" --flags-from "$ROOT")
     for c in "${chosen[@]}"; do flags+=("--$c"); done
     node "$TESTS/check-manifests.mjs" "${flags[@]}" "$out" >"$TMP/check.out" 2>&1
     rc=$?
@@ -162,7 +162,7 @@ for r in "${rendered_dev_like[@]}"; do
   [[ "$r" == prod=* && -z "$prod_render" ]] && prod_render="${r#prod=}"
 done
 if [[ -n "$dev_render" && -n "$prod_render" ]]; then
-  node "$TESTS/negative.mjs" "$dev_render" "$prod_render" >"$TMP/negative.out" 2>&1
+  node "$TESTS/negative.mjs" "$dev_render" "$prod_render" "$ROOT" >"$TMP/negative.out" 2>&1
   rc=$?
   cat "$TMP/negative.out"
   count "$TMP/negative.out"
@@ -175,7 +175,7 @@ fi
 # naming every broken field in expected.txt.
 fixture="$TESTS/fixtures/broken-overlay"
 if kustomize "$fixture" "$TMP/broken.yaml"; then
-  if node "$TESTS/check-manifests.mjs" --profile dev --label broken-overlay "$TMP/broken.yaml" >"$TMP/broken.out" 2>&1; then
+  if node "$TESTS/check-manifests.mjs" --profile dev --label broken-overlay --flags-from "$ROOT" "$TMP/broken.yaml" >"$TMP/broken.out" 2>&1; then
     fail "negative: checker accepted $fixture (exit 0)"
   else
     missing=0
@@ -186,7 +186,7 @@ if kustomize "$fixture" "$TMP/broken.yaml"; then
         missing=1
       fi
     done <"$fixture/expected.txt"
-    [[ $missing -eq 0 ]] && pass "negative: checker rejects $fixture ($(grep -c '^FAIL' "$TMP/broken.out") failures, each expected one named)"
+    [[ $missing -eq 0 ]] && pass "negative: checker rejects $fixture ($(grep -c '^  FAIL' "$TMP/broken.out") problems, each expected one named)"
   fi
 else
   fail "negative: $fixture should render (it breaks policy, not kustomize)"

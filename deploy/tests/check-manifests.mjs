@@ -3,13 +3,16 @@
 // and the field, and exits 1 if there is any.
 //
 //   node deploy/tests/check-manifests.mjs --profile prod [--check schema|policy]
-//        [--network-policies] [--managed-redis] [--label NAME] rendered.yaml
+//        [--network-policies] [--managed-redis] [--label NAME]
+//        [--flags-from REPO_ROOT] rendered.yaml
 //
 // --profile prod adds the production rules (replicas, HPA, PDB);
 // --network-policies / --managed-redis say which components were enabled, so
-// the check also verifies that they took effect.
+// the check also verifies that they took effect; --flags-from reads the flags
+// the binaries define (ABSL_FLAG) from the tree, so that an unknown flag or
+// BACKPLAN_* variable is caught.
 import fs from 'node:fs';
-import { parseManifests, schemaCheck, policyCheck, formatFailure } from './lib.mjs';
+import { parseManifests, schemaCheck, policyCheck, formatFailure, flagsFromTree } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opts = { profile: 'dev', check: 'all', label: null, expectNetworkPolicies: false, expectManagedRedis: false };
@@ -21,6 +24,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--label') opts.label = args[++i];
   else if (a === '--network-policies') opts.expectNetworkPolicies = true;
   else if (a === '--managed-redis') opts.expectManagedRedis = true;
+  else if (a === '--flags-from') opts.treeFlags = flagsFromTree(args[++i]);
   else if (!a.startsWith('--') && !file) file = a;
   else { console.error(`unknown argument ${a}`); process.exit(2); }
 }

@@ -9,6 +9,8 @@
 //   const objs = parseManifests(fs.readFileSync('prod.yaml', 'utf8'));
 //   const failures = [...schemaCheck(objs), ...policyCheck(objs, { profile: 'prod' })];
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import YAML from 'yaml';
 
@@ -33,6 +35,33 @@ export const FLAGS = {
   log_level: 'info',
 };
 const SERVICE_ONLY_FLAGS = { prioritization_address: ['scheduling'] };
+
+// The flags the binaries really define, read from the tree: ABSL_FLAG in
+// libs/ and services/common/ (linked into every service) and in
+// services/<name>/ (that service only). Returns null when the tree defines
+// none yet; the checker then uses FLAGS above.
+export function flagsFromTree(root) {
+  const scan = (dir) => {
+    const out = new Set();
+    if (!fs.existsSync(dir)) return out;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (!e.isFile() || !/\.(cc|cpp|h)$/.test(e.name) || /_test\.cc$/.test(e.name)) continue;
+      const text = fs.readFileSync(path.join(e.parentPath ?? e.path, e.name), 'utf8');
+      for (const m of text.matchAll(/ABSL_FLAG\(\s*[\w:<>]+\s*,\s*(\w+)\s*,/g)) out.add(m[1]);
+    }
+    return out;
+  };
+  const common = new Set([...scan(path.join(root, 'libs')), ...scan(path.join(root, 'services/common'))]);
+  const perService = {};
+  let any = common.size > 0;
+  for (const name of Object.keys(SERVICES)) {
+    perService[name] = scan(path.join(root, 'services', name));
+    if (perService[name].size) any = true;
+  }
+  if (!any) return null;
+  // The brief's flags are the contract: they must all exist somewhere.
+  return { common, perService };
+}
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 export const EXTERNAL_SECRETS_ANNOTATION = 'backplan.io/external-secrets';
 
@@ -164,7 +193,14 @@ function argFlags(c) {
   return out;
 }
 
-export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = false, expectManagedRedis = false } = {}) {
+export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = false, expectManagedRedis = false, treeFlags = null } = {}) {
+  // Which flags a service binary takes: from the tree when it defines them,
+  // else the documented set.
+  const knownFlag = (service, flag) => {
+    if (treeFlags) return treeFlags.common.has(flag) || treeFlags.perService[service]?.has(flag);
+    return flag in FLAGS && (!SERVICE_ONLY_FLAGS[flag] || SERVICE_ONLY_FLAGS[flag].includes(service));
+  };
+  const knownFlagNames = (service) => (treeFlags ? [...treeFlags.common, ...(treeFlags.perService[service] ?? [])] : Object.keys(FLAGS)).sort();
   const failures = [];
   const fail = (obj, field, message) => failures.push({ object: typeof obj === 'string' ? obj : idOf(obj), field, message });
   const byKind = (kind) => objs.filter((o) => o.kind === kind);
@@ -335,8 +371,7 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
 
     // Flags and env: only the flags the binaries take.
     for (const flag of Object.keys(argFlags(c))) {
-      if (!(flag in FLAGS)) fail(w, `${cp}.args`, `unknown flag --${flag}`);
-      else if (SERVICE_ONLY_FLAGS[flag] && !SERVICE_ONLY_FLAGS[flag].includes(service)) fail(w, `${cp}.args`, `--${flag} is not a flag of ${service}`);
+      if (!knownFlag(service, flag)) fail(w, `${cp}.args`, `unknown flag --${flag}: backplan-${service} takes ${knownFlagNames(service).map((f) => `--${f}`).join(', ')}`);
     }
     const envNames = new Set((c.env ?? []).map((e) => e.name));
     for (const ef of c.envFrom ?? []) {
@@ -345,7 +380,7 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
     }
     for (const n of envNames) {
       const m = /^BACKPLAN_(.+)$/.exec(n);
-      if (m && !(m[1].toLowerCase() in FLAGS)) fail(w, `${cp}.env`, `${n} matches no flag (known: ${Object.keys(FLAGS).map((f) => `BACKPLAN_${f.toUpperCase()}`).join(', ')})`);
+      if (m && !knownFlag(service, m[1].toLowerCase())) fail(w, `${cp}.env`, `${n} matches no flag of backplan-${service} (known: ${knownFlagNames(service).map((f) => `BACKPLAN_${f.toUpperCase()}`).join(', ')})`);
     }
 
     // Ports.

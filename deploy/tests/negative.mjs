@@ -2,13 +2,14 @@
 // rendered manifest and expects the schema or policy check to fail, naming
 // the object and field. A checker that accepts a broken manifest fails here.
 //
-//   node deploy/tests/negative.mjs rendered-dev.yaml rendered-prod.yaml
+//   node deploy/tests/negative.mjs rendered-dev.yaml rendered-prod.yaml [REPO_ROOT]
 //
 // Prints PASS / FAIL lines, one per case; exits 1 on any FAIL.
 import fs from 'node:fs';
-import { parseManifests, schemaCheck, policyCheck, formatFailure } from './lib.mjs';
+import { parseManifests, schemaCheck, policyCheck, formatFailure, flagsFromTree } from './lib.mjs';
 
-const [devFile, prodFile] = process.argv.slice(2);
+const [devFile, prodFile, root] = process.argv.slice(2);
+const treeFlags = root ? flagsFromTree(root) : null;
 if (!devFile || !prodFile) {
   console.error('usage: negative.mjs rendered-dev.yaml rendered-prod.yaml');
   process.exit(2);
@@ -46,6 +47,7 @@ const cases = [
   ['port renamed', 'dev', (o) => { ctr(o, 'decomposition').ports[0].name = 'rpc'; return o; }, 'needs a port named grpc'],
   ['container port differs from --port', 'dev', (o) => { ctr(o, 'decomposition').args = ['--port=6000', '--metrics_port=9091']; return o; }, 'ports[grpc].containerPort'],
   ['unknown flag', 'dev', (o) => { ctr(o, 'decomposition').args.push('--redis_adress=x:1'); return o; }, 'unknown flag --redis_adress'],
+  ['scheduling-only flag on decomposition', 'dev', (o) => { ctr(o, 'decomposition').args.push('--prioritization_address=dns:///x:1'); return o; }, 'unknown flag --prioritization_address', { treeFlags }],
   ['unknown BACKPLAN_ env', 'dev', (o) => { ctr(o, 'decomposition').env.push({ name: 'BACKPLAN_REDIS_HOST', value: 'x' }); return o; }, 'BACKPLAN_REDIS_HOST matches no flag'],
   ['grace too short', 'dev', (o) => { dep(o, 'scheduling').spec.template.spec.terminationGracePeriodSeconds = 12; return o; }, 'terminationGracePeriodSeconds'],
   ['grace raised past terminationGracePeriodSeconds', 'dev', (o) => { ctr(o, 'scheduling').args.push('--grace_period_s=40'); return o; }, 'must exceed preStop'],
