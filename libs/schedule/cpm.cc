@@ -1,0 +1,299 @@
+#include "libs/schedule/cpm.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "libs/common/status_macros.h"
+
+namespace backplan {
+namespace {
+
+// Times are points on the working-day line: working day i spans [i, i + 1).
+// A node occupies [start, end) with end = start + duration, so milestones are
+// points and "finish-to-start with lag" is simply start(b) >= end(a) + lag.
+// A node's finish day is the day of end - 1.
+
+enum : uint8_t { kFree = 0, kBegun = 1, kDoneNode = 2 };
+
+struct Passes {
+  std::vector<int64_t> es, ef, ls, lf;
+  std::vector<uint8_t> state;  // kFree, kBegun (in progress) or kDoneNode.
+};
+
+// The predecessor whose end sets `n`'s earliest start: smallest slack, then
+// smallest id; -1 when the start date (or progress) sets it.
+int DrivingPredecessor(const PlanGraph& graph, const Passes& p, int n) {
+  if (p.state[n] != kFree) return -1;
+  int best = -1;
+  int64_t best_slack = 0;
+  for (const PlanGraph::Edge& e : graph.Predecessors(n)) {
+    const int q = e.node;
+    if (p.ef[q] + e.lag_days != p.es[n]) continue;
+    const int64_t slack = p.state[q] == kDoneNode
+                              ? std::numeric_limits<int64_t>::max()
+                              : p.ls[q] - p.es[q];
+    if (best == -1 || slack < best_slack ||
+        (slack == best_slack && graph.nodes[q].id < graph.nodes[best].id)) {
+      best = q;
+      best_slack = slack;
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> ChainInto(const PlanGraph& graph, const Passes& p,
+                                   int last) {
+  std::vector<std::string> chain;
+  for (int n = last; n != -1; n = DrivingPredecessor(graph, p, n)) {
+    chain.push_back(graph.nodes[n].id);
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+absl::Status CheckProgress(const Plan& plan, absl::CivilDay as_of) {
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    const Task& task = plan.tasks[i];
+    const TaskProgress& progress = task.progress;
+    if (progress.status == TaskStatus::kNotStarted) continue;
+    if (progress.actual_start && *progress.actual_start > as_of) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "tasks[%d].progress.actual_start: task \"%s\" started on %s, after "
+          "the as-of date %s",
+          i, task.id, absl::FormatCivilTime(*progress.actual_start),
+          absl::FormatCivilTime(as_of)));
+    }
+    if (progress.status == TaskStatus::kDone) {
+      if (!progress.actual_finish) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "tasks[%d].progress.actual_finish: done task \"%s\" needs its "
+            "finish date",
+            i, task.id));
+      }
+      if (*progress.actual_finish > as_of) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "tasks[%d].progress.actual_finish: task \"%s\" finished on %s, "
+            "after the as-of date %s",
+            i, task.id, absl::FormatCivilTime(*progress.actual_finish),
+            absl::FormatCivilTime(as_of)));
+      }
+    }
+    if (progress.status == TaskStatus::kInProgress &&
+        progress.remaining_days < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "tasks[%d].progress.remaining_days: task \"%s\" has %d remaining", i,
+          task.id, progress.remaining_days));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Timeline> Schedule(const Plan& plan,
+                                  const ScheduleRequest& request) {
+  ASSIGN_OR_RETURN(PlanGraph graph, BuildPlanGraph(plan));
+  ASSIGN_OR_RETURN(WorkingCalendar calendar,
+                   WorkingCalendar::Create(plan.calendar));
+  return Schedule(plan, graph, calendar, request);
+}
+
+absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
+                                  const WorkingCalendar& calendar,
+                                  const ScheduleRequest& request) {
+  const int n_nodes = static_cast<int>(graph.nodes.size());
+  if (graph.outcome_node < 0 || graph.outcome_node >= n_nodes ||
+      graph.num_tasks() != static_cast<int>(plan.tasks.size())) {
+    return absl::InvalidArgumentError(
+        "graph: not built from this plan (BuildPlanGraph(plan))");
+  }
+  const bool with_progress = request.as_of.has_value();
+  if (with_progress) RETURN_IF_ERROR(CheckProgress(plan, *request.as_of));
+
+  const absl::CivilDay start_day =
+      plan.outcome.start_date.value_or(request.today);
+  int64_t start_t = calendar.IndexOf(start_day);
+  const int64_t as_of_t =
+      with_progress ? calendar.IndexOf(*request.as_of) : start_t;
+  start_t = std::max(start_t, as_of_t);
+  const int64_t target_t = calendar.IndexOf(plan.outcome.target_date + 1);
+
+  Passes p;
+  p.es.resize(n_nodes);
+  p.ef.resize(n_nodes);
+  p.ls.resize(n_nodes);
+  p.lf.resize(n_nodes);
+  p.state.assign(n_nodes, kFree);
+  std::vector<int64_t> dur(n_nodes);
+  for (int n = 0; n < n_nodes; ++n) dur[n] = graph.nodes[n].duration_days;
+
+  if (with_progress) {
+    for (int t = 0; t < graph.num_tasks(); ++t) {
+      const TaskProgress& progress = plan.tasks[t].progress;
+      if (progress.status == TaskStatus::kDone) {
+        p.state[t] = kDoneNode;
+        p.ef[t] = calendar.IndexOf(*progress.actual_finish + 1);
+        p.es[t] = progress.actual_start
+                      ? calendar.IndexOf(*progress.actual_start)
+                      : p.ef[t] - dur[t];
+        p.es[t] = std::min(p.es[t], p.ef[t]);
+        dur[t] = p.ef[t] - p.es[t];
+      } else if (progress.status == TaskStatus::kInProgress) {
+        p.state[t] = kBegun;
+        dur[t] = progress.remaining_days;
+        p.es[t] = as_of_t;
+        p.ef[t] = as_of_t + dur[t];
+      }
+    }
+  }
+
+  // Forward pass: earliest start/end.
+  for (const int n : graph.topological_order) {
+    if (p.state[n] != kFree) continue;
+    int64_t es = start_t;
+    for (const PlanGraph::Edge& e : graph.Predecessors(n)) {
+      es = std::max(es, p.ef[e.node] + e.lag_days);
+    }
+    p.es[n] = es;
+    p.ef[n] = es + dur[n];
+  }
+
+  // Backward pass: latest end/start and what sets them. Begun successors do
+  // not constrain their predecessors (they have started already).
+  std::vector<DeadlineReason::Kind> reason(n_nodes,
+                                           DeadlineReason::Kind::kTarget);
+  std::vector<int> reason_node(n_nodes, -1);
+  for (auto it = graph.topological_order.rbegin();
+       it != graph.topological_order.rend(); ++it) {
+    const int n = *it;
+    if (p.state[n] == kDoneNode) {
+      p.ls[n] = p.es[n];
+      p.lf[n] = p.ef[n];
+      reason[n] = DeadlineReason::Kind::kDone;
+      continue;
+    }
+    int64_t lf = std::numeric_limits<int64_t>::max();
+    int by = -1;
+    for (const PlanGraph::Edge& e : graph.Successors(n)) {
+      const int s = e.node;
+      if (p.state[s] != kFree) continue;
+      const int64_t bound = p.ls[s] - e.lag_days;
+      if (bound < lf ||
+          (bound == lf && graph.nodes[s].id < graph.nodes[by].id)) {
+        lf = bound;
+        by = s;
+      }
+    }
+    if (by == -1) {
+      lf = target_t;  // The outcome, or everything after n has begun.
+    } else {
+      reason[n] = DeadlineReason::Kind::kSuccessor;
+      reason_node[n] = by;
+    }
+    const PlanGraph::Node& node = graph.nodes[n];
+    if (node.kind == PlanGraph::Kind::kTask) {
+      const std::optional<absl::CivilDay>& fixed =
+          plan.tasks[node.source_index].fixed_deadline;
+      if (fixed) {
+        const int64_t fixed_t = calendar.IndexOf(*fixed + 1);
+        if (fixed_t < lf) {
+          lf = fixed_t;
+          reason[n] = DeadlineReason::Kind::kFixedDeadline;
+          reason_node[n] = -1;
+        }
+      }
+    }
+    p.lf[n] = lf;
+    p.ls[n] = lf - dur[n];
+  }
+
+  Timeline timeline;
+  timeline.mode = request.mode;
+  timeline.start_date = calendar.DayOfIndex(start_t);
+  timeline.target_date = plan.outcome.target_date;
+  timeline.as_of = request.as_of;
+  timeline.outcome_node = graph.outcome_node;
+
+  // The worst node: minimal slack, the last in topological order on ties
+  // (slack only shrinks walking back along a driving chain, so the last one
+  // ends the longest chain; the outcome is always last).
+  int64_t min_slack = std::numeric_limits<int64_t>::max();
+  int worst = -1;
+  for (const int n : graph.topological_order) {
+    if (p.state[n] == kDoneNode) continue;
+    const int64_t slack = p.ls[n] - p.es[n];
+    if (slack <= min_slack) {
+      min_slack = slack;
+      worst = n;
+    }
+  }
+  if (worst == -1) min_slack = 0;  // Everything is done.
+
+  timeline.nodes.resize(n_nodes);
+  const bool backward = request.mode == ScheduleMode::kBackward;
+  for (int n = 0; n < n_nodes; ++n) {
+    const PlanGraph::Node& node = graph.nodes[n];
+    ScheduledNode& out = timeline.nodes[n];
+    out.id = node.id;
+    out.kind = node.kind;
+    out.source_index = node.source_index;
+    out.duration_days = static_cast<int>(dur[n]);
+    if (node.kind == PlanGraph::Kind::kTask && with_progress) {
+      out.status = plan.tasks[node.source_index].progress.status;
+    }
+    if (p.state[n] == kDoneNode) {
+      const TaskProgress& progress = plan.tasks[node.source_index].progress;
+      const absl::CivilDay finish = *progress.actual_finish;
+      const absl::CivilDay start = progress.actual_start
+                                       ? *progress.actual_start
+                                       : calendar.DayOfIndex(p.es[n]);
+      out.earliest_start = out.latest_start = out.planned_start = start;
+      out.earliest_finish = out.latest_finish = out.deadline = finish;
+      out.slack_days = 0;
+      out.deadline_reason.kind = DeadlineReason::Kind::kDone;
+      continue;
+    }
+    if (dur[n] == 0) {
+      out.earliest_start = out.earliest_finish =
+          calendar.DayOfIndex(p.ef[n] - 1);
+      out.latest_start = out.latest_finish = calendar.DayOfIndex(p.lf[n] - 1);
+    } else {
+      out.earliest_start = calendar.DayOfIndex(p.es[n]);
+      out.earliest_finish = calendar.DayOfIndex(p.ef[n] - 1);
+      out.latest_start = calendar.DayOfIndex(p.ls[n]);
+      out.latest_finish = calendar.DayOfIndex(p.lf[n] - 1);
+    }
+    out.planned_start = backward ? out.latest_start : out.earliest_start;
+    out.deadline = backward ? out.latest_finish : out.earliest_finish;
+    out.slack_days = p.ls[n] - p.es[n];
+    out.critical = out.slack_days == min_slack;
+    out.deadline_reason.kind = reason[n];
+    if (reason_node[n] >= 0) {
+      out.deadline_reason.successor_id = graph.nodes[reason_node[n]].id;
+    }
+  }
+
+  const ScheduledNode& outcome = timeline.nodes[graph.outcome_node];
+  timeline.final_milestone = outcome.deadline;
+  timeline.earliest_finish = outcome.earliest_finish;
+  timeline.min_slack_days = min_slack;
+  timeline.feasible = min_slack >= 0;
+  timeline.days_short = timeline.feasible ? 0 : -min_slack;
+  timeline.critical_path = ChainInto(graph, p, graph.outcome_node);
+  if (!timeline.feasible) timeline.causing_chain = ChainInto(graph, p, worst);
+  return timeline;
+}
+
+const ScheduledNode* FindNode(const Timeline& timeline, absl::string_view id) {
+  for (const ScheduledNode& node : timeline.nodes) {
+    if (node.id == id) return &node;
+  }
+  return nullptr;
+}
+
+}  // namespace backplan
