@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { SERVICES, BINARY_DIR } from './lib.mjs';
+import { SERVICES, BINARY_DIR, flagsFromTree } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const strict = argv.includes('--strict') || process.env.BACKPLAN_DEPLOY_STRICT === '1';
@@ -125,6 +125,28 @@ if (um) {
     check(`${name} Deployment runs as the image's user ${user}`, String(sc.runAsUser) === um[1] && (um[2] === undefined || String(sc.runAsGroup) === um[2]),
       `runAsUser/runAsGroup ${sc.runAsUser}/${sc.runAsGroup}`);
   }
+}
+
+// Flags the base manifests set exist in the tree. Checked once the service's
+// main.cc and services/common/ exist (before that: SKIP).
+const treeFlags = flagsFromTree(root);
+const baseEnv = path.join(root, 'deploy/k8s/base/backplan.env');
+const envKeys = fs.existsSync(baseEnv)
+  ? fs.readFileSync(baseEnv, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.split('=')[0])
+  : [];
+for (const name of Object.keys(SERVICES)) {
+  const f = path.join(root, 'deploy/k8s/base', name, 'deployment.yaml');
+  if (!fs.existsSync(f)) continue;
+  const c = YAML.parse(fs.readFileSync(f, 'utf8'))?.spec?.template?.spec?.containers?.[0] ?? {};
+  const used = new Set();
+  for (const a of c.args ?? []) { const m = /^--([a-z0-9_]+)/.exec(a); if (m) used.add(m[1]); }
+  for (const k of [...envKeys, ...(c.env ?? []).map((e) => e.name)]) { const m = /^BACKPLAN_(.+)$/.exec(k); if (m) used.add(m[1].toLowerCase()); }
+  const what = `backplan-${name} defines the flags its manifest sets (${[...used].sort().map((x) => `--${x}`).join(' ')})`;
+  const ready = fs.existsSync(path.join(root, 'services', name, 'main.cc')) && fs.existsSync(path.join(root, 'services/common'));
+  if (!ready || !treeFlags) { skip(what, `services/${name}/main.cc or services/common/ does not exist yet`); continue; }
+  const defined = new Set([...treeFlags.common, ...treeFlags.perService[name]]);
+  const missing = [...used].filter((x) => !defined.has(x));
+  check(what, !missing.length, `no ABSL_FLAG for ${missing.map((x) => `--${x}`).join(', ')} in libs/, services/common/ or services/${name}/`);
 }
 
 // Informational: packages scripts/build.sh installs that the build stage does not.

@@ -39,7 +39,7 @@ const SERVICE_ONLY_FLAGS = { prioritization_address: ['scheduling'] };
 // The flags the binaries really define, read from the tree: ABSL_FLAG in
 // libs/ and services/common/ (linked into every service) and in
 // services/<name>/ (that service only). Returns null when the tree defines
-// none yet; the checker then uses FLAGS above.
+// none yet.
 export function flagsFromTree(root) {
   const scan = (dir) => {
     const out = new Set();
@@ -59,7 +59,6 @@ export function flagsFromTree(root) {
     if (perService[name].size) any = true;
   }
   if (!any) return null;
-  // The brief's flags are the contract: they must all exist somewhere.
   return { common, perService };
 }
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
@@ -196,11 +195,16 @@ function argFlags(c) {
 export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = false, expectManagedRedis = false, treeFlags = null } = {}) {
   // Which flags a service binary takes: from the tree when it defines them,
   // else the documented set.
-  const knownFlag = (service, flag) => {
-    if (treeFlags) return treeFlags.common.has(flag) || treeFlags.perService[service]?.has(flag);
-    return flag in FLAGS && (!SERVICE_ONLY_FLAGS[flag] || SERVICE_ONLY_FLAGS[flag].includes(service));
-  };
-  const knownFlagNames = (service) => (treeFlags ? [...treeFlags.common, ...(treeFlags.perService[service] ?? [])] : Object.keys(FLAGS)).sort();
+  // else the documented set. Known = documented flags of this service plus
+  // whatever the tree defines for it (libs/, services/common/,
+  // services/<name>/): a partly written tree never hides a documented flag.
+  // Whether the tree defines every flag the manifests use is checked apart,
+  // by check-dockerfile.mjs.
+  const documented = (service, flag) => flag in FLAGS && (!SERVICE_ONLY_FLAGS[flag] || SERVICE_ONLY_FLAGS[flag].includes(service));
+  const inTree = (service, flag) => !!treeFlags && (treeFlags.common.has(flag) || !!treeFlags.perService[service]?.has(flag));
+  const knownFlag = (service, flag) => documented(service, flag) || inTree(service, flag);
+  const knownFlagNames = (service) => [...new Set([...Object.keys(FLAGS).filter((f) => documented(service, f)),
+    ...(treeFlags ? [...treeFlags.common, ...(treeFlags.perService[service] ?? [])] : [])])].sort();
   const failures = [];
   const fail = (obj, field, message) => failures.push({ object: typeof obj === 'string' ? obj : idOf(obj), field, message });
   const byKind = (kind) => objs.filter((o) => o.kind === kind);

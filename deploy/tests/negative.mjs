@@ -74,6 +74,10 @@ const cases = [
   ['Redis writable root', 'dev', (o) => { redis(o).spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false; return o; }, 'StatefulSet/backplan-redis'],
   ['Redis Service gone', 'dev', (o) => drop(o, 'Service', (x) => x.metadata.name === 'backplan-redis'), 'no Service backplan-redis'],
   ['managed Redis requested, still in cluster', 'dev', (o) => o, 'managed Redis was requested', { expectManagedRedis: true }],
+  ['managed Redis requested, BACKPLAN_REDIS still in-cluster', 'dev', (o) => {
+    const gone = new Set(['StatefulSet', 'Service/backplan-redis', 'Service/backplan-redis-headless']);
+    return o.filter((x) => !gone.has(x.kind) && !gone.has(`${x.kind}/${x.metadata.name}`));
+  }, 'points at no managed endpoint', { expectManagedRedis: true }],
   ['network policies requested, none rendered', 'dev', (o) => o, 'network policies were requested', { expectNetworkPolicies: true }],
   ['not namespaced', 'dev', (o) => { delete dep(o, 'scheduling').metadata.namespace; return o; }, 'metadata.namespace'],
 ];
