@@ -1,0 +1,66 @@
+// The commands of the `backplan` tool: each turns its arguments into calls on
+// the three services and prints the answer as tables (or protobuf JSON).
+//
+//   Options options;                       // addresses, tenant, timeout...
+//   int code = RunCommand({"plan", "examples/kindle.yaml"}, options,
+//                         std::cout, std::cerr);
+//
+// Every call gets a deadline of Options::timeout_s, an `x-request-id`
+// metadata entry with a fresh id and, when Options::tenant is set, an
+// `x-backplan-tenant` entry. Channels are plain (insecure) for now.
+//
+// Exit codes: kExitOk; kExitServerError when a service answered with an
+// error or could not be reached; kExitUsage for a bad command line or a bad
+// plan file. Every error is one line on `err` starting with "backplan: ".
+#ifndef BACKPLAN_TOOLS_BACKPLAN_COMMANDS_H_
+#define BACKPLAN_TOOLS_BACKPLAN_COMMANDS_H_
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "backplan/v1/prioritization.pb.h"
+#include "backplan/v1/scheduling.pb.h"
+
+namespace backplan::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitServerError = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Options {
+  std::string decomposition_address = "127.0.0.1:50051";
+  std::string prioritization_address = "127.0.0.1:50052";
+  std::string scheduling_address = "127.0.0.1:50053";
+  std::string tenant;  // Empty: none sent (the server's default tenant).
+  int timeout_s = 30;  // Per call, > 0.
+  bool json = false;   // Print protobuf JSON instead of tables.
+  std::string mode;    // "", "backward" or "forward".
+  std::string method;  // Prioritization method name; "" = server default.
+  std::string format;  // Export format: "ics", "mermaid" or "csv".
+  // WEIGHTED weights, "criterion=weight,..." (e.g. "importance=0.6,...").
+  std::string weights;
+};
+
+// Runs `args` (the command and its arguments, flags already parsed into
+// `options`). Results go to `out`, errors to `err`; returns the exit code.
+int RunCommand(const std::vector<std::string>& args, const Options& options,
+               std::ostream& out, std::ostream& err);
+
+// The text of `backplan --help`: commands and flags.
+std::string HelpText();
+
+// Renders a Schedule answer: a header line (plan, version, target, final
+// milestone, feasibility, degradation), the critical path or causing chain,
+// then one row per scheduled node in the order the response lists them.
+std::string FormatTimeline(const v1::ScheduleResponse& response);
+
+// Renders a Prioritize answer as a ranked table with contributions.
+// `titles` maps task ids to titles (may be empty).
+std::string FormatPriorities(const v1::PrioritizeResponse& response,
+                             const std::map<std::string, std::string>& titles);
+
+}  // namespace backplan::cli
+
+#endif  // BACKPLAN_TOOLS_BACKPLAN_COMMANDS_H_

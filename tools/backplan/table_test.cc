@@ -1,0 +1,82 @@
+#include "tools/backplan/table.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/backplan/commands.h"
+
+namespace backplan::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+v1::Date MakeDate(int year, int month, int day) {
+  v1::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+
+TEST(FormatDate, PrintsTheWeekday) {
+  EXPECT_EQ(FormatDate(MakeDate(2027, 6, 30)), "2027-06-30 Wed");
+  EXPECT_EQ(FormatDate(MakeDate(2027, 1, 4)), "2027-01-04 Mon");
+  EXPECT_EQ(FormatDate(v1::Date()), "-");
+}
+
+TEST(Table, AlignsColumnsWithoutTrailingSpaces) {
+  Table table({"ID", "N", "NOTE"});
+  table.AlignRight(1);
+  table.AddRow({"a", "5", ""});
+  table.AddRow({"long-id", "12", "x"});
+  EXPECT_EQ(table.Render(),
+            "ID        N  NOTE\n"
+            "a         5\n"
+            "long-id  12  x\n");
+}
+
+TEST(Table, CutsLongCells) {
+  Table table({"T"}, 8);
+  table.AddRow({"abcdefghijkl"});
+  EXPECT_EQ(table.Render(), "T\nabcde...\n");
+}
+
+TEST(FormatTimeline, HeaderAndRowsInResponseOrder) {
+  v1::ScheduleResponse response;
+  v1::Timeline* timeline = response.mutable_timeline();
+  timeline->set_plan_id("p-1");
+  timeline->set_plan_version(3);
+  *timeline->mutable_target_date() = MakeDate(2027, 6, 30);
+  *timeline->mutable_final_milestone() = MakeDate(2027, 6, 30);
+  timeline->set_feasible(false);
+  timeline->set_days_short(4);
+  *timeline->mutable_earliest_finish() = MakeDate(2027, 7, 6);
+  timeline->add_causing_chain("t-b");
+  timeline->add_causing_chain("g-root");
+  v1::ScheduledTask* b = timeline->add_tasks();
+  b->set_id("t-b");
+  b->set_kind(v1::TASK);
+  b->set_rank(1);
+  b->set_critical(true);
+  *b->mutable_deadline() = MakeDate(2027, 6, 29);
+  b->mutable_deadline_reason()->set_kind(v1::DeadlineReason::SUCCESSOR);
+  b->mutable_deadline_reason()->set_successor_id("g-root");
+  v1::ScheduledTask* a = timeline->add_tasks();
+  a->set_id("t-a");
+  a->set_kind(v1::TASK);
+  a->set_rank(2);
+  response.set_degraded(true);
+  response.set_degraded_reason("prioritization unavailable");
+
+  const std::string text = FormatTimeline(response);
+  EXPECT_THAT(text, HasSubstr("plan p-1 v3"));
+  EXPECT_THAT(text, HasSubstr("target 2027-06-30 Wed"));
+  EXPECT_THAT(text, HasSubstr("INFEASIBLE: 4 days short, earliest finish "
+                              "2027-07-06 Tue"));
+  EXPECT_THAT(text, HasSubstr("DEGRADED (no ranks): prioritization"));
+  EXPECT_THAT(text, HasSubstr("causing chain: t-b -> g-root"));
+  EXPECT_THAT(text, HasSubstr("before g-root"));
+  EXPECT_LT(text.find("t-b  task"), text.find("t-a  task"));
+}
+
+}  // namespace
+}  // namespace backplan::cli
