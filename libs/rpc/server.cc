@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -55,6 +56,8 @@ namespace backplan::rpc {
 namespace {
 
 constexpr char kStoreHealthEntry[] = "backplan.store";
+
+std::atomic<bool> draining{false};
 
 // Gives every flag not on the command line its BACKPLAN_<NAME> environment
 // value, before the command line is parsed.
@@ -153,6 +156,8 @@ class StoreHealthChecker {
 
 }  // namespace
 
+bool Draining() { return draining.load(std::memory_order_relaxed); }
+
 int MaxMessageBytes() {
   return absl::GetFlag(FLAGS_max_message_mb) * 1024 * 1024;
 }
@@ -170,10 +175,9 @@ void InitServer(int argc, char** argv, const ServiceDefaults& defaults) {
            absl::StrContains(path, "services/");
   };
   absl::SetFlagsUsageConfig(config);
-  absl::SetProgramUsageMessage(absl::StrCat(
-      defaults.name,
-      ": a Backplan gRPC server. Every flag may also be set by the "
-      "environment variable BACKPLAN_<FLAG NAME IN UPPER CASE>."));
+  absl::SetProgramUsageMessage(
+      "a Backplan gRPC server. Every flag may also be set by the "
+      "environment variable BACKPLAN_<FLAG NAME IN UPPER CASE>.");
   ApplyEnvironment();
   absl::ParseCommandLine(argc, argv);
   LogLevel level;
@@ -255,6 +259,7 @@ int RunServer(const ServiceDefaults& defaults,
   LogLine(LogLevel::kInfo, "draining")
       .Add("signal", signal_number)
       .Add("grace_period_s", grace_s);
+  draining.store(true);
   checker.reset();
   // Every entry NOT_SERVING, and it stays so while draining.
   health->Shutdown();

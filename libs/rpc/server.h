@@ -50,6 +50,9 @@ int RunServer(const ServiceDefaults& defaults,
               const std::vector<grpc::Service*>& services,
               std::function<absl::Status()> store_probe);
 
+// True once SIGTERM/SIGINT arrived: long-running calls (streams) end early.
+bool Draining();
+
 // The maximum gRPC message size configured, in bytes (for clients of other
 // services created by the binary).
 int MaxMessageBytes();

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Sets Backplan up and shows it working: installs missing Debian packages,
+# builds into build/, starts redis-server (data under .run/) and the three
+# services on loopback, waits until each is SERVING, and plans the Kindle
+# example through the CLI. The services stay up; `scripts/run.sh stop` stops
+# exactly what this started. Running it again restarts them.
+#
+# Ports: decomposition 50051, prioritization 50052, scheduling 50053,
+# Redis 6390 (BACKPLAN_RUN_REDIS_PORT), metrics 9091-9093.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+run="$root/.run"
+redis_port="${BACKPLAN_RUN_REDIS_PORT:-6390}"
+names=(decomposition prioritization scheduling)
+ports=(50051 50052 50053)
+
+stop_all() {
+  for pidfile in "$run"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+if [ "${1:-}" = "stop" ]; then
+  stop_all
+  echo "stopped"
+  exit 0
+fi
+
+scripts/build.sh -DBACKPLAN_BUILD_TESTS=OFF
+mkdir -p "$run/redis"
+stop_all
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run/redis" \
+  --appendonly yes --save "" --logfile "$run/redis.log" --daemonize no &
+echo $! > "$run/redis.pid"
+for _ in $(seq 50); do
+  redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break
+  sleep 0.1
+done
+
+for i in 0 1 2; do
+  name=${names[$i]}
+  extra=()
+  [ "$name" = scheduling ] && extra=(--prioritization_address=127.0.0.1:50052)
+  rm -f "$run/$name.port"
+  "build/services/$name/backplan-$name" --port="${ports[$i]}" --host=127.0.0.1 \
+    --port_file="$run/$name.port" \
+    --redis="127.0.0.1:$redis_port" "${extra[@]}" \
+    >> "$run/$name.log" 2>&1 &
+  echo $! > "$run/$name.pid"
+done
+
+cli=build/tools/backplan/backplan
+for i in 0 1 2; do
+  name=${names[$i]}
+  ok=""
+  for _ in $(seq 100); do
+    if ! kill -0 "$(cat "$run/$name.pid")" 2>/dev/null; then
+      echo "backplan-$name exited; see $run/$name.log" >&2
+      tail -5 "$run/$name.log" >&2
+      stop_all
+      exit 1
+    fi
+    # The port file is written once the server is up and its health
+    # entry "" is SERVING.
+    if [ -s "$run/$name.port" ]; then
+      ok=1
+      break
+    fi
+    sleep 0.1
+  done
+  [ -n "$ok" ] || { echo "backplan-$name is not SERVING" >&2; stop_all; exit 1; }
+  echo "backplan-$name SERVING on 127.0.0.1:${ports[$i]}"
+done
+
+echo
+"$cli" plan examples/kindle.yaml
+echo
+cat <<TXT
+Backplan is running (logs in .run/*.log):
+  decomposition  127.0.0.1:50051   prioritization 127.0.0.1:50052
+  scheduling     127.0.0.1:50053   redis          127.0.0.1:$redis_port
+Try:
+  $cli list
+  $cli schedule examples/kindle.yaml --mode forward
+  $cli export <plan id> --format mermaid
+Stop everything with: scripts/run.sh stop
+TXT

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The whole test suite: installs missing packages, builds with tests in build/,
+# starts its own redis-server on a free loopback port, runs every test (unit,
+# integration against real Redis and real server processes, Python end to
+# end), then the sanitizer passes (address+undefined on the pure libraries
+# and the store, thread on the store), then the deployment checks. Stops
+# whatever it started, whatever happens; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+start=$(date +%s)
+
+scripts/install_deps.sh
+
+echo "== build (build/)"
+cmake -S . -B build -G Ninja > /dev/null
+cmake --build build
+
+work=$(mktemp -d)
+redis_pid=""
+cleanup() {
+  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$work" --logfile "$work/redis.log" &
+redis_pid=$!
+for _ in $(seq 50); do
+  redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break
+  sleep 0.1
+done
+export BACKPLAN_TEST_REDIS="127.0.0.1:$redis_port"
+echo "== redis on $BACKPLAN_TEST_REDIS"
+
+echo "== tests"
+(cd build && ctest --output-on-failure -j2 --timeout 600)
+
+echo "== sanitizers: address,undefined (libraries and store)"
+cmake -S . -B build-asan -G Ninja -DBACKPLAN_SANITIZE=address,undefined \
+  -DBACKPLAN_BUILD_SERVICES=OFF -DCMAKE_BUILD_TYPE=Debug > /dev/null
+cmake --build build-asan
+(cd build-asan && ctest --output-on-failure -j2 --timeout 600)
+
+echo "== sanitizers: thread (store)"
+cmake -S . -B build-tsan -G Ninja -DBACKPLAN_SANITIZE=thread \
+  -DBACKPLAN_BUILD_SERVICES=OFF -DCMAKE_BUILD_TYPE=Debug > /dev/null
+cmake --build build-tsan
+(cd build-tsan && ctest --output-on-failure -j2 --timeout 600 -R "(Store|Redis|Pool)")
+
+if [ -x scripts/check_deploy.sh ]; then
+  echo "== deployment checks"
+  scripts/check_deploy.sh
+fi
+
+echo "== all passed in $(( $(date +%s) - start )) s"

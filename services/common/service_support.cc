@@ -1,0 +1,73 @@
+#include "services/common/service_support.h"
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "libs/common/status_macros.h"
+#include "libs/store/redis_plan_store.h"
+
+ABSL_FLAG(std::string, redis, "127.0.0.1:6379", "Redis address, host:port.");
+ABSL_FLAG(std::string, redis_password, "",
+          "Redis AUTH password (prefer the BACKPLAN_REDIS_PASSWORD variable).");
+ABSL_FLAG(int, redis_pool_size, 16, "Redis connections at most.");
+ABSL_FLAG(int, redis_timeout_ms, 1000,
+          "Redis connect and command timeout in milliseconds.");
+
+namespace backplan {
+
+absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags() {
+  const std::string address = absl::GetFlag(FLAGS_redis);
+  std::pair<std::string, std::string> parts =
+      absl::StrSplit(address, absl::MaxSplits(':', 1));
+  RedisOptions options;
+  options.host = parts.first;
+  if (options.host.empty() || !absl::SimpleAtoi(parts.second, &options.port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--redis: \"", address, "\" is not host:port"));
+  }
+  options.password = absl::GetFlag(FLAGS_redis_password);
+  options.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+  options.connect_timeout =
+      absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms));
+  options.command_timeout = options.connect_timeout;
+  return std::unique_ptr<PlanStore>(new RedisPlanStore(options));
+}
+
+absl::CivilDay TodayUtc() {
+  return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+}
+
+absl::StatusOr<LoadedPlan> LoadPlan(PlanStore& store, absl::string_view tenant,
+                                    absl::string_view plan_id) {
+  RETURN_IF_ERROR(Required(plan_id, "plan_id"));
+  LoadedPlan loaded;
+  absl::StatusOr<StoredPlan> stored = store.GetPlan(tenant, plan_id);
+  if (!stored.ok()) return stored.status();
+  loaded.stored = *std::move(stored);
+  if (!loaded.plan.ParseFromString(loaded.stored.data)) {
+    return absl::DataLossError(
+        absl::StrCat("stored plan \"", plan_id, "\" does not parse"));
+  }
+  loaded.plan.set_version(loaded.stored.version);
+  return loaded;
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested == 0) return 100;
+  if (requested < 0 || requested > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: ", requested, " is out of range 1-1000"));
+  }
+  return requested;
+}
+
+absl::Status Required(absl::string_view value, absl::string_view field) {
+  if (value.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace backplan

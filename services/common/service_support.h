@@ -1,0 +1,46 @@
+// Glue shared by the three service classes and their main.cc files: the
+// Redis store from flags, reading a stored plan as protobuf, "today", and
+// paging arguments. Nothing here computes; it only translates.
+//
+// Flags (env fallback BACKPLAN_<NAME>): --redis (host:port), --redis_password,
+// --redis_pool_size, --redis_timeout_ms.
+#ifndef BACKPLAN_SERVICES_COMMON_SERVICE_SUPPORT_H_
+#define BACKPLAN_SERVICES_COMMON_SERVICE_SUPPORT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "backplan/v1/plan.pb.h"
+#include "libs/store/plan_store.h"
+
+namespace backplan {
+
+// The Redis-backed store configured by the flags. Never fails when Redis is
+// down: connections are made on demand.
+absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags();
+
+// Today's date in UTC; service classes take it as an injected function.
+absl::CivilDay TodayUtc();
+using TodayFunction = std::function<absl::CivilDay()>;
+
+// A stored plan with its parsed protobuf (version set from the store).
+struct LoadedPlan {
+  StoredPlan stored;
+  v1::Plan plan;
+};
+absl::StatusOr<LoadedPlan> LoadPlan(PlanStore& store, absl::string_view tenant,
+                                    absl::string_view plan_id);
+
+// Page size of a List call: 0 -> 100; 1..1000; otherwise INVALID_ARGUMENT.
+absl::StatusOr<int> PageSize(int requested);
+
+// INVALID_ARGUMENT "<field>: required" when `value` is empty.
+absl::Status Required(absl::string_view value, absl::string_view field);
+
+}  // namespace backplan
+
+#endif  // BACKPLAN_SERVICES_COMMON_SERVICE_SUPPORT_H_

@@ -1,0 +1,75 @@
+// DecompositionService: translates recipe books, Decompose, stored plans,
+// manual edits and WatchPlan between protobuf and libs/decompose, libs/core
+// and the PlanStore. Every stored call works within the caller's tenant.
+//
+// Writes: CreatePlan and stored Decompose create a plan at version 1
+// ("plan.created"); EditPlan applies its edits in order to the version it
+// names and stores the result only if it validates, at version + 1
+// ("plan.edited"), else nothing changes; a stale base_version is ABORTED.
+#ifndef BACKPLAN_SERVICES_DECOMPOSITION_DECOMPOSITION_SERVICE_H_
+#define BACKPLAN_SERVICES_DECOMPOSITION_DECOMPOSITION_SERVICE_H_
+
+#include <functional>
+#include <string>
+
+#include "backplan/v1/decomposition.grpc.pb.h"
+#include "libs/rpc/call.h"
+#include "libs/store/plan_store.h"
+
+namespace backplan {
+
+class DecompositionServiceImpl final
+    : public v1::DecompositionService::Service {
+ public:
+  // `store` is not owned. `new_plan_id` makes ids for new plans (injected so
+  // tests are deterministic).
+  DecompositionServiceImpl(PlanStore* store,
+                           std::function<std::string()> new_plan_id)
+      : store_(store), new_plan_id_(std::move(new_plan_id)) {}
+
+  grpc::Status PutRecipeBook(grpc::ServerContext* context,
+                             const v1::PutRecipeBookRequest* request,
+                             v1::PutRecipeBookResponse* response) override;
+  grpc::Status GetRecipeBook(grpc::ServerContext* context,
+                             const v1::GetRecipeBookRequest* request,
+                             v1::RecipeBook* response) override;
+  grpc::Status ListRecipeBooks(grpc::ServerContext* context,
+                               const v1::ListRecipeBooksRequest* request,
+                               v1::ListRecipeBooksResponse* response) override;
+  grpc::Status DeleteRecipeBook(
+      grpc::ServerContext* context, const v1::DeleteRecipeBookRequest* request,
+      v1::DeleteRecipeBookResponse* response) override;
+  grpc::Status Decompose(grpc::ServerContext* context,
+                         const v1::DecomposeRequest* request,
+                         v1::DecomposeResponse* response) override;
+  grpc::Status CreatePlan(grpc::ServerContext* context,
+                          const v1::CreatePlanRequest* request,
+                          v1::CreatePlanResponse* response) override;
+  grpc::Status GetPlan(grpc::ServerContext* context,
+                       const v1::GetPlanRequest* request,
+                       v1::Plan* response) override;
+  grpc::Status ListPlans(grpc::ServerContext* context,
+                         const v1::ListPlansRequest* request,
+                         v1::ListPlansResponse* response) override;
+  grpc::Status DeletePlan(grpc::ServerContext* context,
+                          const v1::DeletePlanRequest* request,
+                          v1::DeletePlanResponse* response) override;
+  grpc::Status EditPlan(grpc::ServerContext* context,
+                        const v1::EditPlanRequest* request,
+                        v1::EditPlanResponse* response) override;
+  grpc::Status WatchPlan(grpc::ServerContext* context,
+                         const v1::WatchPlanRequest* request,
+                         grpc::ServerWriter<v1::PlanEvent>* writer) override;
+
+ private:
+  // Validates `plan` and stores it as a new plan; returns its id and version.
+  absl::Status StoreNewPlan(const rpc::CallScope& call, v1::Plan plan,
+                            std::string* plan_id, int64_t* version);
+
+  PlanStore* store_;
+  std::function<std::string()> new_plan_id_;
+};
+
+}  // namespace backplan
+
+#endif  // BACKPLAN_SERVICES_DECOMPOSITION_DECOMPOSITION_SERVICE_H_

@@ -1,0 +1,41 @@
+// backplan-scheduling: lays plans on a timeline ending on the target date.
+// Flags: --help.
+#include "absl/flags/flag.h"
+#include "grpcpp/grpcpp.h"
+#include "libs/common/log.h"
+#include "libs/rpc/server.h"
+#include "services/common/service_support.h"
+#include "services/scheduling/scheduling_service.h"
+
+ABSL_FLAG(std::string, prioritization_address, "127.0.0.1:50052",
+          "The prioritization service, e.g. "
+          "dns:///backplan-prioritization-headless:50052 (round-robin over its "
+          "addresses); empty: none, stored schedules are degraded.");
+
+int main(int argc, char** argv) {
+  constexpr backplan::rpc::ServiceDefaults kDefaults = {"backplan-scheduling",
+                                                        50053, 9093};
+  backplan::rpc::InitServer(argc, argv, kDefaults);
+  auto store = backplan::MakeStoreFromFlags();
+  if (!store.ok()) {
+    backplan::LogLine(backplan::LogLevel::kError, "store")
+        .Add("error", store.status().message());
+    return 2;
+  }
+  std::unique_ptr<backplan::v1::PrioritizationService::Stub> prioritization;
+  const std::string address = absl::GetFlag(FLAGS_prioritization_address);
+  if (!address.empty()) {
+    grpc::ChannelArguments args;
+    args.SetLoadBalancingPolicyName("round_robin");
+    args.SetMaxReceiveMessageSize(backplan::rpc::MaxMessageBytes());
+    args.SetMaxSendMessageSize(backplan::rpc::MaxMessageBytes());
+    prioritization =
+        backplan::v1::PrioritizationService::NewStub(grpc::CreateCustomChannel(
+            address, grpc::InsecureChannelCredentials(), args));
+  }
+  backplan::SchedulingServiceImpl service(
+      store->get(), std::move(prioritization), backplan::TodayUtc);
+  backplan::PlanStore* probe_store = store->get();
+  return backplan::rpc::RunServer(
+      kDefaults, {&service}, [probe_store] { return probe_store->Ping(); });
+}

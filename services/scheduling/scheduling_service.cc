@@ -1,0 +1,408 @@
+#include "services/scheduling/scheduling_service.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "libs/common/status_macros.h"
+#include "libs/convert/plan_convert.h"
+#include "libs/rpc/grpc_status.h"
+#include "libs/schedule/cpm.h"
+#include "libs/schedule/export.h"
+#include "libs/schedule/progress.h"
+
+namespace backplan {
+namespace {
+
+constexpr int kMaxPipelineAttempts = 3;
+
+absl::StatusOr<ScheduleMode> ModeFromProto(v1::ScheduleMode mode) {
+  switch (mode) {
+    case v1::SCHEDULE_MODE_UNSPECIFIED:
+    case v1::BACKWARD:
+      return ScheduleMode::kBackward;
+    case v1::FORWARD:
+      return ScheduleMode::kForward;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("mode: unknown value ", mode));
+  }
+}
+
+// Fields and plan parts this version does not act on are refused rather than
+// ignored.
+absl::Status CheckSupported(const Plan& plan,
+                            const v1::ResourceOptions& resources) {
+  if (resources.max_schedules() != 0 || resources.time_limit_ms() != 0 ||
+      resources.seed() != 0) {
+    return absl::InvalidArgumentError(
+        "resources: resource-constrained scheduling is not supported yet");
+  }
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    if (!plan.tasks[i].demands.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tasks[", i, "].demands: task \"", plan.tasks[i].id,
+          "\": resource-constrained scheduling is not supported yet"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::NodeKind KindToProto(PlanGraph::Kind kind) {
+  switch (kind) {
+    case PlanGraph::Kind::kTask:
+      return v1::TASK;
+    case PlanGraph::Kind::kGoal:
+      return v1::GOAL;
+    case PlanGraph::Kind::kOutcome:
+      return v1::OUTCOME;
+  }
+  return v1::TASK;
+}
+
+std::string NodeTitle(const Plan& plan, const ScheduledNode& node) {
+  switch (node.kind) {
+    case PlanGraph::Kind::kTask:
+      return plan.tasks[node.source_index].title;
+    case PlanGraph::Kind::kGoal:
+      return plan.goals[node.source_index].title;
+    case PlanGraph::Kind::kOutcome:
+      return plan.outcome.title;
+  }
+  return "";
+}
+
+// Fills `out` from `timeline`. With `ranks` (task id -> rank), ranked tasks
+// come first in rank order, then the rest in timeline order.
+void TimelineToProto(const Plan& plan, const Timeline& timeline,
+                     const absl::flat_hash_map<std::string, int>* ranks,
+                     v1::Timeline* out) {
+  out->set_plan_id(plan.id);
+  out->set_plan_version(plan.version);
+  out->set_mode(timeline.mode == ScheduleMode::kForward ? v1::FORWARD
+                                                        : v1::BACKWARD);
+  *out->mutable_start_date() = DayToProto(timeline.start_date);
+  *out->mutable_target_date() = DayToProto(timeline.target_date);
+  *out->mutable_final_milestone() = DayToProto(timeline.final_milestone);
+  out->set_feasible(timeline.feasible);
+  out->set_days_short(static_cast<int32_t>(timeline.days_short));
+  *out->mutable_earliest_finish() = DayToProto(timeline.earliest_finish);
+  for (const std::string& id : timeline.critical_path) {
+    out->add_critical_path(id);
+  }
+  for (const std::string& id : timeline.causing_chain) {
+    out->add_causing_chain(id);
+  }
+  std::vector<int> order(timeline.nodes.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  auto rank_of = [&](int node) {
+    if (ranks == nullptr) return 0;
+    auto it = ranks->find(timeline.nodes[node].id);
+    return it == ranks->end() ? 0 : it->second;
+  };
+  if (ranks != nullptr) {
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      const int ra = rank_of(a), rb = rank_of(b);
+      if ((ra == 0) != (rb == 0)) return ra != 0;
+      return ra < rb;
+    });
+  }
+  for (int index : order) {
+    const ScheduledNode& node = timeline.nodes[index];
+    v1::ScheduledTask* task = out->add_tasks();
+    task->set_id(node.id);
+    task->set_title(NodeTitle(plan, node));
+    task->set_kind(KindToProto(node.kind));
+    task->set_duration_days(node.duration_days);
+    *task->mutable_earliest_start() = DayToProto(node.earliest_start);
+    *task->mutable_earliest_finish() = DayToProto(node.earliest_finish);
+    *task->mutable_latest_start() = DayToProto(node.latest_start);
+    *task->mutable_deadline() = DayToProto(node.deadline);
+    task->set_slack_days(static_cast<int32_t>(node.slack_days));
+    task->set_critical(node.critical);
+    v1::DeadlineReason* reason = task->mutable_deadline_reason();
+    switch (node.deadline_reason.kind) {
+      case DeadlineReason::Kind::kSuccessor:
+        reason->set_kind(v1::DeadlineReason::SUCCESSOR);
+        reason->set_successor_id(node.deadline_reason.successor_id);
+        break;
+      case DeadlineReason::Kind::kFixedDeadline:
+        reason->set_kind(v1::DeadlineReason::FIXED_DEADLINE);
+        break;
+      case DeadlineReason::Kind::kTarget:
+        reason->set_kind(v1::DeadlineReason::TARGET);
+        break;
+      case DeadlineReason::Kind::kDone:
+        reason->set_kind(v1::DeadlineReason::KIND_UNSPECIFIED);
+        break;
+    }
+    task->set_rank(rank_of(index));
+  }
+}
+
+void ChangesToProto(const std::vector<DeadlineChange>& changes,
+                    v1::Timeline* out) {
+  for (const DeadlineChange& change : changes) {
+    v1::DeadlineChange* c = out->add_moved_deadlines();
+    c->set_id(change.id);
+    *c->mutable_old_deadline() = DayToProto(change.old_deadline);
+    *c->mutable_new_deadline() = DayToProto(change.new_deadline);
+  }
+}
+
+}  // namespace
+
+grpc::Status SchedulingServiceImpl::Schedule(grpc::ServerContext* context,
+                                             const v1::ScheduleRequest* request,
+                                             v1::ScheduleResponse* response) {
+  rpc::CallScope call(context, "Schedule");
+  return call.Finish(DoSchedule(call, *request, response));
+}
+
+absl::Status SchedulingServiceImpl::DoSchedule(
+    const rpc::CallScope& call, const v1::ScheduleRequest& request,
+    v1::ScheduleResponse* response) {
+  switch (request.source_case()) {
+    case v1::ScheduleRequest::kPlan:
+      break;
+    case v1::ScheduleRequest::kPlanId:
+      return StoredSchedule(call, request, response);
+    default:
+      return absl::InvalidArgumentError("source: give plan or plan_id");
+  }
+  ASSIGN_OR_RETURN(Plan plan, PlanFromProto(request.plan()));
+  RETURN_IF_ERROR(CheckSupported(plan, request.resources()));
+  ScheduleRequest schedule_request;
+  ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
+                   OptionalDayFromProto(request.as_of(), "as_of"));
+  schedule_request.today = as_of ? *as_of : today_();
+  schedule_request.as_of = as_of;
+  ASSIGN_OR_RETURN(Timeline timeline,
+                   backplan::Schedule(plan, schedule_request));
+  TimelineToProto(plan, timeline, nullptr, response->mutable_timeline());
+  return absl::OkStatus();
+}
+
+absl::Status SchedulingServiceImpl::StoredSchedule(
+    const rpc::CallScope& call, const v1::ScheduleRequest& request,
+    v1::ScheduleResponse* response) {
+  RETURN_IF_ERROR(call.tenant_status());
+  ScheduleRequest schedule_request;
+  ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
+                   OptionalDayFromProto(request.as_of(), "as_of"));
+  schedule_request.today = as_of ? *as_of : today_();
+  schedule_request.as_of = as_of;
+
+  // A plan edit between reading and writing makes the write ABORTED: redo the
+  // read-compute-write a few times before giving the conflict to the caller.
+  absl::Status status;
+  for (int attempt = 0; attempt < kMaxPipelineAttempts; ++attempt) {
+    response->Clear();
+    ASSIGN_OR_RETURN(LoadedPlan loaded,
+                     LoadPlan(*store_, call.tenant(), request.plan_id()));
+    ASSIGN_OR_RETURN(Plan plan, PlanFromProto(loaded.plan));
+    plan.id = request.plan_id();
+    RETURN_IF_ERROR(CheckSupported(plan, request.resources()));
+
+    v1::Priorities priorities;
+    bool have_priorities = false;
+    if (loaded.stored.priorities &&
+        loaded.stored.priorities->plan_version == loaded.stored.version &&
+        priorities.ParseFromString(loaded.stored.priorities->data)) {
+      have_priorities = true;
+    } else if (prioritization_ == nullptr) {
+      response->set_degraded(true);
+      response->set_degraded_reason("no prioritization service configured");
+    } else {
+      v1::PrioritizeRequest prioritize;
+      prioritize.set_plan_id(request.plan_id());
+      v1::PrioritizeResponse prioritized;
+      std::unique_ptr<grpc::ClientContext> context =
+          call.NewDownstreamContext();
+      grpc::Status rpc_status =
+          prioritization_->Prioritize(context.get(), prioritize, &prioritized);
+      if (rpc_status.ok() &&
+          prioritized.priorities().plan_version() == loaded.stored.version) {
+        priorities = prioritized.priorities();
+        have_priorities = true;
+      } else if (rpc_status.ok()) {
+        continue;  // The plan moved on meanwhile; read it again.
+      } else if (rpc_status.error_code() ==
+                 grpc::StatusCode::INVALID_ARGUMENT) {
+        // The plan itself is wrong; the caller must hear it.
+        return rpc::FromGrpcStatus(rpc_status);
+      } else {
+        response->set_degraded(true);
+        response->set_degraded_reason(absl::StrCat(
+            "prioritization: ",
+            absl::StatusCodeToString(
+                static_cast<absl::StatusCode>(rpc_status.error_code())),
+            ": ", rpc_status.error_message()));
+      }
+    }
+    absl::flat_hash_map<std::string, int> ranks;
+    if (have_priorities) {
+      for (const v1::TaskPriority& task : priorities.tasks()) {
+        ranks[task.task_id()] = task.rank();
+      }
+    }
+    ASSIGN_OR_RETURN(Timeline timeline,
+                     backplan::Schedule(plan, schedule_request));
+    TimelineToProto(plan, timeline, have_priorities ? &ranks : nullptr,
+                    response->mutable_timeline());
+    status =
+        store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
+                         loaded.stored.version, response->SerializeAsString(),
+                         {"schedule.updated", call.request_id()});
+    if (!absl::IsAborted(status)) return status;
+  }
+  return status;
+}
+
+grpc::Status SchedulingServiceImpl::ReportProgress(
+    grpc::ServerContext* context, const v1::ReportProgressRequest* request,
+    v1::ReportProgressResponse* response) {
+  rpc::CallScope call(context, "ReportProgress");
+  return call.Finish(DoReportProgress(call, *request, response));
+}
+
+absl::Status SchedulingServiceImpl::DoReportProgress(
+    const rpc::CallScope& call, const v1::ReportProgressRequest& request,
+    v1::ReportProgressResponse* response) {
+  RETURN_IF_ERROR(call.tenant_status());
+  if (request.base_version() <= 0) {
+    return absl::InvalidArgumentError("base_version: required (>= 1)");
+  }
+  ASSIGN_OR_RETURN(LoadedPlan loaded,
+                   LoadPlan(*store_, call.tenant(), request.plan_id()));
+  if (loaded.stored.version != request.base_version()) {
+    return absl::AbortedError(
+        absl::StrCat("plan \"", request.plan_id(), "\" is at version ",
+                     loaded.stored.version, ", not ", request.base_version(),
+                     "; read it again and redo the change"));
+  }
+  ASSIGN_OR_RETURN(Plan before, PlanFromProto(loaded.plan));
+  before.id = request.plan_id();
+  RETURN_IF_ERROR(CheckSupported(before, {}));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
+                   OptionalDayFromProto(request.as_of(), "as_of"));
+  const absl::CivilDay as_of_day = as_of ? *as_of : today_();
+
+  v1::Plan edited = loaded.plan;
+  absl::flat_hash_map<std::string, int> task_index;
+  for (int i = 0; i < edited.tasks_size(); ++i) {
+    task_index[edited.tasks(i).id()] = i;
+  }
+  for (int u = 0; u < request.updates_size(); ++u) {
+    const auto& update = request.updates(u);
+    auto it = task_index.find(update.task_id());
+    if (it == task_index.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "updates[", u, "].task_id: unknown task \"", update.task_id(), "\""));
+    }
+    *edited.mutable_tasks(it->second)->mutable_progress() = update.progress();
+  }
+  ASSIGN_OR_RETURN(Plan after, PlanFromProto(edited));
+  after.id = request.plan_id();
+  ScheduleRequest old_request;
+  old_request.today = as_of_day;
+  ASSIGN_OR_RETURN(Timeline old_timeline,
+                   backplan::Schedule(before, old_request));
+  ScheduleRequest new_request;
+  new_request.today = as_of_day;
+  new_request.as_of = as_of_day;
+  ASSIGN_OR_RETURN(Timeline new_timeline,
+                   backplan::Schedule(after, new_request));
+
+  ASSIGN_OR_RETURN(
+      int64_t version,
+      store_->PutPlan(call.tenant(), request.plan_id(), request.base_version(),
+                      edited.SerializeAsString(),
+                      {"plan.edited", call.request_id()}));
+  after.version = version;
+  v1::ScheduleResponse stored;
+  TimelineToProto(after, new_timeline, nullptr, stored.mutable_timeline());
+  ChangesToProto(ChangedDeadlines(old_timeline, new_timeline),
+                 stored.mutable_timeline());
+  absl::Status put = store_->PutStage(
+      call.tenant(), request.plan_id(), StagePart::kSchedule, version,
+      stored.SerializeAsString(), {"schedule.updated", call.request_id()});
+  // A newer edit already landed: the progress is stored, the schedule is
+  // simply not the latest one, which its version shows.
+  if (!put.ok() && !absl::IsAborted(put)) return put;
+  response->set_version(version);
+  *response->mutable_timeline() = std::move(*stored.mutable_timeline());
+  return absl::OkStatus();
+}
+
+grpc::Status SchedulingServiceImpl::Export(grpc::ServerContext* context,
+                                           const v1::ExportRequest* request,
+                                           v1::ExportResponse* response) {
+  rpc::CallScope call(context, "Export");
+  return call.Finish(DoExport(call, *request, response));
+}
+
+absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
+                                             const v1::ExportRequest& request,
+                                             v1::ExportResponse* response) {
+  v1::Plan source;
+  switch (request.source_case()) {
+    case v1::ExportRequest::kPlan:
+      source = request.plan();
+      break;
+    case v1::ExportRequest::kPlanId: {
+      RETURN_IF_ERROR(call.tenant_status());
+      ASSIGN_OR_RETURN(LoadedPlan loaded,
+                       LoadPlan(*store_, call.tenant(), request.plan_id()));
+      source = std::move(loaded.plan);
+      source.set_id(request.plan_id());
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError("source: give plan or plan_id");
+  }
+  ASSIGN_OR_RETURN(Plan plan, PlanFromProto(source));
+  RETURN_IF_ERROR(CheckSupported(plan, {}));
+  ScheduleRequest schedule_request;
+  ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
+                   OptionalDayFromProto(request.as_of(), "as_of"));
+  schedule_request.today = as_of ? *as_of : today_();
+  schedule_request.as_of = as_of;
+  ASSIGN_OR_RETURN(Timeline timeline,
+                   backplan::Schedule(plan, schedule_request));
+  switch (request.format()) {
+    case v1::EXPORT_FORMAT_UNSPECIFIED:
+    case v1::ICS: {
+      IcsOptions options;
+      options.dtstamp_utc =
+          absl::ToCivilSecond(absl::Now(), absl::UTCTimeZone());
+      ASSIGN_OR_RETURN(*response->mutable_body(),
+                       ExportIcs(plan, timeline, options));
+      response->set_content_type("text/calendar; charset=utf-8");
+      break;
+    }
+    case v1::MERMAID: {
+      ASSIGN_OR_RETURN(*response->mutable_body(),
+                       ExportMermaidGantt(plan, timeline, {}));
+      response->set_content_type("text/vnd.mermaid; charset=utf-8");
+      break;
+    }
+    case v1::CSV: {
+      ASSIGN_OR_RETURN(*response->mutable_body(), ExportCsv(plan, timeline));
+      response->set_content_type("text/csv; charset=utf-8");
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("format: unknown value ", request.format()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace backplan

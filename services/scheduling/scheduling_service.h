@@ -1,0 +1,68 @@
+// SchedulingService: translates Schedule, ReportProgress and Export between
+// protobuf and libs/schedule.
+//
+// Inline requests (a plan in the request) make no nested call and read or
+// store nothing. Schedule by plan_id is the one-call pipeline: read the plan
+// of the caller's tenant; when its stored priorities are missing or from an
+// older plan version, ask the prioritization service (stored form, with this
+// call's deadline, request id and tenant); lay out the timeline, listing
+// tasks in priority order with their ranks; store it compare-and-set against
+// the plan version. When prioritization cannot be reached the schedule is
+// still computed and stored, marked degraded, without ranks.
+#ifndef BACKPLAN_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
+#define BACKPLAN_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
+
+#include <memory>
+
+#include "backplan/v1/prioritization.grpc.pb.h"
+#include "backplan/v1/scheduling.grpc.pb.h"
+#include "libs/rpc/call.h"
+#include "libs/store/plan_store.h"
+#include "services/common/service_support.h"
+
+namespace backplan {
+
+class SchedulingServiceImpl final : public v1::SchedulingService::Service {
+ public:
+  // `store` is not owned. `prioritization` may be null (every stored schedule
+  // is then degraded). `today` gives the default start and as-of date.
+  SchedulingServiceImpl(
+      PlanStore* store,
+      std::unique_ptr<v1::PrioritizationService::StubInterface> prioritization,
+      TodayFunction today)
+      : store_(store),
+        prioritization_(std::move(prioritization)),
+        today_(std::move(today)) {}
+
+  grpc::Status Schedule(grpc::ServerContext* context,
+                        const v1::ScheduleRequest* request,
+                        v1::ScheduleResponse* response) override;
+  grpc::Status ReportProgress(grpc::ServerContext* context,
+                              const v1::ReportProgressRequest* request,
+                              v1::ReportProgressResponse* response) override;
+  grpc::Status Export(grpc::ServerContext* context,
+                      const v1::ExportRequest* request,
+                      v1::ExportResponse* response) override;
+
+ private:
+  absl::Status DoSchedule(const rpc::CallScope& call,
+                          const v1::ScheduleRequest& request,
+                          v1::ScheduleResponse* response);
+  absl::Status StoredSchedule(const rpc::CallScope& call,
+                              const v1::ScheduleRequest& request,
+                              v1::ScheduleResponse* response);
+  absl::Status DoReportProgress(const rpc::CallScope& call,
+                                const v1::ReportProgressRequest& request,
+                                v1::ReportProgressResponse* response);
+  absl::Status DoExport(const rpc::CallScope& call,
+                        const v1::ExportRequest& request,
+                        v1::ExportResponse* response);
+
+  PlanStore* store_;
+  std::unique_ptr<v1::PrioritizationService::StubInterface> prioritization_;
+  TodayFunction today_;
+};
+
+}  // namespace backplan
+
+#endif  // BACKPLAN_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
