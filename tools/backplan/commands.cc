@@ -726,9 +726,9 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
     header.push_back(absl::StrCat("feasible, earliest finish ",
                                   FormatDate(timeline.earliest_finish())));
   } else {
-    header.push_back(absl::StrCat(
-        "INFEASIBLE: ", FormatDays(timeline.days_short()),
-        " short, earliest finish ", FormatDate(timeline.earliest_finish())));
+    header.push_back(absl::StrCat("INFEASIBLE: ", timeline.days_short(),
+                                  " working days short, earliest finish ",
+                                  FormatDate(timeline.earliest_finish())));
   }
   if (response.degraded()) {
     header.push_back(absl::StrCat("DEGRADED (no ranks): ",

@@ -70,8 +70,9 @@ TEST(FormatTimeline, HeaderAndRowsInResponseOrder) {
   const std::string text = FormatTimeline(response);
   EXPECT_THAT(text, HasSubstr("plan p-1 v3"));
   EXPECT_THAT(text, HasSubstr("target 2027-06-30 Wed"));
-  EXPECT_THAT(text, HasSubstr("INFEASIBLE: 4 days short, earliest finish "
-                              "2027-07-06 Tue"));
+  EXPECT_THAT(text,
+              HasSubstr("INFEASIBLE: 4 working days short, earliest finish "
+                        "2027-07-06 Tue"));
   EXPECT_THAT(text, HasSubstr("DEGRADED (no ranks): prioritization"));
   EXPECT_THAT(text, HasSubstr("causing chain: t-b -> g-root"));
   EXPECT_THAT(text, HasSubstr("before g-root"));
