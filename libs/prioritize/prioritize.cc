@@ -1,0 +1,718 @@
+#include "libs/prioritize/prioritize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <numeric>
+#include <queue>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "libs/common/status_macros.h"
+
+namespace backplan {
+namespace {
+
+constexpr double kNoScore = -std::numeric_limits<double>::infinity();
+// Running totals are integers and capacity * fraction is not always exact
+// (0.6 * 10); this keeps "exactly 60 %" inside MUST.
+constexpr double kTierEpsilon = 1e-9;
+constexpr absl::string_view kUnsetNote = "unset, read as 5";
+
+std::string TaskField(const Plan& plan, int index, absl::string_view field) {
+  return absl::StrCat("tasks[", index, "].", field, ": task \"",
+                      plan.tasks[index].id, "\"");
+}
+
+absl::Status CheckAttributeRange(const Plan& plan, int index,
+                                 absl::string_view name, int value) {
+  if (value < 0 || value > 10) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(TaskField(plan, index, absl::StrCat("attributes.", name)),
+                     " = ", value, ": must be 1-10, or 0 for unset"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRiceInput(const Plan& plan, int index, absl::string_view name,
+                            const std::optional<double>& value, bool required,
+                            bool (*valid)(double), absl::string_view rule) {
+  const std::string field = absl::StrCat("attributes.rice_", name);
+  if (!value.has_value()) {
+    if (!required) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat(TaskField(plan, index, field),
+                     ": missing; RICE needs reach, impact, confidence and "
+                     "effort on every task with a duration"));
+  }
+  if (!std::isfinite(*value) || !valid(*value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        TaskField(plan, index, field), " = ", *value, ": must be ", rule));
+  }
+  return absl::OkStatus();
+}
+
+// Ranges as BuildPlanGraph checks them; repeated because a caller may hand
+// in a graph built from a different copy of the plan.
+absl::Status CheckTaskAttributes(const Plan& plan, int index, bool need_rice) {
+  const TaskAttributes& a = plan.tasks[index].attributes;
+  RETURN_IF_ERROR(CheckAttributeRange(plan, index, "importance", a.importance));
+  RETURN_IF_ERROR(CheckAttributeRange(plan, index, "difficulty", a.difficulty));
+  RETURN_IF_ERROR(
+      CheckAttributeRange(plan, index, "business_value", a.business_value));
+  RETURN_IF_ERROR(
+      CheckAttributeRange(plan, index, "time_criticality", a.time_criticality));
+  RETURN_IF_ERROR(
+      CheckAttributeRange(plan, index, "risk_reduction", a.risk_reduction));
+  RETURN_IF_ERROR(CheckRiceInput(
+      plan, index, "reach", a.rice_reach, need_rice,
+      [](double v) { return v >= 0; }, ">= 0"));
+  RETURN_IF_ERROR(CheckRiceInput(
+      plan, index, "impact", a.rice_impact, need_rice,
+      [](double v) {
+        return v == 3 || v == 2 || v == 1 || v == 0.5 || v == 0.25;
+      },
+      "one of 3, 2, 1, 0.5, 0.25"));
+  RETURN_IF_ERROR(CheckRiceInput(
+      plan, index, "confidence", a.rice_confidence, need_rice,
+      [](double v) { return v >= 0 && v <= 1; }, "between 0 and 1"));
+  RETURN_IF_ERROR(CheckRiceInput(
+      plan, index, "effort", a.rice_effort, need_rice,
+      [](double v) { return v > 0; }, "> 0 person-days"));
+  return absl::OkStatus();
+}
+
+bool ReadsTimeCriticality(const PrioritizeOptions& options) {
+  if (options.method == PrioritizationMethod::kWsjf) return true;
+  if (options.method != PrioritizationMethod::kWeighted) return false;
+  for (const WeightedCriterion& c : options.criteria) {
+    if (c.criterion == Criterion::kTimeCriticality) return true;
+  }
+  return false;
+}
+
+absl::Status ValidateOptions(const PrioritizeOptions& options) {
+  const bool weighted = options.method == PrioritizationMethod::kWeighted;
+  if (!weighted && !options.criteria.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("criteria: only the weighted method takes criteria, not ",
+                     PrioritizationMethodName(options.method)));
+  }
+  if (!weighted && !options.ahp_matrix.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ahp_matrix: only the weighted method takes an AHP matrix, not ",
+        PrioritizationMethodName(options.method)));
+  }
+  if (weighted) {
+    if (options.criteria.empty()) {
+      return absl::InvalidArgumentError(
+          "criteria: the weighted method needs at least one criterion");
+    }
+    absl::flat_hash_set<Criterion> seen;
+    double sum = 0;
+    for (size_t i = 0; i < options.criteria.size(); ++i) {
+      const WeightedCriterion& c = options.criteria[i];
+      if (!seen.insert(c.criterion).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("criteria[", i, "]: criterion ",
+                         CriterionName(c.criterion), " given twice"));
+      }
+      if (!std::isfinite(c.weight) || c.weight < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("criteria[", i, "].weight = ", c.weight,
+                         ": must be finite and >= 0"));
+      }
+      sum += c.weight;
+    }
+    if (!options.ahp_matrix.empty()) {
+      if (sum != 0) {
+        return absl::InvalidArgumentError(
+            "criteria[].weight: give weights or an AHP matrix, not both "
+            "(leave weights 0 when ahp_matrix is set)");
+      }
+      if (options.ahp_matrix.size() != options.criteria.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("ahp_matrix: has ", options.ahp_matrix.size(),
+                         " rows for ", options.criteria.size(), " criteria"));
+      }
+    } else if (!(sum > 0)) {
+      return absl::InvalidArgumentError(
+          "criteria[].weight: all weights are 0; give weights or an AHP "
+          "matrix");
+    }
+  }
+  if (options.use_schedule_slack) {
+    if (!ReadsTimeCriticality(options)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "use_schedule_slack: method ",
+          PrioritizationMethodName(options.method),
+          " does not read time criticality (only wsjf, or weighted with a "
+          "time_criticality criterion)"));
+    }
+  } else if (!options.slack_days.empty() ||
+             options.slack_plan_version.has_value()) {
+    return absl::InvalidArgumentError(
+        "slack_days: given without use_schedule_slack");
+  }
+  if (options.capacity_days.has_value() && *options.capacity_days <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "capacity_days = ", *options.capacity_days, ": must be > 0"));
+  }
+  const TierFractions& t = options.tiers;
+  if (!std::isfinite(t.must) || !std::isfinite(t.should) ||
+      !std::isfinite(t.could) || t.must < 0 || t.must > t.should ||
+      t.should > t.could) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tiers: fractions must be finite with 0 <= must <= should <= could; "
+        "got must ",
+        t.must, ", should ", t.should, ", could ", t.could));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckGraphMatchesPlan(const Plan& plan, const PlanGraph& graph) {
+  const size_t num_nodes = graph.nodes.size();
+  if (static_cast<size_t>(graph.num_tasks()) != plan.tasks.size() ||
+      num_nodes < plan.tasks.size() ||
+      graph.topological_order.size() != num_nodes ||
+      graph.succ_offsets.size() != num_nodes + 1 ||
+      graph.pred_offsets.size() != num_nodes + 1) {
+    return absl::InvalidArgumentError(
+        "graph: not built from this plan (sizes differ); pass "
+        "BuildPlanGraph(plan)");
+  }
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    if (graph.nodes[i].id != plan.tasks[i].id ||
+        graph.nodes[i].duration_days != plan.tasks[i].duration_days) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("graph: node ", i, " is \"", graph.nodes[i].id,
+                       "\" but the plan's task is \"", plan.tasks[i].id,
+                       "\"; pass BuildPlanGraph(plan)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Time criticality per task (indexed like plan.tasks), from slack: 0 slack is
+// 10, the largest slack among ranked tasks is 1, linear between.
+struct SlackUrgency {
+  std::vector<double> value;
+  std::vector<int> slack;
+  int max_slack = 0;
+};
+
+absl::StatusOr<SlackUrgency> UrgencyFromSlack(
+    const Plan& plan, const PlanGraph& graph, const std::vector<int>& ranked,
+    const PrioritizeOptions& options) {
+  for (const auto& [id, slack] : options.slack_days) {
+    if (!graph.index_by_id.contains(id)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "slack_days[\"", id,
+          "\"]: no task or goal with this id in the plan (schedule of "
+          "another plan version?)"));
+    }
+  }
+  SlackUrgency urgency;
+  urgency.value.assign(plan.tasks.size(), 0);
+  urgency.slack.assign(plan.tasks.size(), 0);
+  for (int index : ranked) {
+    auto it = options.slack_days.find(plan.tasks[index].id);
+    if (it == options.slack_days.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          TaskField(plan, index, "slack"),
+          ": missing from slack_days; use_schedule_slack needs the slack of "
+          "every task with a duration"));
+    }
+    // Negative slack (an infeasible target) is as urgent as zero.
+    urgency.slack[index] = std::max(0, it->second);
+    urgency.max_slack = std::max(urgency.max_slack, urgency.slack[index]);
+  }
+  for (int index : ranked) {
+    urgency.value[index] =
+        urgency.max_slack == 0
+            ? 10.0
+            : 10.0 - 9.0 * urgency.slack[index] / urgency.max_slack;
+  }
+  return urgency;
+}
+
+Contribution Term(absl::string_view name, double raw, double normalized,
+                  double weight, double contribution,
+                  absl::string_view note = {}) {
+  Contribution c;
+  c.criterion = std::string(name);
+  c.raw_value = raw;
+  c.normalized_value = normalized;
+  c.weight = weight;
+  c.contribution = contribution;
+  c.note = std::string(note);
+  return c;
+}
+
+// An additive 1-10 attribute term: contribution = weight * value.
+Contribution AttributeTerm(absl::string_view name, int stored, double weight) {
+  const double value = AttributeOrDefault(stored);
+  return Term(name, value, value, weight, weight * value,
+              stored == 0 ? kUnsetNote : absl::string_view());
+}
+
+// A multiplicative factor term: contribution = value ^ exponent.
+Contribution FactorTerm(absl::string_view name, double value, int exponent,
+                        absl::string_view note = {}) {
+  return Term(name, value, value, exponent, exponent > 0 ? value : 1.0 / value,
+              note);
+}
+
+absl::string_view NoteIfUnset(int stored) {
+  return stored == 0 ? kUnsetNote : absl::string_view();
+}
+
+double CriterionValue(Criterion criterion, const Task& task,
+                      const SlackUrgency* urgency, int index) {
+  const TaskAttributes& a = task.attributes;
+  switch (criterion) {
+    case Criterion::kImportance:
+      return AttributeOrDefault(a.importance);
+    case Criterion::kDifficulty:
+      return AttributeOrDefault(a.difficulty);
+    case Criterion::kBusinessValue:
+      return AttributeOrDefault(a.business_value);
+    case Criterion::kTimeCriticality:
+      return urgency != nullptr ? urgency->value[index]
+                                : AttributeOrDefault(a.time_criticality);
+    case Criterion::kRiskReduction:
+      return AttributeOrDefault(a.risk_reduction);
+    case Criterion::kJobSize:
+      return task.duration_days;
+  }
+  return 0;
+}
+
+int CriterionStoredAttribute(Criterion criterion, const TaskAttributes& a) {
+  switch (criterion) {
+    case Criterion::kImportance:
+      return a.importance;
+    case Criterion::kDifficulty:
+      return a.difficulty;
+    case Criterion::kBusinessValue:
+      return a.business_value;
+    case Criterion::kTimeCriticality:
+      return a.time_criticality;
+    case Criterion::kRiskReduction:
+      return a.risk_reduction;
+    case Criterion::kJobSize:
+      return -1;
+  }
+  return -1;
+}
+
+std::string SlackNote(const SlackUrgency& urgency, int index) {
+  return absl::StrCat("from slack ", urgency.slack[index], " of max ",
+                      urgency.max_slack, " working days");
+}
+
+// Own scores of the ranked tasks (scores[index] for plan.tasks[index]).
+absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
+                        const PrioritizeOptions& options,
+                        const SlackUrgency* urgency,
+                        std::vector<double>* scores,
+                        std::vector<std::vector<Contribution>>* contributions,
+                        Priorities* out) {
+  switch (options.method) {
+    case PrioritizationMethod::kImportance:
+      out->combination = Combination::kSum;
+      for (int index : ranked) {
+        const TaskAttributes& a = plan.tasks[index].attributes;
+        const int importance = AttributeOrDefault(a.importance);
+        const int ease = 11 - AttributeOrDefault(a.difficulty);
+        (*scores)[index] = importance + ease / 100.0;
+        (*contributions)[index] = {
+            AttributeTerm("importance", a.importance, 1),
+            Term("difficulty", AttributeOrDefault(a.difficulty), ease, 0.01,
+                 ease / 100.0,
+                 a.difficulty == 0
+                     ? "tie-break (11 - difficulty) / 100; unset, read as 5"
+                     : "tie-break (11 - difficulty) / 100")};
+      }
+      return absl::OkStatus();
+    case PrioritizationMethod::kHardestFirst:
+      out->combination = Combination::kSum;
+      for (int index : ranked) {
+        const TaskAttributes& a = plan.tasks[index].attributes;
+        const int difficulty = AttributeOrDefault(a.difficulty);
+        const int importance = AttributeOrDefault(a.importance);
+        (*scores)[index] = difficulty + importance / 100.0;
+        (*contributions)[index] = {
+            AttributeTerm("difficulty", a.difficulty, 1),
+            Term("importance", importance, importance, 0.01, importance / 100.0,
+                 a.importance == 0 ? "tie-break importance / 100; unset, "
+                                     "read as 5"
+                                   : "tie-break importance / 100")};
+      }
+      return absl::OkStatus();
+    case PrioritizationMethod::kQuickWins:
+      out->combination = Combination::kProduct;
+      for (int index : ranked) {
+        const TaskAttributes& a = plan.tasks[index].attributes;
+        const double importance = AttributeOrDefault(a.importance);
+        const double difficulty = AttributeOrDefault(a.difficulty);
+        (*scores)[index] = importance / difficulty;
+        (*contributions)[index] = {
+            FactorTerm("importance", importance, 1, NoteIfUnset(a.importance)),
+            FactorTerm("difficulty", difficulty, -1,
+                       NoteIfUnset(a.difficulty))};
+      }
+      return absl::OkStatus();
+    case PrioritizationMethod::kWsjf:
+      out->combination = Combination::kSum;
+      for (int index : ranked) {
+        const Task& task = plan.tasks[index];
+        const TaskAttributes& a = task.attributes;
+        const double job = task.duration_days;  // >= 1: task is ranked.
+        const double value = AttributeOrDefault(a.business_value);
+        const double risk = AttributeOrDefault(a.risk_reduction);
+        Contribution time =
+            AttributeTerm("time_criticality", a.time_criticality, 1.0 / job);
+        if (urgency != nullptr) {
+          const double t = urgency->value[index];
+          time = Term("time_criticality", t, t, 1.0 / job, t / job,
+                      SlackNote(*urgency, index));
+        } else {
+          time.contribution = time.raw_value / job;
+        }
+        (*scores)[index] = (value + time.raw_value + risk) / job;
+        Contribution value_term =
+            AttributeTerm("business_value", a.business_value, 1.0 / job);
+        value_term.contribution = value / job;
+        Contribution risk_term =
+            AttributeTerm("risk_reduction", a.risk_reduction, 1.0 / job);
+        risk_term.contribution = risk / job;
+        (*contributions)[index] = {
+            std::move(value_term), std::move(time), std::move(risk_term),
+            Term("job_size", job, job, 0, 0,
+                 "duration in working days; divides the cost of delay (the "
+                 "weights above are 1 / job_size)")};
+      }
+      return absl::OkStatus();
+    case PrioritizationMethod::kRice:
+      out->combination = Combination::kProduct;
+      for (int index : ranked) {
+        const TaskAttributes& a = plan.tasks[index].attributes;
+        // Presence was checked before scoring.
+        const double reach = *a.rice_reach;
+        const double impact = *a.rice_impact;
+        const double confidence = *a.rice_confidence;
+        const double effort = *a.rice_effort;
+        (*scores)[index] = reach * impact * confidence / effort;
+        (*contributions)[index] = {FactorTerm("rice_reach", reach, 1),
+                                   FactorTerm("rice_impact", impact, 1),
+                                   FactorTerm("rice_confidence", confidence, 1),
+                                   FactorTerm("rice_effort", effort, -1)};
+      }
+      return absl::OkStatus();
+    case PrioritizationMethod::kWeighted:
+      break;
+  }
+
+  out->combination = Combination::kSum;
+  const size_t k = options.criteria.size();
+  std::vector<double> weights(k);
+  if (!options.ahp_matrix.empty()) {
+    ASSIGN_OR_RETURN(AhpResult ahp,
+                     ComputeAhpWeights(options.ahp_matrix,
+                                       options.ahp_max_consistency_ratio));
+    weights = ahp.weights;
+    out->ahp = std::move(ahp);
+  } else {
+    double sum = 0;
+    for (const WeightedCriterion& c : options.criteria) sum += c.weight;
+    for (size_t j = 0; j < k; ++j)
+      weights[j] = options.criteria[j].weight / sum;
+  }
+  std::vector<double> lo(k, 0), hi(k, 0);
+  for (size_t j = 0; j < k; ++j) {
+    bool first = true;
+    for (int index : ranked) {
+      const double v = CriterionValue(options.criteria[j].criterion,
+                                      plan.tasks[index], urgency, index);
+      lo[j] = first ? v : std::min(lo[j], v);
+      hi[j] = first ? v : std::max(hi[j], v);
+      first = false;
+    }
+    CriterionWeight w;
+    w.criterion = std::string(CriterionName(options.criteria[j].criterion));
+    w.weight = weights[j];
+    w.prefer_lower = options.criteria[j].prefer_lower;
+    w.min_value = lo[j];
+    w.max_value = hi[j];
+    out->weights.push_back(std::move(w));
+  }
+  for (int index : ranked) {
+    const Task& task = plan.tasks[index];
+    std::vector<Contribution>& terms = (*contributions)[index];
+    terms.reserve(k);
+    double score = 0;
+    for (size_t j = 0; j < k; ++j) {
+      const WeightedCriterion& c = options.criteria[j];
+      const double v = CriterionValue(c.criterion, task, urgency, index);
+      double normalized = 0;  // No spread: the criterion says nothing.
+      if (hi[j] > lo[j]) {
+        normalized = c.prefer_lower ? (hi[j] - v) / (hi[j] - lo[j])
+                                    : (v - lo[j]) / (hi[j] - lo[j]);
+      }
+      const double contribution = weights[j] * normalized;
+      score += contribution;
+      std::string note;
+      if (c.criterion == Criterion::kTimeCriticality && urgency != nullptr) {
+        note = SlackNote(*urgency, index);
+      } else if (CriterionStoredAttribute(c.criterion, task.attributes) == 0) {
+        note = std::string(kUnsetNote);
+      }
+      terms.push_back(Term(CriterionName(c.criterion), v, normalized,
+                           weights[j], contribution, note));
+    }
+    (*scores)[index] = score;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view PrioritizationMethodName(PrioritizationMethod method) {
+  switch (method) {
+    case PrioritizationMethod::kImportance:
+      return "importance";
+    case PrioritizationMethod::kHardestFirst:
+      return "hardest_first";
+    case PrioritizationMethod::kQuickWins:
+      return "quick_wins";
+    case PrioritizationMethod::kWsjf:
+      return "wsjf";
+    case PrioritizationMethod::kRice:
+      return "rice";
+    case PrioritizationMethod::kWeighted:
+      return "weighted";
+  }
+  return "unknown";
+}
+
+absl::string_view CriterionName(Criterion criterion) {
+  switch (criterion) {
+    case Criterion::kImportance:
+      return "importance";
+    case Criterion::kDifficulty:
+      return "difficulty";
+    case Criterion::kBusinessValue:
+      return "business_value";
+    case Criterion::kTimeCriticality:
+      return "time_criticality";
+    case Criterion::kRiskReduction:
+      return "risk_reduction";
+    case Criterion::kJobSize:
+      return "job_size";
+  }
+  return "unknown";
+}
+
+absl::string_view TierName(Tier tier) {
+  switch (tier) {
+    case Tier::kUnset:
+      return "unset";
+    case Tier::kMust:
+      return "must";
+    case Tier::kShould:
+      return "should";
+    case Tier::kCould:
+      return "could";
+    case Tier::kWont:
+      return "wont";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
+                                      const PrioritizeOptions& options) {
+  RETURN_IF_ERROR(ValidateOptions(options));
+  RETURN_IF_ERROR(CheckGraphMatchesPlan(plan, graph));
+  if (options.slack_plan_version.has_value() &&
+      *options.slack_plan_version != plan.version) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slack_plan_version: the slack comes from plan version ",
+        *options.slack_plan_version, " but the plan is at version ",
+        plan.version, "; reschedule first"));
+  }
+
+  Priorities out;
+  out.method = options.method;
+  out.plan_version = plan.version;
+  const int num_tasks = static_cast<int>(plan.tasks.size());
+  const int num_nodes = static_cast<int>(graph.nodes.size());
+  const bool rice = options.method == PrioritizationMethod::kRice;
+
+  std::vector<int> ranked;
+  ranked.reserve(num_tasks);
+  for (int i = 0; i < num_tasks; ++i) {
+    const bool is_ranked = plan.tasks[i].duration_days > 0;
+    RETURN_IF_ERROR(CheckTaskAttributes(plan, i, rice && is_ranked));
+    if (is_ranked) {
+      ranked.push_back(i);
+    } else {
+      out.unranked_task_ids.push_back(plan.tasks[i].id);
+    }
+  }
+
+  std::optional<SlackUrgency> urgency;
+  if (options.use_schedule_slack) {
+    ASSIGN_OR_RETURN(urgency, UrgencyFromSlack(plan, graph, ranked, options));
+  }
+
+  // Own scores, indexed by node; only ranked task nodes have one.
+  std::vector<double> own(num_nodes, kNoScore);
+  std::vector<std::vector<Contribution>> contributions(num_tasks);
+  RETURN_IF_ERROR(ScoreTasks(plan, ranked, options,
+                             urgency.has_value() ? &*urgency : nullptr, &own,
+                             &contributions, &out));
+
+  // Ties everywhere break by task id; rank the ids once so comparisons are
+  // integer compares.
+  std::vector<int> by_id(ranked);
+  std::sort(by_id.begin(), by_id.end(), [&plan](int a, int b) {
+    return plan.tasks[a].id < plan.tasks[b].id;
+  });
+  std::vector<int> id_rank(num_nodes, std::numeric_limits<int>::max());
+  for (size_t r = 0; r < by_id.size(); ++r) {
+    id_rank[by_id[r]] = static_cast<int>(r);
+  }
+
+  // Effective score: walk the graph against the edges so every node sees its
+  // dependents' results first. `source` is the ranked task, among the node
+  // and everything depending on it, with the highest own score and then the
+  // lowest id (-1: nothing ranked); a lexicographic max, so it composes.
+  std::vector<double> effective(num_nodes, kNoScore);
+  std::vector<int> source(num_nodes, -1);
+  for (auto it = graph.topological_order.rbegin();
+       it != graph.topological_order.rend(); ++it) {
+    const int node = *it;
+    double best = kNoScore;
+    int best_source = -1;
+    for (const PlanGraph::Edge& edge : graph.Successors(node)) {
+      const int s = source[edge.node];
+      if (s < 0) continue;
+      const double e = effective[edge.node];
+      if (best_source < 0 || e > best ||
+          (e == best && id_rank[s] < id_rank[best_source])) {
+        best = e;
+        best_source = s;
+      }
+    }
+    if (node < num_tasks && own[node] != kNoScore &&
+        (best_source < 0 || own[node] > best ||
+         (own[node] == best && id_rank[node] < id_rank[best_source]))) {
+      best = own[node];
+      best_source = node;
+    }
+    effective[node] = best;
+    source[node] = best_source;
+  }
+
+  // Execution order: Kahn's algorithm over the whole graph. Goals and
+  // milestones cost nothing and are released as soon as they are ready, so
+  // "ready" for a task means all its ranked prerequisites are taken; among
+  // ready tasks a heap takes the highest effective score, then the lowest id.
+  std::vector<int> pending(num_nodes);
+  for (int n = 0; n < num_nodes; ++n) {
+    pending[n] = static_cast<int>(graph.Predecessors(n).size());
+  }
+  auto after = [&effective, &id_rank](int a, int b) {
+    if (effective[a] != effective[b]) return effective[a] < effective[b];
+    return id_rank[a] > id_rank[b];
+  };
+  std::vector<int> heap_storage;
+  heap_storage.reserve(ranked.size());
+  std::priority_queue<int, std::vector<int>, decltype(after)> ready(
+      after, std::move(heap_storage));
+  std::vector<int> free_ready;  // Ready goals and milestones.
+  auto make_ready = [&](int node) {
+    if (node < num_tasks && own[node] != kNoScore) {
+      ready.push(node);
+    } else {
+      free_ready.push_back(node);
+    }
+  };
+  for (int n = 0; n < num_nodes; ++n) {
+    if (pending[n] == 0) make_ready(n);
+  }
+  auto release = [&](int node) {
+    for (const PlanGraph::Edge& edge : graph.Successors(node)) {
+      if (--pending[edge.node] == 0) make_ready(edge.node);
+    }
+  };
+
+  const double capacity =
+      options.capacity_days.has_value() ? *options.capacity_days : 0;
+  int64_t running_days = 0;
+  out.tasks.reserve(ranked.size());
+  out.execution_order.reserve(ranked.size());
+  while (true) {
+    while (!free_ready.empty()) {
+      const int node = free_ready.back();
+      free_ready.pop_back();
+      release(node);
+    }
+    if (ready.empty()) break;
+    const int index = ready.top();
+    ready.pop();
+    release(index);
+
+    const Task& task = plan.tasks[index];
+    TaskPriority p;
+    p.task_id = task.id;
+    p.task_index = index;
+    p.own_score = own[index];
+    p.effective_score = effective[index];
+    if (own[index] != effective[index]) {
+      p.inherited_from = plan.tasks[source[index]].id;
+    }
+    p.rank = static_cast<int>(out.tasks.size()) + 1;
+    p.contributions = std::move(contributions[index]);
+    if (options.capacity_days.has_value()) {
+      running_days += task.duration_days;
+      const double total = static_cast<double>(running_days) - kTierEpsilon;
+      if (total <= options.tiers.must * capacity) {
+        p.tier = Tier::kMust;
+        out.must_days += task.duration_days;
+      } else if (total <= options.tiers.should * capacity) {
+        p.tier = Tier::kShould;
+        out.should_days += task.duration_days;
+      } else if (total <= options.tiers.could * capacity) {
+        p.tier = Tier::kCould;
+        out.could_days += task.duration_days;
+      } else {
+        p.tier = Tier::kWont;
+        out.wont_days += task.duration_days;
+      }
+    }
+    out.execution_order.push_back(task.id);
+    out.tasks.push_back(std::move(p));
+  }
+  if (out.tasks.size() != ranked.size()) {
+    // BuildPlanGraph refuses cycles, so only a hand-made graph gets here.
+    return absl::InvalidArgumentError(
+        "graph: has a cycle; pass BuildPlanGraph(plan)");
+  }
+  return out;
+}
+
+absl::StatusOr<Priorities> Prioritize(const Plan& plan,
+                                      const PrioritizeOptions& options) {
+  ASSIGN_OR_RETURN(PlanGraph graph, BuildPlanGraph(plan));
+  return Prioritize(plan, graph, options);
+}
+
+}  // namespace backplan
