@@ -56,6 +56,39 @@ std::vector<std::string> ChainInto(const PlanGraph& graph, const Passes& p,
   return chain;
 }
 
+// Working-day index -> day. Converting every date of a large timeline one
+// by one is dominated by civil-day arithmetic; the indices of one schedule
+// span a short range, so a table filled once per range is much cheaper. Falls
+// back to the calendar when the range is large compared with the nodes.
+class DayTable {
+ public:
+  DayTable(const WorkingCalendar& calendar, int64_t lo, int64_t hi,
+           int64_t budget)
+      : calendar_(calendar), lo_(lo) {
+    if (hi < lo || hi - lo >= budget) return;
+    days_.reserve(static_cast<size_t>(hi - lo + 1));
+    absl::CivilDay day = calendar.DayOfIndex(lo);
+    days_.push_back(day);
+    for (int64_t i = lo + 1; i <= hi; ++i) {
+      do {
+        ++day;
+      } while (!calendar.IsWorkingDay(day));
+      days_.push_back(day);
+    }
+  }
+
+  absl::CivilDay operator()(int64_t index) const {
+    const uint64_t offset = static_cast<uint64_t>(index - lo_);
+    if (offset < days_.size()) return days_[offset];
+    return calendar_.DayOfIndex(index);
+  }
+
+ private:
+  const WorkingCalendar& calendar_;
+  int64_t lo_;
+  std::vector<absl::CivilDay> days_;
+};
+
 absl::Status CheckProgress(const Plan& plan, absl::CivilDay as_of) {
   for (size_t i = 0; i < plan.tasks.size(); ++i) {
     const Task& task = plan.tasks[i];
@@ -234,11 +267,22 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
   }
   if (worst == -1) min_slack = 0;  // Everything is done.
 
-  timeline.nodes.resize(n_nodes);
+  // Every date printed below is DayOfIndex of es, ef - 1, ls or lf - 1.
+  int64_t lo = std::numeric_limits<int64_t>::max();
+  int64_t hi = std::numeric_limits<int64_t>::min();
+  for (int n = 0; n < n_nodes; ++n) {
+    lo = std::min({lo, p.es[n], p.ls[n], p.ef[n] - 1, p.lf[n] - 1});
+    hi = std::max({hi, p.es[n], p.ls[n], p.ef[n] - 1, p.lf[n] - 1});
+  }
+  const DayTable day_of(calendar, lo, hi, 4 * int64_t{n_nodes} + 4096);
+
+  // Nodes are built in place, one at a time, so the (large) vector is
+  // written once rather than default-constructed and then overwritten.
+  timeline.nodes.reserve(n_nodes);
   const bool backward = request.mode == ScheduleMode::kBackward;
   for (int n = 0; n < n_nodes; ++n) {
     const PlanGraph::Node& node = graph.nodes[n];
-    ScheduledNode& out = timeline.nodes[n];
+    ScheduledNode& out = timeline.nodes.emplace_back();
     out.id = node.id;
     out.kind = node.kind;
     out.source_index = node.source_index;
@@ -249,9 +293,8 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
     if (p.state[n] == kDoneNode) {
       const TaskProgress& progress = plan.tasks[node.source_index].progress;
       const absl::CivilDay finish = *progress.actual_finish;
-      const absl::CivilDay start = progress.actual_start
-                                       ? *progress.actual_start
-                                       : calendar.DayOfIndex(p.es[n]);
+      const absl::CivilDay start =
+          progress.actual_start ? *progress.actual_start : day_of(p.es[n]);
       out.earliest_start = out.latest_start = out.planned_start = start;
       out.earliest_finish = out.latest_finish = out.deadline = finish;
       out.slack_days = 0;
@@ -259,23 +302,20 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
       continue;
     }
     if (dur[n] == 0) {
-      out.earliest_start = out.earliest_finish =
-          calendar.DayOfIndex(p.ef[n] - 1);
-      out.latest_start = out.latest_finish = calendar.DayOfIndex(p.lf[n] - 1);
+      out.earliest_start = out.earliest_finish = day_of(p.ef[n] - 1);
+      out.latest_start = out.latest_finish = day_of(p.lf[n] - 1);
     } else {
-      out.earliest_start = calendar.DayOfIndex(p.es[n]);
-      out.earliest_finish = calendar.DayOfIndex(p.ef[n] - 1);
-      out.latest_start = calendar.DayOfIndex(p.ls[n]);
-      out.latest_finish = calendar.DayOfIndex(p.lf[n] - 1);
+      out.earliest_start = day_of(p.es[n]);
+      out.earliest_finish = day_of(p.ef[n] - 1);
+      out.latest_start = day_of(p.ls[n]);
+      out.latest_finish = day_of(p.lf[n] - 1);
     }
     out.planned_start = backward ? out.latest_start : out.earliest_start;
     out.deadline = backward ? out.latest_finish : out.earliest_finish;
     out.slack_days = p.ls[n] - p.es[n];
     out.critical = out.slack_days == min_slack;
     out.deadline_reason.kind = reason[n];
-    if (reason_node[n] >= 0) {
-      out.deadline_reason.successor_id = graph.nodes[reason_node[n]].id;
-    }
+    out.deadline_reason.successor = reason_node[n];
   }
 
   const ScheduledNode& outcome = timeline.nodes[graph.outcome_node];
@@ -287,6 +327,16 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
   timeline.critical_path = ChainInto(graph, p, graph.outcome_node);
   if (!timeline.feasible) timeline.causing_chain = ChainInto(graph, p, worst);
   return timeline;
+}
+
+absl::string_view DeadlineSuccessorId(const Timeline& timeline,
+                                      const ScheduledNode& node) {
+  const int s = node.deadline_reason.successor;
+  if (node.deadline_reason.kind != DeadlineReason::Kind::kSuccessor || s < 0 ||
+      s >= static_cast<int>(timeline.nodes.size())) {
+    return {};
+  }
+  return timeline.nodes[s].id;
 }
 
 const ScheduledNode* FindNode(const Timeline& timeline, absl::string_view id) {

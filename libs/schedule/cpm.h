@@ -88,13 +88,16 @@ struct ScheduleRequest {
 // Why a node's latest finish is what it is.
 struct DeadlineReason {
   enum class Kind {
-    kSuccessor,      // `successor_id` must start (or happen) after it.
+    kSuccessor,      // Timeline::nodes[successor] must start (or happen) after.
     kFixedDeadline,  // The task's own fixed deadline.
     kTarget,         // The outcome: the target date.
     kDone,           // Done (as_of schedules): the actual finish.
   };
   Kind kind = Kind::kTarget;
-  std::string successor_id;  // kSuccessor only.
+  // kSuccessor: the successor's index into Timeline::nodes (its id:
+  // DeadlineSuccessorId()); -1 otherwise. An index rather than a copy of the
+  // id keeps 100,000-node timelines cheap to build.
+  int successor = -1;
 };
 
 struct ScheduledNode {
@@ -155,6 +158,11 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan,
 absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
                                   const WorkingCalendar& calendar,
                                   const ScheduleRequest& request);
+
+// The id of the successor that sets `node`'s deadline; empty unless its
+// deadline_reason is kSuccessor.
+absl::string_view DeadlineSuccessorId(const Timeline& timeline,
+                                      const ScheduledNode& node);
 
 // The node with `id`, or nullptr. O(nodes).
 const ScheduledNode* FindNode(const Timeline& timeline, absl::string_view id);

@@ -150,7 +150,7 @@ TEST(BackwardPass, MilestoneFallsOnTaskFinishDay) {
   EXPECT_EQ(Node(t, "c").latest_start, D(2026, 3, 6));
   EXPECT_EQ(Node(t, "g").latest_finish, D(2026, 3, 5));
   EXPECT_EQ(Node(t, "a").latest_finish, D(2026, 3, 5));
-  EXPECT_EQ(Node(t, "a").deadline_reason.successor_id, "g");
+  EXPECT_EQ(DeadlineSuccessorId(t, Node(t, "a")), "g");
   EXPECT_EQ(Node(t, "g").slack_days, 2);
 }
 
@@ -167,7 +167,7 @@ TEST(BackwardPass, FixedDeadlineTightens) {
   EXPECT_EQ(Node(t, "b").latest_finish, D(2026, 3, 13));
   EXPECT_EQ(Node(t, "b").deadline_reason.kind,
             DeadlineReason::Kind::kSuccessor);
-  EXPECT_EQ(Node(t, "b").deadline_reason.successor_id, "outcome");
+  EXPECT_EQ(DeadlineSuccessorId(t, Node(t, "b")), "outcome");
   EXPECT_EQ(Node(t, "a").slack_days, 3);
   EXPECT_TRUE(Node(t, "a").critical);
   EXPECT_FALSE(Node(t, "b").critical);
@@ -182,7 +182,7 @@ TEST(BackwardPass, LooserFixedDeadlineChangesNothing) {
   EXPECT_EQ(Node(t, "a").latest_finish, D(2026, 3, 12));
   EXPECT_EQ(Node(t, "a").deadline_reason.kind,
             DeadlineReason::Kind::kSuccessor);
-  EXPECT_EQ(Node(t, "a").deadline_reason.successor_id, "b");
+  EXPECT_EQ(DeadlineSuccessorId(t, Node(t, "a")), "b");
 }
 
 TEST(BackwardPass, InfeasibleTargetIsAnAnswer) {
@@ -238,16 +238,16 @@ TEST(BackwardPass, ExplainsWhyThisDeadline) {
   ASSERT_OK_AND_ASSIGN(Timeline t, Schedule(plan, ScheduleRequest{}));
   EXPECT_EQ(Node(t, "a").deadline_reason.kind,
             DeadlineReason::Kind::kSuccessor);
-  EXPECT_EQ(Node(t, "a").deadline_reason.successor_id, "c");
+  EXPECT_EQ(DeadlineSuccessorId(t, Node(t, "a")), "c");
   EXPECT_EQ(Node(t, "a").latest_finish, D(2026, 3, 10));
-  EXPECT_EQ(Node(t, "c").deadline_reason.successor_id, "outcome");
+  EXPECT_EQ(DeadlineSuccessorId(t, Node(t, "c")), "outcome");
 }
 
 TEST(BackwardPass, TiesGoToSmallestSuccessorId) {
   Plan plan = MakePlan({MakeTask("a", 1), MakeTask("z", 2), MakeTask("m", 2)},
                        {{"a", "z"}, {"a", "m"}}, D(2026, 3, 2), D(2026, 3, 13));
   ASSERT_OK_AND_ASSIGN(Timeline t, Schedule(plan, ScheduleRequest{}));
-  EXPECT_EQ(Node(t, "a").deadline_reason.successor_id, "m");
+  EXPECT_EQ(DeadlineSuccessorId(t, Node(t, "a")), "m");
 }
 
 TEST(BackwardPass, StartsTodayWithoutPlanStartDate) {

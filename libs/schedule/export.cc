@@ -92,12 +92,12 @@ const std::string& Title(const Plan& plan, const ScheduledNode& node) {
   return title->empty() ? node.id : *title;
 }
 
-std::string Describe(const ScheduledNode& node) {
+std::string Describe(const Timeline& timeline, const ScheduledNode& node) {
   std::string reason;
   switch (node.deadline_reason.kind) {
     case DeadlineReason::Kind::kSuccessor:
       reason =
-          absl::StrCat("deadline set by ", node.deadline_reason.successor_id);
+          absl::StrCat("deadline set by ", DeadlineSuccessorId(timeline, node));
       break;
     case DeadlineReason::Kind::kFixedDeadline:
       reason = "deadline set by its fixed deadline";
@@ -245,7 +245,7 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
         break;
     }
     if (node.critical) line("PRIORITY", "1");
-    line("DESCRIPTION", EscapeIcsText(Describe(node)));
+    line("DESCRIPTION", EscapeIcsText(Describe(timeline, node)));
     line("END", "VTODO");
   }
   line("END", "VCALENDAR");
@@ -352,7 +352,7 @@ absl::StatusOr<std::string> ExportCsv(const Plan& plan,
                     Date(node.planned_start), ",", Date(node.deadline), ",",
                     node.slack_days, ",", node.critical ? "true" : "false", ",",
                     ReasonName(node.deadline_reason.kind), ",",
-                    CsvField(node.deadline_reason.successor_id), "\r\n");
+                    CsvField(DeadlineSuccessorId(timeline, node)), "\r\n");
   }
   return out;
 }
