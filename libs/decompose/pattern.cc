@@ -1,0 +1,190 @@
+#include "libs/decompose/pattern.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace backplan::decompose {
+namespace {
+
+std::string Collapse(absl::string_view text, bool lower) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(lower ? absl::ascii_tolower(static_cast<unsigned char>(c))
+                        : c);
+  }
+  return out;
+}
+
+bool IsNameStart(char c) { return absl::ascii_isalpha(c) || c == '_'; }
+bool IsNameChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
+
+// Backtracking matcher. Trying ends in increasing order makes the first
+// success the leftmost-shortest binding.
+class Matcher {
+ public:
+  Matcher(const std::vector<Template::Segment>& segments,
+          absl::string_view text)
+      : segments_(segments), text_(text) {}
+
+  bool Run(size_t seg, size_t pos) {
+    if (seg == segments_.size()) return pos == text_.size();
+    const Template::Segment& s = segments_[seg];
+    if (!s.is_variable) {
+      if (text_.substr(pos, s.text.size()) != s.text) return false;
+      return Run(seg + 1, pos + s.text.size());
+    }
+    for (const auto& [name, range] : bound_) {
+      if (name != s.text) continue;
+      absl::string_view value = text_.substr(range.first, range.second);
+      if (text_.substr(pos, value.size()) != value) return false;
+      return Run(seg + 1, pos + value.size());
+    }
+    if (pos >= text_.size()) return false;  // Variables are non-empty.
+    const bool last = seg + 1 == segments_.size();
+    const Template::Segment* next = last ? nullptr : &segments_[seg + 1];
+    size_t end = pos + 1;
+    while (end <= text_.size()) {
+      if (last) {
+        end = text_.size();
+      } else if (!next->is_variable) {
+        // The next literal must start where this variable ends.
+        end = text_.find(next->text, end);
+        if (end == absl::string_view::npos) return false;
+      }
+      bound_.emplace_back(s.text, std::make_pair(pos, end - pos));
+      if (Run(seg + 1, end)) return true;
+      bound_.pop_back();
+      if (last) return false;
+      ++end;
+    }
+    return false;
+  }
+
+  const std::vector<std::pair<std::string, std::pair<size_t, size_t>>>& bound()
+      const {
+    return bound_;
+  }
+
+ private:
+  const std::vector<Template::Segment>& segments_;
+  absl::string_view text_;
+  std::vector<std::pair<std::string, std::pair<size_t, size_t>>> bound_;
+};
+
+}  // namespace
+
+std::string NormalizeText(absl::string_view text) {
+  return Collapse(text, /*lower=*/true);
+}
+
+std::string CollapseWhitespace(absl::string_view text) {
+  return Collapse(text, /*lower=*/false);
+}
+
+absl::StatusOr<Template> Template::Parse(absl::string_view text,
+                                         bool lower_case) {
+  // Names keep their case: only literal letters are lower-cased.
+  std::string collapsed = Collapse(text, /*lower=*/false);
+  Template t;
+  std::string literal;
+  size_t i = 0;
+  while (i < collapsed.size()) {
+    char c = collapsed[i];
+    if (c == '}') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("stray '}' at offset ", i, " in \"", text, "\""));
+    }
+    if (c != '{') {
+      literal.push_back(
+          lower_case ? absl::ascii_tolower(static_cast<unsigned char>(c)) : c);
+      ++i;
+      continue;
+    }
+    size_t close = collapsed.find('}', i + 1);
+    if (close == std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unclosed '{' in \"", text, "\""));
+    }
+    std::string name = collapsed.substr(i + 1, close - i - 1);
+    if (name.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("empty variable name '{}' in \"", text, "\""));
+    }
+    bool valid = IsNameStart(name[0]);
+    for (char n : name) valid = valid && IsNameChar(n);
+    if (!valid) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad variable name \"", name, "\" in \"", text,
+          "\" (letters, digits and '_', not starting with a digit)"));
+    }
+    if (!literal.empty()) {
+      t.segments_.push_back({false, std::move(literal)});
+      literal.clear();
+    }
+    t.segments_.push_back({true, std::move(name)});
+    i = close + 1;
+  }
+  if (!literal.empty()) t.segments_.push_back({false, std::move(literal)});
+  return t;
+}
+
+std::optional<Bindings> Template::Match(absl::string_view normalized,
+                                        absl::string_view display) const {
+  Matcher matcher(segments_, normalized);
+  if (!matcher.Run(0, 0)) return std::nullopt;
+  absl::string_view source =
+      display.size() == normalized.size() ? display : normalized;
+  Bindings bindings;
+  for (const auto& [name, range] : matcher.bound()) {
+    bindings.emplace(name,
+                     std::string(source.substr(range.first, range.second)));
+  }
+  return bindings;
+}
+
+std::string Template::Substitute(const Bindings& bindings) const {
+  std::string out;
+  for (const Segment& s : segments_) {
+    if (!s.is_variable) {
+      out += s.text;
+      continue;
+    }
+    auto it = bindings.find(s.text);
+    if (it == bindings.end()) {
+      absl::StrAppend(&out, "{", s.text, "}");
+    } else {
+      out += it->second;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Template::Variables() const {
+  std::vector<std::string> names;
+  for (const Segment& s : segments_) {
+    if (!s.is_variable) continue;
+    bool seen = false;
+    for (const std::string& n : names) seen = seen || n == s.text;
+    if (!seen) names.push_back(s.text);
+  }
+  return names;
+}
+
+bool Template::has_variables() const {
+  for (const Segment& s : segments_) {
+    if (s.is_variable) return true;
+  }
+  return false;
+}
+
+}  // namespace backplan::decompose
