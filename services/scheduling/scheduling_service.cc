@@ -127,7 +127,8 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
     switch (node.deadline_reason.kind) {
       case DeadlineReason::Kind::kSuccessor:
         reason->set_kind(v1::DeadlineReason::SUCCESSOR);
-        reason->set_successor_id(node.deadline_reason.successor_id);
+        reason->set_successor_id(
+            timeline.nodes[node.deadline_reason.successor].id);
         break;
       case DeadlineReason::Kind::kFixedDeadline:
         reason->set_kind(v1::DeadlineReason::FIXED_DEADLINE);
