@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Load benchmarks of the services against the echo baseline: builds Release
+# binaries in build-bench/, starts redis-server, the three services and
+# backplan-echo on free loopback ports, runs every scenario with backplan-load
+# against the service and against the echo at 1, 16 and 64 calls in flight,
+# prints a table of QPS, p50 and p99 with the ratio to echo and writes it into
+# BENCHMARKS.md between <!-- load:begin --> and <!-- load:end -->. Stops
+# whatever it started, whatever happens. About 5 minutes.
+#
+# Environment: BENCH_BUILD_DIR (build-bench), BENCH_DURATION (5s),
+# BENCH_WARMUP (1s), BENCH_LEVELS ("1 16 64"), BENCH_CONNECTIONS (1),
+# BENCH_SCENARIOS ("prioritize schedule pipeline get decompose"),
+# BENCH_TASKS (50), BENCH_NO_WRITE (1: print only, leave BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${BENCH_BUILD_DIR:-build-bench}
+duration=${BENCH_DURATION:-5s}
+warmup=${BENCH_WARMUP:-1s}
+levels=${BENCH_LEVELS:-"1 16 64"}
+connections=${BENCH_CONNECTIONS:-1}
+scenarios=${BENCH_SCENARIOS:-"prioritize schedule pipeline get decompose"}
+tasks=${BENCH_TASKS:-50}
+command_line="scripts/bench.sh"
+for var in BENCH_BUILD_DIR BENCH_DURATION BENCH_WARMUP BENCH_LEVELS \
+           BENCH_CONNECTIONS BENCH_SCENARIOS BENCH_TASKS; do
+  if [ -n "${!var:-}" ]; then command_line="$var=\"${!var}\" $command_line"; fi
+done
+
+echo "== build ($build, Release)"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DBACKPLAN_BUILD_TESTS=ON > /dev/null
+cmake --build "$build" -j2 --target backplan-load backplan-echo \
+  backplan-decomposition backplan-prioritization backplan-scheduling
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_file() {  # path, what, pid
+  for _ in $(seq 400); do
+    [ -s "$1" ] && return 0
+    kill -0 "$3" 2>/dev/null || { echo "$2 exited; log:"; cat "$work/$2.log"; exit 1; }
+    sleep 0.05
+  done
+  echo "timed out waiting for $2"; exit 1
+}
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$work" --logfile "$work/redis.log" &
+pids+=($!)
+for _ in $(seq 100); do
+  redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break
+  sleep 0.05
+done
+
+declare -A addr
+start_server() {  # name binary args...
+  local name=$1 binary=$2
+  shift 2
+  "$binary" --host=127.0.0.1 --port=0 --port_file="$work/$name.port" \
+    --metrics_port=0 --log_level=warning "$@" > "$work/$name.log" 2>&1 &
+  pids+=($!)
+  wait_file "$work/$name.port" "$name" "$!"
+  addr[$name]="127.0.0.1:$(cat "$work/$name.port")"
+}
+start_server decomposition "$build/services/decomposition/backplan-decomposition" \
+  --redis="127.0.0.1:$redis_port"
+start_server prioritization "$build/services/prioritization/backplan-prioritization" \
+  --redis="127.0.0.1:$redis_port"
+start_server scheduling "$build/services/scheduling/backplan-scheduling" \
+  --redis="127.0.0.1:$redis_port" \
+  --prioritization_address="${addr[prioritization]}"
+start_server echo "$build/tests/bench/echo/backplan-echo" --echo_tasks="$tasks"
+echo "== servers: decomposition ${addr[decomposition]}, prioritization" \
+  "${addr[prioritization]}, scheduling ${addr[scheduling]}, echo ${addr[echo]}," \
+  "redis 127.0.0.1:$redis_port"
+
+load=$build/tools/backplan-load/backplan-load
+run() {  # scenario level target(service|echo)
+  local scenario=$1 level=$2 target=$3 address extra=()
+  case $scenario in
+    prioritize) address=${addr[prioritization]} ;;
+    schedule) address=${addr[scheduling]} ;;
+    pipeline) address=${addr[scheduling]}
+              extra=(--decomposition_address="${addr[decomposition]}") ;;
+    get | decompose) address=${addr[decomposition]} ;;
+  esac
+  if [ "$target" = echo ]; then
+    address=${addr[echo]}
+    [ "$scenario" = pipeline ] && extra=(--decomposition_address="${addr[echo]}")
+  fi
+  "$load" "$address" --scenario="$scenario" --tasks="$tasks" \
+    --concurrency="$level" --connections="$connections" \
+    --duration="$duration" --warmup="$warmup" --format=json --progress=off \
+    "${extra[@]}" > "$work/$scenario-$level-$target.json"
+  /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("   %-8s %-10s %3s in flight: %8.0f calls/s  p99 %.2f ms  %s" % (sys.argv[2], sys.argv[3], sys.argv[4], r["rps"], (r["latencyDistribution"] or [{"latency":0}]*7)[6]["latency"]/1e6, r["statusCodeDistribution"]))' \
+    "$work/$scenario-$level-$target.json" "$target" "$scenario" "$level"
+}
+
+echo "== load: $duration after $warmup warmup per run, $connections connection(s)"
+for scenario in $scenarios; do
+  for level in $levels; do
+    run "$scenario" "$level" service
+    run "$scenario" "$level" echo
+  done
+done
+
+/usr/bin/python3 - "$work" "$root/BENCHMARKS.md" "$command_line" "$(nproc)" \
+  "$duration" "$warmup" "$connections" "$tasks" "${BENCH_NO_WRITE:-0}" \
+  "$scenarios" "$levels" <<'EOF'
+import datetime, json, os, sys
+work, path, command, cores, duration, warmup, connections, tasks, no_write = sys.argv[1:10]
+scenarios, levels = sys.argv[10].split(), sys.argv[11].split()
+names = {
+    "prioritize": "inline Prioritize, %s tasks" % tasks,
+    "schedule": "inline Schedule, %s tasks" % tasks,
+    "pipeline": "stored pipeline Schedule{plan_id}",
+    "get": "GetPlan by id",
+    "decompose": "Decompose, generated book (%s tasks)" % tasks,
+}
+# DESIGN.md "Performance expectations": (minimum QPS ratio, maximum p99 ratio).
+targets = {"prioritize": (0.60, 3.0), "schedule": (0.60, 3.0),
+           "pipeline": (0.30, None)}
+
+def pct(report, p):
+    for entry in report["latencyDistribution"]:
+        if entry["percentage"] == p:
+            return entry["latency"] / 1e6
+    return float("nan")
+
+rows = []
+header = ("| Scenario | In flight | QPS | Echo QPS | QPS ratio | p50 ms | "
+          "Echo p50 ms | p99 ms | Echo p99 ms | p99 ratio | Errors | Target |")
+rows.append(header)
+rows.append("|" + "---|" * 12)
+for scenario in scenarios:
+    for level in levels:
+        s = json.load(open(os.path.join(work, "%s-%s-service.json" % (scenario, level))))
+        e = json.load(open(os.path.join(work, "%s-%s-echo.json" % (scenario, level))))
+        qps_ratio = s["rps"] / e["rps"] if e["rps"] else float("nan")
+        p99_ratio = pct(s, 99) / pct(e, 99) if pct(e, 99) else float("nan")
+        errors = s["count"] - s["statusCodeDistribution"].get("OK", 0)
+        target = "—"
+        if scenario in targets:
+            min_qps, max_p99 = targets[scenario]
+            ok = qps_ratio >= min_qps and (max_p99 is None or p99_ratio <= max_p99)
+            target = "%s (QPS >= %d %%%s)" % (
+                "met" if ok else "**missed**", min_qps * 100,
+                ", p99 <= %gx" % max_p99 if max_p99 else "")
+        rows.append("| %s | %s | %.0f | %.0f | %.0f %% | %.2f | %.2f | %.2f | %.2f | %.1fx | %d | %s |" % (
+            names.get(scenario, scenario), level, s["rps"], e["rps"],
+            qps_ratio * 100, pct(s, 50), pct(e, 50), pct(s, 99), pct(e, 99),
+            p99_ratio, errors, target))
+table = "\n".join(rows)
+print()
+print(table)
+date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+section = """<!-- load:begin -->
+## Load: services against the echo baseline (backplan-load)
+
+`%s` on %s, %s cores (`nproc`). Client (backplan-load), servers
+(Release, `--log_level=warning`) and Redis share the machine, so every
+figure includes the client's own CPU use; the echo baseline
+(`tests/bench/echo`, same `libs/rpc` bootstrap and server options) gets the
+same request and returns a same-sized response without computing, so the
+ratio isolates Backplan's own cost. Closed loop, %s connection(s), %s per
+row after %s of warmup; latencies are nearest-rank percentiles of
+successful calls.
+
+%s
+
+Targets (DESIGN.md, "Performance expectations"): inline prioritize and
+schedule of 50 tasks at least 60 %% of echo's QPS with p99 within 3x of
+echo's; the stored pipeline at least 30 %%. GetPlan and Decompose have no
+target and are listed for reference.
+<!-- load:end -->""" % (command, date, cores, connections, duration, warmup, table)
+if no_write == "1":
+    sys.exit(0)
+text = open(path).read() if os.path.exists(path) else ""
+begin, end = "<!-- load:begin -->", "<!-- load:end -->"
+if begin in text and end in text:
+    text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+elif text:
+    text = text.rstrip("\n") + "\n\n" + section + "\n"
+else:
+    text = section + "\n"
+with open(path, "w") as f:
+    f.write(text)
+print("\nwrote %s" % path)
+EOF
