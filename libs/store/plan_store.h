@@ -15,7 +15,14 @@
 // Errors: NOT_FOUND for a missing plan or book; ABORTED when a version check
 // fails (the caller must re-read and redo its change); UNAVAILABLE when the
 // backing store cannot be reached (the same call may be retried);
-// INVALID_ARGUMENT for a malformed tenant, id or name.
+// INVALID_ARGUMENT for a malformed tenant, id or name, naming the field.
+//
+// Names: a tenant, plan id or book name is 1..128 bytes with no '{', '}',
+// whitespace or control characters (they become part of Redis keys); a
+// tenant also has no '/'. Limits: a page holds at most 1000 entries and a
+// ReadEvents call returns at most 1000 events, whatever larger size is asked
+// for; a plan keeps about its last 1000 events. Deleting a plan deletes its
+// events too.
 // All methods are thread-safe.
 #ifndef BACKPLAN_LIBS_STORE_PLAN_STORE_H_
 #define BACKPLAN_LIBS_STORE_PLAN_STORE_H_

@@ -278,13 +278,14 @@ TEST_F(RedisPlanStoreTest, CommandTimeoutIsUnavailableAndConnectionReplaced) {
   RedisPlanStore store(options);
   RedisPool raw(OptionsFor(*server_));
   ASSERT_OK(store.PutPlan("acme", "p", 0, "x", Event("plan.created")).status());
-  // Pause all clients' commands for a second: the store's call times out.
-  EXPECT_THAT(Raw(raw, {"CLIENT", "PAUSE", "1000", "ALL"}), "OK");
+  // Pause all clients' commands for 2 s: the store's call times out first.
+  EXPECT_THAT(Raw(raw, {"CLIENT", "PAUSE", "2000", "ALL"}), "OK");
   const auto start = std::chrono::steady_clock::now();
   EXPECT_THAT(store.GetPlan("acme", "p"),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("redis")));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EXPECT_LT(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(1500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
   // The timed-out connection was dropped; a fresh one works.
   ASSERT_OK_AND_ASSIGN(StoredPlan plan, store.GetPlan("acme", "p"));
   EXPECT_EQ(plan.data, "x");
