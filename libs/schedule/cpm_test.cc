@@ -446,6 +446,10 @@ Plan RandomPlan(uint32_t seed) {
     }
     plan.goals.push_back(goal);
   }
+  // Sometimes the last goal is the outcome instead of a synthetic node.
+  if (goals > 0 && absl::Bernoulli(gen, 0.3)) {
+    plan.outcome_goal_id = plan.goals.back().id;
+  }
   return plan;
 }
 

@@ -230,7 +230,11 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
                            : absl::StrCat(node.id, ".", plan.id, "@backplan")));
     line("DTSTAMP", dtstamp);
     line("SUMMARY", EscapeIcsText(Title(plan, node)));
-    line("DTSTART;VALUE=DATE", IcsDate(node.planned_start));
+    // RFC 5545 3.8.2.3: DUE must be later than DTSTART; a one-day task is
+    // fully described by its DUE date.
+    if (node.planned_start < node.deadline) {
+      line("DTSTART;VALUE=DATE", IcsDate(node.planned_start));
+    }
     line("DUE;VALUE=DATE", IcsDate(node.deadline));
     switch (node.status) {
       case TaskStatus::kNotStarted:

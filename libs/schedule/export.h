@@ -39,7 +39,8 @@ struct IcsOptions {
 //   UID:<task id>.<plan id>@backplan (just <task id>@backplan without a plan
 //   id), DTSTAMP, SUMMARY = title (the id when untitled),
 //   DTSTART;VALUE=DATE = planned start, DUE;VALUE=DATE = deadline (the
-//   task's last working day; RFC 5545 allows DUE equal to DTSTART),
+//   task's last working day; RFC 5545 wants DUE later than DTSTART, so
+//   DTSTART is left out when both fall on one day),
 //   STATUS NEEDS-ACTION / IN-PROCESS / COMPLETED, PRIORITY:1 on critical
 //   tasks, and a DESCRIPTION with slack and why the deadline is what it is.
 // Lines end in CRLF and are folded at 75 octets (CRLF + one space), never

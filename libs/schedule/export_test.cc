@@ -137,6 +137,7 @@ TEST(IcsExport, RoundTripsThroughParser) {
             "deadline set by b\nslack: 6 working days (critical)");
   EXPECT_EQ(UnescapeIcsText(todos[1].at("SUMMARY")), "Launch event");
   EXPECT_EQ(todos[1].at("DUE;VALUE=DATE"), "20260313");
+  EXPECT_EQ(todos[1].count("DTSTART;VALUE=DATE"), 0u);  // One-day task.
   EXPECT_EQ(todos[2].count("PRIORITY"), 0u);
 }
 
