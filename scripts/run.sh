@@ -34,7 +34,7 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 
-scripts/build.sh -DBACKPLAN_BUILD_TESTS=OFF
+scripts/build.sh -DBACKPLAN_BUILD_TESTS=ON "-DBACKPLAN_SKIP_LIBS="
 mkdir -p "$run/redis"
 stop_all
 

@@ -13,7 +13,8 @@ start=$(date +%s)
 scripts/install_deps.sh
 
 echo "== build (build/)"
-cmake -S . -B build -G Ninja > /dev/null
+cmake -S . -B build -G Ninja -DBACKPLAN_BUILD_TESTS=ON -DBACKPLAN_BUILD_SERVICES=ON \
+  "-DBACKPLAN_SKIP_LIBS=" "-DBACKPLAN_SANITIZE=" > /dev/null
 cmake --build build
 
 work=$(mktemp -d)
