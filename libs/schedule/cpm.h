@@ -146,8 +146,9 @@ struct Timeline {
 };
 
 // Schedules `plan`, building its graph and calendar. INVALID_ARGUMENT as
-// BuildPlanGraph and WorkingCalendar::Create return it, and when a done
-// task's actual finish is after as_of.
+// BuildPlanGraph and WorkingCalendar::Create return it, and (with as_of)
+// naming the task's progress field when a task started or finished after
+// as_of. Never reads the clock.
 absl::StatusOr<Timeline> Schedule(const Plan& plan,
                                   const ScheduleRequest& request);
 
