@@ -8,7 +8,8 @@
 # whatever it started, whatever happens. About 5 minutes.
 #
 # Environment: BENCH_BUILD_DIR (build-bench), BENCH_DURATION (5s),
-# BENCH_WARMUP (1s), BENCH_LEVELS ("1 16 64"), BENCH_CONNECTIONS (1),
+# BENCH_WARMUP (1s), BENCH_LEVELS ("1 16 64"), BENCH_CONNECTIONS (auto: one per
+# call in flight, at most 4),
 # BENCH_SCENARIOS ("prioritize schedule pipeline get decompose"),
 # BENCH_TASKS (50), BENCH_NO_WRITE (1: print only, leave BENCHMARKS.md).
 set -euo pipefail
@@ -18,7 +19,7 @@ build=${BENCH_BUILD_DIR:-build-bench}
 duration=${BENCH_DURATION:-5s}
 warmup=${BENCH_WARMUP:-1s}
 levels=${BENCH_LEVELS:-"1 16 64"}
-connections=${BENCH_CONNECTIONS:-1}
+connections=${BENCH_CONNECTIONS:-auto}
 scenarios=${BENCH_SCENARIOS:-"prioritize schedule pipeline get decompose"}
 tasks=${BENCH_TASKS:-50}
 command_line="scripts/bench.sh"
@@ -88,7 +89,8 @@ echo "== servers: decomposition ${addr[decomposition]}, prioritization" \
 
 load=$build/tools/backplan-load/backplan-load
 run() {  # scenario level target(service|echo)
-  local scenario=$1 level=$2 target=$3 address extra=()
+  local scenario=$1 level=$2 target=$3 address extra=() conns=$connections
+  if [ "$conns" = auto ]; then conns=$(( level < 4 ? level : 4 )); fi
   case $scenario in
     prioritize) address=${addr[prioritization]} ;;
     schedule) address=${addr[scheduling]} ;;
@@ -101,14 +103,15 @@ run() {  # scenario level target(service|echo)
     [ "$scenario" = pipeline ] && extra=(--decomposition_address="${addr[echo]}")
   fi
   "$load" "$address" --scenario="$scenario" --tasks="$tasks" \
-    --concurrency="$level" --connections="$connections" \
+    --concurrency="$level" --connections="$conns" \
     --duration="$duration" --warmup="$warmup" --format=json --progress=off \
     "${extra[@]}" > "$work/$scenario-$level-$target.json"
   /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("   %-8s %-10s %3s in flight: %8.0f calls/s  p99 %.2f ms  %s" % (sys.argv[2], sys.argv[3], sys.argv[4], r["rps"], (r["latencyDistribution"] or [{"latency":0}]*7)[6]["latency"]/1e6, r["statusCodeDistribution"]))' \
     "$work/$scenario-$level-$target.json" "$target" "$scenario" "$level"
 }
 
-echo "== load: $duration after $warmup warmup per run, $connections connection(s)"
+loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== load: $duration after $warmup warmup per run, connections: $connections, load average $loadavg"
 for scenario in $scenarios; do
   for level in $levels; do
     run "$scenario" "$level" service
@@ -117,11 +120,14 @@ for scenario in $scenarios; do
 done
 
 /usr/bin/python3 - "$work" "$root/BENCHMARKS.md" "$command_line" "$(nproc)" \
-  "$duration" "$warmup" "$connections" "$tasks" "${BENCH_NO_WRITE:-0}" \
-  "$scenarios" "$levels" <<'EOF'
+  "$duration" "$warmup" \
+  "$([ "$connections" = auto ] && echo "one per call in flight, at most 4" || echo "$connections")" \
+  "$tasks" "${BENCH_NO_WRITE:-0}" \
+  "$scenarios" "$levels" "$loadavg" <<'EOF'
 import datetime, json, os, sys
 work, path, command, cores, duration, warmup, connections, tasks, no_write = sys.argv[1:10]
 scenarios, levels = sys.argv[10].split(), sys.argv[11].split()
+loadavg = sys.argv[12]
 names = {
     "prioritize": "inline Prioritize, %s tasks" % tasks,
     "schedule": "inline Schedule, %s tasks" % tasks,
@@ -139,8 +145,14 @@ def pct(report, p):
             return entry["latency"] / 1e6
     return float("nan")
 
+def ok_rps(report):
+    # Successful calls per second: refused calls (RESOURCE_EXHAUSTED) do
+    # not count as served.
+    ok = report["statusCodeDistribution"].get("OK", 0)
+    return ok / (report["total"] / 1e9) if report["total"] else 0.0
+
 rows = []
-header = ("| Scenario | In flight | QPS | Echo QPS | QPS ratio | p50 ms | "
+header = ("| Scenario | In flight | OK/s | Echo OK/s | QPS ratio | p50 ms | "
           "Echo p50 ms | p99 ms | Echo p99 ms | p99 ratio | Errors | Target |")
 rows.append(header)
 rows.append("|" + "---|" * 12)
@@ -148,9 +160,11 @@ for scenario in scenarios:
     for level in levels:
         s = json.load(open(os.path.join(work, "%s-%s-service.json" % (scenario, level))))
         e = json.load(open(os.path.join(work, "%s-%s-echo.json" % (scenario, level))))
-        qps_ratio = s["rps"] / e["rps"] if e["rps"] else float("nan")
+        qps_ratio = ok_rps(s) / ok_rps(e) if ok_rps(e) else float("nan")
         p99_ratio = pct(s, 99) / pct(e, 99) if pct(e, 99) else float("nan")
-        errors = s["count"] - s["statusCodeDistribution"].get("OK", 0)
+        errors = ", ".join("%d %s" % (n, code) for code, n in
+                           sorted(s["statusCodeDistribution"].items())
+                           if code != "OK") or "0"
         target = "—"
         if scenario in targets:
             min_qps, max_p99 = targets[scenario]
@@ -158,8 +172,8 @@ for scenario in scenarios:
             target = "%s (QPS >= %d %%%s)" % (
                 "met" if ok else "**missed**", min_qps * 100,
                 ", p99 <= %gx" % max_p99 if max_p99 else "")
-        rows.append("| %s | %s | %.0f | %.0f | %.0f %% | %.2f | %.2f | %.2f | %.2f | %.1fx | %d | %s |" % (
-            names.get(scenario, scenario), level, s["rps"], e["rps"],
+        rows.append("| %s | %s | %.0f | %.0f | %.0f %% | %.2f | %.2f | %.2f | %.2f | %.1fx | %s | %s |" % (
+            names.get(scenario, scenario), level, ok_rps(s), ok_rps(e),
             qps_ratio * 100, pct(s, 50), pct(e, 50), pct(s, 99), pct(e, 99),
             p99_ratio, errors, target))
 table = "\n".join(rows)
@@ -169,14 +183,16 @@ date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC
 section = """<!-- load:begin -->
 ## Load: services against the echo baseline (backplan-load)
 
-`%s` on %s, %s cores (`nproc`). Client (backplan-load), servers
+`%s` on %s, %s cores (`nproc`), load average %s before the
+runs. Client (backplan-load), servers
 (Release, `--log_level=warning`) and Redis share the machine, so every
 figure includes the client's own CPU use; the echo baseline
 (`tests/bench/echo`, same `libs/rpc` bootstrap and server options) gets the
 same request and returns a same-sized response without computing, so the
-ratio isolates Backplan's own cost. Closed loop, %s connection(s), %s per
+ratio isolates Backplan's own cost. Closed loop, connections: %s, %s per
 row after %s of warmup; latencies are nearest-rank percentiles of
-successful calls.
+successful calls; OK/s counts successful calls only (Errors lists the
+others, by code in the run's JSON).
 
 %s
 
@@ -184,7 +200,7 @@ Targets (DESIGN.md, "Performance expectations"): inline prioritize and
 schedule of 50 tasks at least 60 %% of echo's QPS with p99 within 3x of
 echo's; the stored pipeline at least 30 %%. GetPlan and Decompose have no
 target and are listed for reference.
-<!-- load:end -->""" % (command, date, cores, connections, duration, warmup, table)
+<!-- load:end -->""" % (command, date, cores, loadavg, connections, duration, warmup, table)
 if no_write == "1":
     sys.exit(0)
 text = open(path).read() if os.path.exists(path) else ""

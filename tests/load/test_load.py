@@ -150,6 +150,7 @@ class LoadToolTest(unittest.TestCase):
               "--plans=2"]),
             ("get", self.addr["decomposition"], ["--goals=3"]),
             ("decompose", self.addr["decomposition"], []),
+            ("decompose", self.addr["decomposition"], ["--book_form=proto"]),
         ]
         for scenario, address, extra in cases:
             with self.subTest(scenario=scenario):

@@ -51,6 +51,9 @@ ABSL_FLAG(std::string, book_file, "",
           "decompose: a YAML recipe book to send instead of the generated one "
           "(needs --goal).");
 ABSL_FLAG(std::string, goal, "", "decompose: the root goal.");
+ABSL_FLAG(std::string, book_form, "yaml",
+          "decompose: send the book as book_yaml (yaml) or, for the generated "
+          "book, as a RecipeBook message (proto).");
 ABSL_FLAG(int, concurrency, 16, "Closed loop: calls in flight.");
 ABSL_FLAG(int, connections, 1, "gRPC connections, used round-robin.");
 ABSL_FLAG(double, rps, 0,
@@ -217,6 +220,7 @@ int main(int argc, char** argv) {
   scenario.decomposition_address = absl::GetFlag(FLAGS_decomposition_address);
   scenario.book_file = absl::GetFlag(FLAGS_book_file);
   scenario.goal = absl::GetFlag(FLAGS_goal);
+  scenario.book_form = absl::GetFlag(FLAGS_book_form);
   scenario.call = absl::GetFlag(FLAGS_call);
   scenario.data = absl::GetFlag(FLAGS_data);
   scenario.data_file = absl::GetFlag(FLAGS_data_file);

@@ -87,7 +87,11 @@ GeneratedBook GenerateBook(int tasks) {
       std::max(1, (tasks + kTasksPerRecipe - 1) / kTasksPerRecipe);
   std::string& y = book.yaml;
   y = "name: generated load-test book\nrecipes:\n";
+  book.book.set_name("generated-load-test-book");
   for (int r = 0; r < recipes; ++r) {
+    v1::Recipe* recipe = book.book.add_recipes();
+    recipe->set_name(absl::StrCat("level-", r));
+    recipe->set_goal(absl::StrCat("{product} level ", r, " done"));
     absl::StrAppend(&y, "  - name: level-", r, "\n");
     absl::StrAppend(&y, "    goal: \"{product} level ", r, " done\"\n");
     std::vector<int> children;
@@ -98,10 +102,21 @@ GeneratedBook GenerateBook(int tasks) {
       y += "    sub_goals:\n";
       for (int c : children) {
         absl::StrAppend(&y, "      - \"{product} level ", c, " done\"\n");
+        recipe->add_sub_goals(absl::StrCat("{product} level ", c, " done"));
       }
     }
     y += "    tasks:\n";
     for (int t = 0; t < kTasksPerRecipe; ++t) {
+      v1::RecipeTask* task = recipe->add_tasks();
+      task->set_title(
+          absl::StrCat("step ", t, " of level ", r, " for {product}"));
+      task->set_duration_days(1 + (r + t) % 7);
+      task->mutable_attributes()->set_importance(1 + (r * 3 + t) % 10);
+      task->mutable_attributes()->set_difficulty(1 + (r + t * 7) % 10);
+      if (t > 0) {
+        task->add_after(
+            absl::StrCat("step ", t - 1, " of level ", r, " for {product}"));
+      }
       absl::StrAppend(&y, "      - title: \"step ", t, " of level ", r,
                       " for {product}\"\n");
       absl::StrAppend(&y, "        days: ", 1 + (r + t) % 7, "\n");

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "backplan/v1/decomposition.pb.h"
 #include "backplan/v1/plan.pb.h"
 
 namespace backplan::load {
@@ -33,6 +34,7 @@ v1::Plan GeneratePlan(const PlanShape& shape);
 
 struct GeneratedBook {
   std::string yaml;       // The recipe book (libs/decompose YAML format).
+  v1::RecipeBook book;    // The same book as a message.
   std::string root_goal;  // The goal to decompose.
   int tasks = 0;          // Tasks in the resulting plan.
   int goals = 0;          // Goals in the resulting plan.

@@ -58,6 +58,13 @@ TEST(GenerateBook, HasFiveTasksPerRecipe) {
   EXPECT_TRUE(absl::StrContains(book.yaml, "goal: \"{product} level 9 done\""));
   EXPECT_TRUE(absl::StrContains(book.yaml, "- \"{product} level 4 done\""));
   EXPECT_EQ(book.root_goal, "kindle level 0 done");
+  ASSERT_EQ(book.book.recipes_size(), 10);
+  EXPECT_EQ(book.book.recipes(9).goal(), "{product} level 9 done");
+  EXPECT_EQ(book.book.recipes(3).sub_goals_size(), 2);  // Levels 7 and 8.
+  EXPECT_EQ(book.book.recipes(4).sub_goals_size(), 1);  // Level 9.
+  EXPECT_EQ(book.book.recipes(4).tasks_size(), 5);
+  EXPECT_EQ(book.book.recipes(4).tasks(1).after(0),
+            "step 0 of level 4 for {product}");
 }
 
 TEST(PrepareCall, ResolvesMethodSpellingsAndParsesJson) {

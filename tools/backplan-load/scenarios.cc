@@ -185,7 +185,14 @@ absl::StatusOr<Prepared> Prepare(const ScenarioOptions& options,
         return absl::InvalidArgumentError("--book_file needs --goal");
       }
     }
-    request.set_book_yaml(book.yaml);
+    if (options.book_form == "proto" && options.book_file.empty()) {
+      *request.mutable_book() = book.book;
+    } else if (options.book_form == "yaml") {
+      request.set_book_yaml(book.yaml);
+    } else {
+      return absl::InvalidArgumentError(
+          "--book_form: yaml, or proto for the generated book");
+    }
     const std::string goal =
         options.goal.empty() ? book.root_goal : options.goal;
     v1::Outcome* outcome = request.mutable_outcome();
@@ -200,8 +207,9 @@ absl::StatusOr<Prepared> Prepare(const ScenarioOptions& options,
     prepared.requests.push_back(request.SerializeAsString());
     prepared.description =
         options.book_file.empty()
-            ? absl::StrCat("Decompose, generated book of ", book.goals,
-                           " recipes (", book.tasks, " tasks)")
+            ? absl::StrCat("Decompose, generated ", options.book_form,
+                           " book of ", book.goals, " recipes (", book.tasks,
+                           " tasks)")
             : absl::StrCat("Decompose, book ", options.book_file);
   } else {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -8,7 +8,8 @@
 //               DecompositionService.CreatePlan at `decomposition_address`
 //   get         DecompositionService.GetPlan of a plan created first
 //   decompose   DecompositionService.Decompose with `book_yaml` (generated,
-//               or read from `book_file`)
+//               or read from `book_file`), or the generated book as a
+//               message (`book_form` "proto")
 //   call        `call` ("backplan.v1.SchedulingService/Schedule") with
 //               `data` / `data_file` as protobuf JSON, looked up in the
 //               generated descriptor pool
@@ -40,6 +41,8 @@ struct ScenarioOptions {
   std::string decomposition_address;  // pipeline: where plans are created.
   std::string book_file;              // decompose: a YAML book file.
   std::string goal;                   // decompose: the root goal text.
+  std::string book_form = "yaml";     // decompose: yaml (book_yaml) or
+                                      // proto (book, generated book only).
   std::string call;                   // call: the method.
   std::string data;                   // call: request as protobuf JSON.
   std::string data_file;              // call: a file holding it.
