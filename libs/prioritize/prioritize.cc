@@ -23,7 +23,9 @@ constexpr double kNoScore = -std::numeric_limits<double>::infinity();
 // Running totals are integers and capacity * fraction is not always exact
 // (0.6 * 10); this keeps "exactly 60 %" inside MUST.
 constexpr double kTierEpsilon = 1e-9;
-constexpr absl::string_view kUnsetNote = "unset, read as 5";
+// Notes stay within 15 characters where they can, so libstdc++ keeps them
+// inline (no allocation per task and criterion).
+constexpr absl::string_view kUnsetNote = "unset = 5";
 
 std::string TaskField(const Plan& plan, int index, absl::string_view field) {
   return absl::StrCat("tasks[", index, "].", field, ": task \"",
@@ -313,8 +315,8 @@ int CriterionStoredAttribute(Criterion criterion, const TaskAttributes& a) {
 }
 
 std::string SlackNote(const SlackUrgency& urgency, int index) {
-  return absl::StrCat("from slack ", urgency.slack[index], " of max ",
-                      urgency.max_slack, " working days");
+  return absl::StrCat("slack ", urgency.slack[index], " of ",
+                      urgency.max_slack);
 }
 
 // Own scores of the ranked tasks (scores[index] for plan.tasks[index]).
@@ -336,9 +338,7 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
             AttributeTerm("importance", a.importance, 1),
             Term("difficulty", AttributeOrDefault(a.difficulty), ease, 0.01,
                  ease / 100.0,
-                 a.difficulty == 0
-                     ? "tie-break (11 - difficulty) / 100; unset, read as 5"
-                     : "tie-break (11 - difficulty) / 100")};
+                 a.difficulty == 0 ? "tie-break; unset = 5" : "tie-break")};
       }
       return absl::OkStatus();
     case PrioritizationMethod::kHardestFirst:
@@ -351,9 +351,7 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
         (*contributions)[index] = {
             AttributeTerm("difficulty", a.difficulty, 1),
             Term("importance", importance, importance, 0.01, importance / 100.0,
-                 a.importance == 0 ? "tie-break importance / 100; unset, "
-                                     "read as 5"
-                                   : "tie-break importance / 100")};
+                 a.importance == 0 ? "tie-break; unset = 5" : "tie-break")};
       }
       return absl::OkStatus();
     case PrioritizationMethod::kQuickWins:
@@ -393,11 +391,9 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
         Contribution risk_term =
             AttributeTerm("risk_reduction", a.risk_reduction, 1.0 / job);
         risk_term.contribution = risk / job;
-        (*contributions)[index] = {
-            std::move(value_term), std::move(time), std::move(risk_term),
-            Term("job_size", job, job, 0, 0,
-                 "duration in working days; divides the cost of delay (the "
-                 "weights above are 1 / job_size)")};
+        (*contributions)[index] = {std::move(value_term), std::move(time),
+                                   std::move(risk_term),
+                                   Term("job_size", job, job, 0, 0, "divisor")};
       }
       return absl::OkStatus();
     case PrioritizationMethod::kRice:

@@ -166,8 +166,12 @@ struct Contribution {
   double normalized_value = 0;
   double weight = 0;
   double contribution = 0;
-  // Where the raw value came from, when not plainly the attribute: e.g.
-  // "unset, read as 5", "slack 3 of max 12 working days", "tie-break".
+  // Where the value came from or what it does, when not plainly the
+  // attribute: "unset = 5" (attribute 0 read as 5); "slack S of M" (time
+  // criticality from slack S working days, M the largest slack); "tie-break"
+  // (the kImportance / kHardestFirst secondary term); "divisor" (WSJF's job
+  // size, whose effect is in the other terms' weights 1 / job_size; its own
+  // weight and contribution are 0).
   std::string note;
 };
 

@@ -99,7 +99,7 @@ TEST(Prioritize, ImportanceFirstTiesByLowerDifficulty) {
   EXPECT_EQ(c.contributions[1].normalized_value, 9);
   EXPECT_DOUBLE_EQ(c.contributions[1].contribution, 0.09);
   EXPECT_DOUBLE_EQ(SumOf(c.contributions), 8.09);
-  EXPECT_EQ(Find(p, "d")->contributions[0].note, "unset, read as 5");
+  EXPECT_EQ(Find(p, "d")->contributions[0].note, "unset = 5");
   EXPECT_EQ(Find(p, "d")->rank, 4);
 }
 
@@ -153,7 +153,7 @@ TEST(Prioritize, WsjfDividesCostOfDelayByDuration) {
   EXPECT_EQ(x.contributions[3].criterion, "job_size");
   EXPECT_EQ(x.contributions[3].raw_value, 2);
   EXPECT_DOUBLE_EQ(SumOf(x.contributions), 9);
-  EXPECT_EQ(Find(p, "w")->contributions[1].note, "unset, read as 5");
+  EXPECT_EQ(Find(p, "w")->contributions[1].note, "unset = 5");
 }
 
 Task RiceTask(std::string id, double reach, double impact, double confidence,
@@ -349,7 +349,7 @@ TEST(Prioritize, WeightedNormalisesCriteriaAndScalesWeights) {
   EXPECT_DOUBLE_EQ(c->contributions[1].normalized_value, 0.5);
   EXPECT_DOUBLE_EQ(c->contributions[1].contribution, 0.1);
   EXPECT_EQ(c->contributions[2].normalized_value, 0);
-  EXPECT_EQ(c->contributions[2].note, "unset, read as 5");
+  EXPECT_EQ(c->contributions[2].note, "unset = 5");
   EXPECT_DOUBLE_EQ(SumOf(c->contributions), 0.4);
 }
 
@@ -432,8 +432,7 @@ TEST(Prioritize, SlackDrivesWsjfTimeCriticality) {
   EXPECT_DOUBLE_EQ(Find(p, "b")->contributions[1].raw_value, 5.5);
   EXPECT_DOUBLE_EQ(Find(p, "a")->contributions[1].raw_value, 1);
   EXPECT_DOUBLE_EQ(Find(p, "b")->own_score, 7.5);
-  EXPECT_EQ(Find(p, "b")->contributions[1].note,
-            "from slack 5 of max 10 working days");
+  EXPECT_EQ(Find(p, "b")->contributions[1].note, "slack 5 of 10");
 
   // All slack 0: all equally urgent.
   options.slack_days = {{"a", 0}, {"b", 0}, {"c", 0}};
