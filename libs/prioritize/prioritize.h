@@ -134,7 +134,9 @@ struct PrioritizeOptions {
   // largest slack among ranked tasks (all 10 if that is 0).
   bool use_schedule_slack = false;
   // Slack in working days by task id, from a schedule of this plan; every
-  // ranked task must have an entry, and every entry must name a task.
+  // ranked task must have an entry, and every entry must name a task or goal
+  // of the plan. Refused (like slack_plan_version) without
+  // use_schedule_slack.
   absl::flat_hash_map<std::string, int> slack_days;
   // Plan version the slack was computed from; when set and different from
   // plan.version the call fails with FAILED_PRECONDITION (stale schedule).
