@@ -34,34 +34,36 @@ struct CompiledRecipe {
 struct CompiledRecipeBook::Impl {
   RecipeBook book;
   std::vector<CompiledRecipe> recipes;
-  // Recipe indices, ascending, by the first word every matching goal must
-  // start with, or (patterns starting with a variable) the last word it must
-  // end with; the rest must be tried on every goal.
-  absl::flat_hash_map<std::string, std::vector<int>> by_first_word;
-  absl::flat_hash_map<std::string, std::vector<int>> by_last_word;
+  // Recipe indices, ascending, keyed by whole words every matching goal
+  // must start with (by_prefix) or end with (by_suffix): the literal text
+  // before the pattern's first variable, cut back to a word boundary, or the
+  // literal after its last one; each recipe under the longer of the two, and
+  // a pattern without variables under its whole text. The rest are tried on
+  // every goal.
+  absl::flat_hash_map<std::string, std::vector<int>> by_prefix;
+  absl::flat_hash_map<std::string, std::vector<int>> by_suffix;
+  size_t max_prefix = 0, max_suffix = 0;  // Longest key in each map.
   std::vector<int> unindexed;
 
-  // Appends to `out` the recipes that may match `goal` (normalised), in
+  // Sets `out` to the recipes that may match `goal` (normalised), in
   // declared order.
   void Candidates(absl::string_view goal, std::vector<int>* out) const {
-    out->clear();
-    size_t first_space = goal.find(' ');
-    size_t last_space = goal.rfind(' ');
-    absl::string_view first = goal.substr(0, first_space);
-    absl::string_view last = last_space == absl::string_view::npos
-                                 ? goal
-                                 : goal.substr(last_space + 1);
-    const std::vector<int>* lists[3] = {nullptr, nullptr, &unindexed};
-    if (auto it = by_first_word.find(first); it != by_first_word.end()) {
-      lists[0] = &it->second;
+    out->assign(unindexed.begin(), unindexed.end());
+    auto add = [&](const auto& map, absl::string_view key) {
+      if (auto it = map.find(key); it != map.end()) {
+        out->insert(out->end(), it->second.begin(), it->second.end());
+      }
+    };
+    // Every word boundary of the goal, and its ends.
+    for (size_t p = 0; p <= goal.size(); ++p) {
+      if (p != goal.size() && goal[p] != ' ') continue;
+      if (p <= max_prefix) add(by_prefix, goal.substr(0, p));
+      const size_t from = p == goal.size() ? 0 : p + 1;
+      if (goal.size() - from <= max_suffix && p != goal.size()) {
+        add(by_suffix, goal.substr(from));
+      }
     }
-    if (auto it = by_last_word.find(last); it != by_last_word.end()) {
-      lists[1] = &it->second;
-    }
-    for (const std::vector<int>* list : lists) {
-      if (list != nullptr) out->insert(out->end(), list->begin(), list->end());
-    }
-    // Each recipe is in exactly one list, so sorting restores declared order.
+    // Each recipe is under one key, so sorting restores declared order.
     std::sort(out->begin(), out->end());
   }
 };
@@ -108,21 +110,30 @@ absl::StatusOr<CompiledRecipeBook> CompiledRecipeBook::Create(
 
     const auto& segs = c.pattern.segments();
     const int index = static_cast<int>(i);
-    bool indexed = false;
-    if (!segs.front().is_variable) {
-      const std::string& lit = segs.front().text;
-      size_t space = lit.find(' ');
-      if (space != std::string::npos || segs.size() == 1) {
-        impl->by_first_word[lit.substr(0, space)].push_back(index);
-        indexed = true;
+    std::string prefix, suffix;
+    if (segs.size() == 1 && !segs[0].is_variable) {
+      prefix = segs[0].text;
+    } else {
+      if (!segs.front().is_variable) {
+        const std::string& lit = segs.front().text;
+        size_t space = lit.rfind(' ');
+        if (space != std::string::npos) prefix = lit.substr(0, space);
       }
-    } else if (!segs.back().is_variable) {
-      const std::string& lit = segs.back().text;
-      size_t space = lit.rfind(' ');
-      if (space != std::string::npos && space + 1 < lit.size()) {
-        impl->by_last_word[lit.substr(space + 1)].push_back(index);
-        indexed = true;
+      if (!segs.back().is_variable) {
+        const std::string& lit = segs.back().text;
+        size_t space = lit.find(' ');
+        if (space != std::string::npos) suffix = lit.substr(space + 1);
       }
+    }
+    bool indexed = true;
+    if (!prefix.empty() && prefix.size() >= suffix.size()) {
+      impl->max_prefix = std::max(impl->max_prefix, prefix.size());
+      impl->by_prefix[prefix].push_back(index);
+    } else if (!suffix.empty()) {
+      impl->max_suffix = std::max(impl->max_suffix, suffix.size());
+      impl->by_suffix[suffix].push_back(index);
+    } else {
+      indexed = false;
     }
     if (!indexed) impl->unindexed.push_back(index);
     impl->recipes.push_back(std::move(c));
@@ -225,6 +236,7 @@ class Search {
     result.cost = entries_[root].cost;
     result.plan.outcome = outcome_;
     emitted_.assign(goals_.size(), -1);
+    Reserve(root, &result.plan);
     RETURN_IF_ERROR(Emit(root, &result));
     result.plan.outcome_goal_id = result.plan.goals[0].id;
     for (const Goal& g : result.plan.goals) {
@@ -484,6 +496,32 @@ class Search {
       cyclic_memo_.emplace(std::move(key), id);
     }
     return id;
+  }
+
+  // Sizes the plan's vectors before emission: growing vectors of ~100,000
+  // tasks by doubling costs more page faults than the emission itself.
+  void Reserve(int root, Plan* plan) {
+    std::vector<bool> seen(goals_.size(), false);
+    std::vector<int> stack = {root};
+    size_t goals = 0, tasks = 0, deps = 0;
+    while (!stack.empty()) {
+      const Entry& e = entries_[stack.back()];
+      stack.pop_back();
+      if (seen[e.goal]) continue;
+      seen[e.goal] = true;
+      ++goals;
+      if (e.chosen >= 0) {
+        const CompiledRecipe& recipe =
+            book_.recipes[goals_[e.goal].candidates[e.chosen].recipe];
+        tasks += recipe.tasks.size();
+        for (const CompiledTask& t : recipe.tasks) deps += t.after.size();
+      }
+      stack.insert(stack.end(), e.children.begin(), e.children.end());
+    }
+    plan->goals.reserve(goals);
+    plan->tasks.reserve(tasks);
+    plan->dependencies.reserve(deps);
+    used_ids_.reserve(goals + tasks);
   }
 
   std::string MakeId(absl::string_view prefix, absl::string_view text) {

@@ -136,6 +136,36 @@ recipes:
   EXPECT_THAT(r.open_goal_ids, ElementsAre("goal/x", "goal/y", "goal/z"));
 }
 
+TEST(Decompose, TriesEveryMatchingRecipeInDeclaredOrder) {
+  // Patterns of every shape the book's index distinguishes: whole text,
+  // literal prefix, literal suffix, both, neither.
+  CompiledRecipeBook book = Compile(R"yaml(
+recipes:
+  - {name: var-only, goal: "{x}"}
+  - {name: suffix, goal: "{x} is built"}
+  - {name: exact, goal: "the reader is built"}
+  - {name: prefix, goal: "the {x}"}
+  - {name: long-prefix, goal: "the reader {x}"}
+  - {name: both, goal: "the {x} is built"}
+  - {name: glued, goal: "the r{x}t"}
+  - {name: other, goal: "the writer {x}"}
+  - {name: other-suffix, goal: "{x} is sold"}
+  - {name: partial-word, goal: "{x}s built"}
+)yaml");
+  DecomposeOptions options;
+  options.max_depth = 0;
+  ASSERT_OK_AND_ASSIGN(
+      DecomposeResult r,
+      Decompose(book, MakeOutcome("The reader is built"), options));
+  std::vector<std::string> names;
+  for (const AlternativeExplanation& a : r.explanations[0].alternatives) {
+    names.push_back(a.recipe);
+  }
+  EXPECT_THAT(names, ElementsAre("var-only", "suffix", "exact", "prefix",
+                                 "long-prefix", "both", "glued",
+                                 "partial-word"));  // x = "the reader i"
+}
+
 TEST(Decompose, ConditionsMustBeFacts) {
   const std::string yaml = R"yaml(
 recipes:
