@@ -82,6 +82,29 @@ absl::Status CheckAttributes(absl::string_view field, const Task& task) {
   return absl::OkStatus();
 }
 
+bool InRange1To10OrUnset(int value) { return value >= 0 && value <= 10; }
+
+// A cheap filter for the common case: true only when CheckTask would surely
+// pass, so messages (and their strings) are built only for suspect tasks.
+bool TaskIsPlainlyValid(const Task& task, const PlanLimits& limits) {
+  const TaskAttributes& a = task.attributes;
+  return !task.id.empty() &&
+         static_cast<int>(task.id.size()) <= limits.max_id_length &&
+         static_cast<int>(task.title.size()) <= limits.max_text_length &&
+         task.duration_days >= 0 &&
+         task.duration_days <= limits.max_duration_days &&
+         !task.optimistic_days && !task.pessimistic_days &&
+         InRange1To10OrUnset(a.importance) &&
+         InRange1To10OrUnset(a.difficulty) &&
+         InRange1To10OrUnset(a.business_value) &&
+         InRange1To10OrUnset(a.time_criticality) &&
+         InRange1To10OrUnset(a.risk_reduction) && !a.rice_reach &&
+         !a.rice_impact && !a.rice_confidence && !a.rice_effort &&
+         task.demands.empty() &&
+         task.progress.status == TaskStatus::kNotStarted &&
+         !task.progress.actual_start && !task.progress.actual_finish;
+}
+
 absl::Status CheckTask(int index, const Task& task,
                        const absl::flat_hash_map<std::string, int>& pools,
                        const Plan& plan, const PlanLimits& limits) {
@@ -221,21 +244,16 @@ std::string DescribeCycle(const PlanGraph& graph,
   return absl::StrJoin(ids, " -> ");
 }
 
+// Counting sort by source node; keeps the input order within a node.
 void BuildCsr(int num_nodes,
-              std::vector<std::pair<int, PlanGraph::Edge>>& edges,
+              const std::vector<std::pair<int, PlanGraph::Edge>>& edges,
               std::vector<int>* offsets, std::vector<PlanGraph::Edge>* out) {
-  std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
-    return std::make_pair(a.first, a.second.node) <
-           std::make_pair(b.first, b.second.node);
-  });
   offsets->assign(num_nodes + 1, 0);
-  out->clear();
-  out->reserve(edges.size());
-  for (const auto& [from, edge] : edges) {
-    (*offsets)[from + 1]++;
-    out->push_back(edge);
-  }
+  for (const auto& entry : edges) (*offsets)[entry.first + 1]++;
   for (int n = 0; n < num_nodes; ++n) (*offsets)[n + 1] += (*offsets)[n];
+  out->resize(edges.size());
+  std::vector<int> next(offsets->begin(), offsets->end() - 1);
+  for (const auto& [from, edge] : edges) (*out)[next[from]++] = edge;
 }
 
 }  // namespace
@@ -281,7 +299,10 @@ absl::StatusOr<PlanGraph> BuildPlanGraph(const Plan& plan,
   graph.index_by_id.reserve(num_nodes_in_plan + 1);
   for (size_t i = 0; i < plan.tasks.size(); ++i) {
     const Task& task = plan.tasks[i];
-    RETURN_IF_ERROR(CheckTask(static_cast<int>(i), task, pools, plan, limits));
+    if (!TaskIsPlainlyValid(task, limits)) {
+      RETURN_IF_ERROR(
+          CheckTask(static_cast<int>(i), task, pools, plan, limits));
+    }
     if (!graph.index_by_id.emplace(task.id, graph.nodes.size()).second) {
       return Invalid(absl::StrCat("tasks[", i, "].id"),
                      absl::StrCat("duplicate id \"", task.id, "\""));
@@ -326,91 +347,126 @@ absl::StatusOr<PlanGraph> BuildPlanGraph(const Plan& plan,
   }
   const int num_nodes = static_cast<int>(graph.nodes.size());
 
-  // Edges keyed by (from, to), keeping the largest lag.
-  absl::flat_hash_map<std::pair<int, int>, int> lag_by_edge;
-  lag_by_edge.reserve(plan.dependencies.size() + plan.tasks.size() * 2);
-  auto add_edge = [&](int from, int to, int lag) {
-    auto [it, inserted] = lag_by_edge.emplace(std::make_pair(from, to), lag);
-    if (!inserted) it->second = std::max(it->second, lag);
+  // Edges (from, to, lag); duplicates are merged after sorting.
+  struct RawEdge {
+    int from, to, lag;
   };
-  auto lookup = [&](absl::string_view field, absl::string_view id,
+  std::vector<RawEdge> edges;
+  edges.reserve(plan.dependencies.size() + plan.tasks.size() * 2 +
+                plan.goals.size());
+  auto lookup = [&](auto make_field, absl::string_view id,
                     absl::string_view owner) -> absl::StatusOr<int> {
     auto it = graph.index_by_id.find(id);
     if (it == graph.index_by_id.end() ||
         graph.nodes[it->second].kind == PlanGraph::Kind::kOutcome) {
-      return Invalid(field,
+      return Invalid(make_field(),
                      absl::StrCat(owner, "unknown task or goal \"", id, "\""));
     }
     return it->second;
   };
+  std::vector<int> task_nodes;
   for (size_t i = 0; i < plan.goals.size(); ++i) {
     const Goal& goal = plan.goals[i];
     const int goal_node = graph.num_tasks_ + static_cast<int>(i);
-    const std::string owner = absl::StrCat("goal \"", goal.id, "\": ");
-    std::vector<int> task_nodes;
+    auto owner = [&] { return absl::StrCat("goal \"", goal.id, "\": "); };
+    task_nodes.clear();
     for (size_t t = 0; t < goal.task_ids.size(); ++t) {
-      const std::string field =
-          absl::StrCat("goals[", i, "].task_ids[", t, "]");
-      ASSIGN_OR_RETURN(int node, lookup(field, goal.task_ids[t], owner));
+      auto field = [&] {
+        return absl::StrCat("goals[", i, "].task_ids[", t, "]");
+      };
+      auto found = graph.index_by_id.find(goal.task_ids[t]);
+      if (found == graph.index_by_id.end() ||
+          graph.nodes[found->second].kind == PlanGraph::Kind::kOutcome) {
+        return lookup(field, goal.task_ids[t], owner()).status();
+      }
+      const int node = found->second;
       if (graph.nodes[node].kind != PlanGraph::Kind::kTask) {
-        return Invalid(field, absl::StrCat(owner, "\"", goal.task_ids[t],
-                                           "\" is a goal, not a task"));
+        return Invalid(field(), absl::StrCat(owner(), "\"", goal.task_ids[t],
+                                             "\" is a goal, not a task"));
       }
       task_nodes.push_back(node);
-      add_edge(node, goal_node, 0);
+      edges.push_back({node, goal_node, 0});
     }
     for (size_t s = 0; s < goal.sub_goal_ids.size(); ++s) {
-      const std::string field =
-          absl::StrCat("goals[", i, "].sub_goal_ids[", s, "]");
-      ASSIGN_OR_RETURN(int node, lookup(field, goal.sub_goal_ids[s], owner));
+      auto field = [&] {
+        return absl::StrCat("goals[", i, "].sub_goal_ids[", s, "]");
+      };
+      auto found = graph.index_by_id.find(goal.sub_goal_ids[s]);
+      if (found == graph.index_by_id.end() ||
+          graph.nodes[found->second].kind == PlanGraph::Kind::kOutcome) {
+        return lookup(field, goal.sub_goal_ids[s], owner()).status();
+      }
+      const int node = found->second;
       if (graph.nodes[node].kind != PlanGraph::Kind::kGoal) {
-        return Invalid(field, absl::StrCat(owner, "\"", goal.sub_goal_ids[s],
-                                           "\" is a task, not a goal"));
+        return Invalid(field(),
+                       absl::StrCat(owner(), "\"", goal.sub_goal_ids[s],
+                                    "\" is a task, not a goal"));
       }
       if (node == goal_node) {
-        return Invalid(field, absl::StrCat(owner,
-                                           "a goal cannot be its own "
-                                           "sub-goal"));
+        return Invalid(
+            field(),
+            absl::StrCat(owner(), "a goal cannot be its own sub-goal"));
       }
-      add_edge(node, goal_node, 0);
-      for (int task_node : task_nodes) add_edge(node, task_node, 0);
+      edges.push_back({node, goal_node, 0});
+      for (int task_node : task_nodes) edges.push_back({node, task_node, 0});
     }
   }
   for (size_t i = 0; i < plan.dependencies.size(); ++i) {
     const Dependency& dep = plan.dependencies[i];
-    const std::string field = absl::StrCat("dependencies[", i, "]");
-    ASSIGN_OR_RETURN(int from, lookup(absl::StrCat(field, ".predecessor_id"),
-                                      dep.predecessor_id, ""));
-    ASSIGN_OR_RETURN(int to, lookup(absl::StrCat(field, ".successor_id"),
-                                    dep.successor_id, ""));
-    if (from == to) {
-      return Invalid(field, absl::StrCat("\"", dep.predecessor_id,
-                                         "\" cannot depend on itself"));
+    auto field = [&] { return absl::StrCat("dependencies[", i, "]"); };
+    auto from = graph.index_by_id.find(dep.predecessor_id);
+    auto to = graph.index_by_id.find(dep.successor_id);
+    if (from == graph.index_by_id.end() ||
+        graph.nodes[from->second].kind == PlanGraph::Kind::kOutcome) {
+      return lookup([&] { return absl::StrCat(field(), ".predecessor_id"); },
+                    dep.predecessor_id, "")
+          .status();
+    }
+    if (to == graph.index_by_id.end() ||
+        graph.nodes[to->second].kind == PlanGraph::Kind::kOutcome) {
+      return lookup([&] { return absl::StrCat(field(), ".successor_id"); },
+                    dep.successor_id, "")
+          .status();
+    }
+    if (from->second == to->second) {
+      return Invalid(field(), absl::StrCat("\"", dep.predecessor_id,
+                                           "\" cannot depend on itself"));
     }
     if (dep.lag_days < 0 || dep.lag_days > limits.max_duration_days) {
       return Invalid(
-          absl::StrCat(field, ".lag_days"),
+          absl::StrCat(field(), ".lag_days"),
           absl::StrCat("lag ", dep.lag_days, " of \"", dep.predecessor_id,
                        "\" -> \"", dep.successor_id, "\" is out of range 0-",
                        limits.max_duration_days));
     }
-    add_edge(from, to, dep.lag_days);
+    edges.push_back({from->second, to->second, dep.lag_days});
   }
   // Every node without a successor feeds the outcome.
   std::vector<bool> has_successor(num_nodes, false);
-  for (const auto& [key, lag] : lag_by_edge) has_successor[key.first] = true;
+  for (const RawEdge& e : edges) has_successor[e.from] = true;
   for (int n = 0; n < num_nodes; ++n) {
     if (n != graph.outcome_node && !has_successor[n]) {
-      add_edge(n, graph.outcome_node, 0);
+      edges.push_back({n, graph.outcome_node, 0});
     }
   }
+  // Sort by (from, to, largest lag first) and keep the first of each pair.
+  std::sort(edges.begin(), edges.end(), [](const RawEdge& a, const RawEdge& b) {
+    if (a.from != b.from) return a.from < b.from;
+    if (a.to != b.to) return a.to < b.to;
+    return a.lag > b.lag;
+  });
+  edges.erase(std::unique(edges.begin(), edges.end(),
+                          [](const RawEdge& a, const RawEdge& b) {
+                            return a.from == b.from && a.to == b.to;
+                          }),
+              edges.end());
 
   std::vector<std::pair<int, PlanGraph::Edge>> forward, backward;
-  forward.reserve(lag_by_edge.size());
-  backward.reserve(lag_by_edge.size());
-  for (const auto& [key, lag] : lag_by_edge) {
-    forward.push_back({key.first, {key.second, lag}});
-    backward.push_back({key.second, {key.first, lag}});
+  forward.reserve(edges.size());
+  backward.reserve(edges.size());
+  for (const RawEdge& e : edges) {
+    forward.push_back({e.from, {e.to, e.lag}});
+    backward.push_back({e.to, {e.from, e.lag}});
   }
   BuildCsr(num_nodes, forward, &graph.succ_offsets, &graph.succ_edges);
   BuildCsr(num_nodes, backward, &graph.pred_offsets, &graph.pred_edges);
