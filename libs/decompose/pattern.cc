@@ -9,19 +9,21 @@ namespace backplan::decompose {
 namespace {
 
 std::string Collapse(absl::string_view text, bool lower) {
-  std::string out;
-  out.reserve(text.size());
+  // Written into a buffer sized up front: this runs on every goal and title.
+  std::string out(text.size(), '\0');
+  size_t n = 0;
   bool pending_space = false;
   for (char c : text) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
-      pending_space = !out.empty();
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (absl::ascii_isspace(u)) {
+      pending_space = n > 0;
       continue;
     }
-    if (pending_space) out.push_back(' ');
+    if (pending_space) out[n++] = ' ';
     pending_space = false;
-    out.push_back(lower ? absl::ascii_tolower(static_cast<unsigned char>(c))
-                        : c);
+    out[n++] = lower ? absl::ascii_tolower(u) : c;
   }
+  out.resize(n);
   return out;
 }
 
