@@ -84,6 +84,25 @@ done
 echo
 "$cli" plan examples/kindle.yaml
 echo
+
+# Working backwards with a recipe book: store the launch book (a second run
+# replaces it at its current version), break the Kindle outcome down with it
+# into a stored plan, then rank and schedule that plan.
+book_version=$("$cli" --json books get launch 2>/dev/null |
+  sed -n 's/^ *"version": "\([0-9]*\)".*/\1/p' || true)
+"$cli" books put launch examples/recipes/launch.yaml \
+  --expected_version "${book_version:-0}"
+echo
+decomposed=$("$cli" decompose --book launch --store \
+  --start 2027-01-04 --target 2027-09-30 "launch the reader")
+echo "$decomposed"
+plan_id=$(echo "$decomposed" | sed -n 's/^stored as plan \([^ ]*\) version .*/\1/p')
+[ -n "$plan_id" ] || { echo "decompose stored no plan" >&2; exit 1; }
+echo
+"$cli" prioritize "$plan_id" --method wsjf
+echo
+"$cli" schedule "$plan_id"
+echo
 cat <<TXT
 Backplan is running (logs in .run/*.log):
   decomposition  127.0.0.1:50051   prioritization 127.0.0.1:50052
@@ -92,5 +111,7 @@ Try:
   $cli list
   $cli schedule examples/kindle.yaml --mode forward
   $cli export <plan id> --format mermaid
+  $cli decompose --recipes examples/recipes/office.yaml --target 2027-09-30 "open the berlin office"
+  $cli ahp examples/ahp-drinks.yaml
 Stop everything with: scripts/run.sh stop
 TXT

@@ -65,6 +65,8 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args) {
     if (!flag->ParseFrom(value, &error)) {
       return absl::InvalidArgumentError(absl::StrCat("--", name, ": ", error));
     }
+    parsed.flag_values.emplace_back(std::string(flag->Name()),
+                                    std::string(value));
   }
   return parsed;
 }

@@ -14,6 +14,7 @@
 #define BACKPLAN_TOOLS_BACKPLAN_ARGS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,9 @@ namespace backplan::cli {
 struct ParsedArgs {
   std::vector<std::string> positional;  // The command and its arguments.
   bool help = false;                    // --help, -h or -help was given.
+  // Every flag given, in order, as (name, value), so that a flag may be
+  // repeated (`--task a:... --task b:...`); the Abseil flag keeps the last.
+  std::vector<std::pair<std::string, std::string>> flag_values;
 };
 
 // Parses `args` (without the program name) and sets the flags it names.

@@ -1,12 +1,10 @@
 #include "tools/backplan/commands.h"
 
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -26,72 +24,15 @@
 #include "backplan/v1/scheduling.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/backplan/ahp_command.h"
+#include "tools/backplan/client.h"
+#include "tools/backplan/edit_commands.h"
 #include "tools/backplan/plan_file.h"
+#include "tools/backplan/recipe_commands.h"
 #include "tools/backplan/table.h"
 
 namespace backplan::cli {
 namespace {
-
-constexpr int kMaxMessageBytes = 64 << 20;
-
-const char* CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    default:
-      return "UNKNOWN";
-  }
-}
-
-// One line, whatever the server put in its message.
-std::string OneLine(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"\r\n", " "}, {"\n", " "}, {"\r", " "}});
-}
-
-std::string ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  const auto status =
-      google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok())
-    return absl::StrCat("{\"error\": \"", status.ToString(), "\"}\n");
-  if (json.empty() || json.back() != '\n') json += '\n';
-  return json;
-}
 
 std::string KindName(v1::NodeKind kind) {
   switch (kind) {
@@ -136,16 +77,6 @@ std::string TierName(v1::Tier tier) {
 
 std::string Number(double value) { return absl::StrFormat("%.3g", value); }
 
-// A fresh id for x-request-id (and idempotency keys): 16 random hex digits.
-std::string NewRequestId() {
-  static std::mt19937_64 rng = [] {
-    std::random_device device;
-    std::seed_seq seed{device(), device(), device(), device()};
-    return std::mt19937_64(seed);
-  }();
-  return absl::StrFormat("cli-%016x", rng());
-}
-
 // Which of a stored plan's id or a plan file an argument names: a path that
 // exists, or that ends like a plan file, is a file.
 bool LooksLikeFile(const std::string& arg) {
@@ -156,33 +87,10 @@ bool LooksLikeFile(const std::string& arg) {
          absl::EndsWith(lower, ".json");
 }
 
-// A gRPC service the tool talks to, with its channel made on first use.
-struct Service {
-  const char* name;  // "decomposition", "prioritization", "scheduling".
-  std::string address;
-  std::shared_ptr<grpc::Channel> channel;
-
-  std::shared_ptr<grpc::Channel> Channel() {
-    if (channel == nullptr) {
-      grpc::ChannelArguments args;
-      args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-      args.SetMaxSendMessageSize(kMaxMessageBytes);
-      channel = grpc::CreateCustomChannel(
-          address, grpc::InsecureChannelCredentials(), args);
-    }
-    return channel;
-  }
-};
-
-class Runner {
+class Runner : public Client {
  public:
   Runner(const Options& options, std::ostream& out, std::ostream& err)
-      : options_(options),
-        out_(out),
-        err_(err),
-        decomposition_{"decomposition", options.decomposition_address, {}},
-        prioritization_{"prioritization", options.prioritization_address, {}},
-        scheduling_{"scheduling", options.scheduling_address, {}} {}
+      : Client(options, out, err) {}
 
   int Run(const std::vector<std::string>& args) {
     if (args.empty()) {
@@ -210,24 +118,16 @@ class Runner {
     if (command == "schedule") return Schedule(rest);
     if (command == "prioritize") return Prioritize(rest);
     if (command == "export") return Export(rest);
+    if (command == "decompose") return RunDecompose(*this, rest);
+    if (command == "books") return RunBooks(*this, rest);
+    if (command == "edit") return RunEdit(*this, rest);
+    if (command == "watch") return RunWatch(*this, rest);
+    if (command == "ahp") return RunAhp(*this, rest);
     return Usage(absl::StrCat("unknown command \"", command,
                               "\" (see backplan --help)"));
   }
 
  private:
-  int Usage(absl::string_view message) {
-    err_ << "backplan: " << message << "\n";
-    return kExitUsage;
-  }
-
-  int ExpectArgs(const std::vector<std::string>& args, size_t count,
-                 absl::string_view usage) {
-    if (args.size() != count) {
-      return Usage(absl::StrCat("usage: backplan ", usage));
-    }
-    return kExitOk;
-  }
-
   // Loads a plan file; prints the loader's one-line error and returns
   // std::nullopt on failure.
   std::optional<v1::Plan> Load(const std::string& path) {
@@ -237,50 +137,6 @@ class Runner {
       return std::nullopt;
     }
     return *std::move(plan);
-  }
-
-  // Sets the call's deadline and metadata; returns the request id.
-  std::string PrepareContext(grpc::ClientContext* context) const {
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(options_.timeout_s));
-    std::string request_id = NewRequestId();
-    context->AddMetadata("x-request-id", request_id);
-    if (!options_.tenant.empty()) {
-      context->AddMetadata("x-backplan-tenant", options_.tenant);
-    }
-    return request_id;
-  }
-
-  // Makes one call with a deadline and the metadata; on failure prints one
-  // line saying what went wrong and returns false.
-  bool Call(Service& service, absl::string_view method,
-            const std::function<grpc::Status(grpc::ClientContext*)>& call) {
-    grpc::ClientContext context;
-    const std::string request_id = PrepareContext(&context);
-    const grpc::Status status = call(&context);
-    if (status.ok()) return true;
-
-    const grpc::StatusCode code = status.error_code();
-    const bool connected = service.Channel()->GetState(
-                               /*try_to_connect=*/false) == GRPC_CHANNEL_READY;
-    if (!connected && (code == grpc::StatusCode::UNAVAILABLE ||
-                       code == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-      err_ << "backplan: cannot reach the " << service.name << " service at "
-           << service.address
-           << " (is it running? start it with scripts/run.sh)\n";
-      return false;
-    }
-    if (code == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      err_ << "backplan: " << method << " on the " << service.name
-           << " service did not answer within " << options_.timeout_s
-           << " s (raise --timeout_s) [request " << request_id << "]\n";
-      return false;
-    }
-    err_ << "backplan: " << method << " failed: " << CodeName(code) << ": "
-         << OneLine(status.error_message()) << " [" << service.name
-         << " service at " << service.address << ", request " << request_id
-         << "]\n";
-    return false;
   }
 
   // --mode; false (after printing) when it names no mode.
@@ -296,12 +152,6 @@ class Runner {
       return false;
     }
     return true;
-  }
-
-  int Output(const google::protobuf::Message& message,
-             const std::string& text) {
-    out_ << (options_.json ? ToJson(message) : text);
-    return kExitOk;
   }
 
   int Plan(const std::vector<std::string>& args) {
@@ -651,13 +501,6 @@ class Runner {
     }
     return out;
   }
-
-  const Options& options_;
-  std::ostream& out_;
-  std::ostream& err_;
-  Service decomposition_;
-  Service prioritization_;
-  Service scheduling_;
 };
 
 }  // namespace
@@ -672,7 +515,7 @@ std::string HelpText() {
 
 usage: backplan [flags] COMMAND [ARGS]
 
-commands:
+plans:
   plan FILE                 store the plan in FILE (YAML or JSON), schedule it
                             backwards from its target date and print the
                             timeline with every task's rank and deadline
@@ -685,6 +528,47 @@ commands:
                             --method importance|hardest_first|quick_wins|wsjf|
                             rice|weighted, --weights criterion=w,...
   export PLAN_ID|FILE       print the timeline as --format ics|mermaid|csv
+  ahp FILE                  criteria weights from a pairwise comparison matrix
+                            (FILE: criteria: [..], matrix: [[..],..] with
+                            numbers or fractions "1/3", optional threshold);
+                            prints weights, lambda max, CI and CR
+
+working backwards with recipe books:
+  decompose OUTCOME         break OUTCOME down into goals and tasks with
+                            --recipes FILE (a YAML book) or --book NAME (a
+                            stored one); --target YYYY-MM-DD is required,
+                            --start YYYY-MM-DD (default: the server's today),
+                            --strategy cheapest|first_applicable,
+                            --fact TEXT (repeatable: what already holds),
+                            --store (also create the plan; prints its id).
+                            Prints the goal tree, the open goals and why each
+                            recipe was chosen
+  books put NAME FILE       store a YAML recipe book; --expected_version N
+                            (0, the default, creates it; else the current
+                            version to replace)
+  books get NAME            print a stored book
+  books list                list stored books
+  books delete NAME         delete a stored book
+
+manual breakdown of a stored plan (each prints the new version; a stale
+--base_version fails with ABORTED, an edit making a cycle with
+INVALID_ARGUMENT naming it):
+  edit PLAN_ID --base_version N OP
+    add-task --id X --title T --days D [--goal G] [--importance I]
+             [--difficulty D]
+    update-task --id X [--title T] [--days D] [--importance I]
+             [--difficulty D]          reads the plan, changes the task
+    remove ID                          a task or goal, with its references
+    add-goal --id G --title T [--parent P] [--open]
+    expand GOAL [--task ID:TITLE:DAYS]... [--goal ID:TITLE]...
+                                       break an open goal down; new sub-goals
+                                       are OPEN; TITLE may contain ':'
+    add-dep PRED SUCC [--lag L]        PRED finishes L working days before
+                                       SUCC starts
+    remove-dep PRED SUCC
+  watch PLAN_ID             print the plan's events as they happen (time
+                            received, type, plan version, request id) until
+                            Ctrl-C; --from_version N
   help                      print this text
 
 flags:
@@ -699,9 +583,13 @@ flags:
   --weights=C=W,...         prioritize --method weighted, e.g.
                             importance=0.6,difficulty=0.4
   --format=ics|mermaid|csv  export format (default ics)
+  --threshold=R             ahp consistency ratio threshold (default: the
+                            file's, else 0.10)
 
 A plan file mirrors backplan.v1.Plan (see examples/kindle.yaml): outcome,
 outcome_goal_id, goals, tasks, dependencies, calendar; dates as YYYY-MM-DD.
+A recipe book is YAML (see examples/recipes/*.yaml and
+libs/decompose/recipe_yaml.h).
 
 exit status: 0 success, 1 a service error or unreachable service,
 2 a usage error or a bad plan file.

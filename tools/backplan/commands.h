@@ -15,6 +15,7 @@
 #ifndef BACKPLAN_TOOLS_BACKPLAN_COMMANDS_H_
 #define BACKPLAN_TOOLS_BACKPLAN_COMMANDS_H_
 
+#include <cstdint>
 #include <map>
 #include <ostream>
 #include <string>
@@ -41,6 +42,33 @@ struct Options {
   std::string format;  // Export format: "ics", "mermaid" or "csv".
   // WEIGHTED weights, "criterion=weight,..." (e.g. "importance=0.6,...").
   std::string weights;
+
+  // decompose (recipe_commands.h).
+  std::string recipes;             // --recipes FILE: an inline YAML book.
+  std::string book;                // --book NAME: a stored book.
+  std::string target;              // --target YYYY-MM-DD (required).
+  std::string start;               // --start YYYY-MM-DD; "" = server's today.
+  std::string strategy;            // "", "cheapest" or "first_applicable".
+  bool store = false;              // --store: create the plan too.
+  std::vector<std::string> facts;  // --fact, repeatable.
+  // books put.
+  int64_t expected_version = 0;  // 0: create.
+  // edit (edit_commands.h).
+  int64_t base_version = 0;        // Required, >= 1.
+  std::string id;                  // --id of the task or goal.
+  std::string title;               // --title; "" = unchanged.
+  int days = -1;                   // --days; -1 = not given.
+  std::vector<std::string> goals;  // --goal, repeatable (add-task: one).
+  std::vector<std::string> tasks;  // --task id:title:days, repeatable.
+  std::string parent;              // --parent goal of add-goal.
+  bool open = false;               // --open: add-goal creates an OPEN goal.
+  int lag = 0;                     // --lag of add-dep, working days.
+  int importance = 0;              // 1..10; 0 = not given.
+  int difficulty = 0;              // 1..10; 0 = not given.
+  // watch.
+  int64_t from_version = 0;
+  // ahp: consistency threshold; 0 = the file's, else the server's default.
+  double threshold = 0;
 };
 
 // Runs `args` (the command and its arguments, flags already parsed into

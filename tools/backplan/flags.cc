@@ -1,0 +1,91 @@
+#include "tools/backplan/flags.h"
+
+#include <cstdint>
+#include <string>
+
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, decomposition, "127.0.0.1:50051",
+          "Address of the decomposition service.");
+ABSL_FLAG(std::string, prioritization, "127.0.0.1:50052",
+          "Address of the prioritization service.");
+ABSL_FLAG(std::string, scheduling, "127.0.0.1:50053",
+          "Address of the scheduling service.");
+ABSL_FLAG(std::string, tenant, "", "Tenant, sent as x-backplan-tenant.");
+ABSL_FLAG(int, timeout_s, 30, "Deadline of each call, in seconds.");
+ABSL_FLAG(bool, json, false, "Print responses as protobuf JSON.");
+ABSL_FLAG(std::string, mode, "", "Schedule mode: backward or forward.");
+ABSL_FLAG(std::string, method, "", "Prioritization method.");
+ABSL_FLAG(std::string, format, "", "Export format: ics, mermaid or csv.");
+ABSL_FLAG(std::string, weights, "",
+          "Weights for --method weighted: criterion=weight,...");
+
+ABSL_FLAG(std::string, recipes, "", "decompose: a YAML recipe book file.");
+ABSL_FLAG(std::string, book, "", "decompose: a stored recipe book's name.");
+ABSL_FLAG(std::string, target, "", "decompose: target date, YYYY-MM-DD.");
+ABSL_FLAG(std::string, start, "", "decompose: start date, YYYY-MM-DD.");
+ABSL_FLAG(std::string, strategy, "",
+          "decompose: cheapest (default) or first_applicable.");
+ABSL_FLAG(bool, store, false, "decompose: store the plan.");
+ABSL_FLAG(std::string, fact, "",
+          "decompose: a fact that holds at the start (repeatable).");
+ABSL_FLAG(int64_t, expected_version, 0,
+          "books put: the book's current version; 0 creates it.");
+ABSL_FLAG(int64_t, base_version, 0, "edit: the plan version edited.");
+ABSL_FLAG(std::string, id, "", "edit: the task or goal id.");
+ABSL_FLAG(std::string, title, "", "edit: the task or goal title.");
+ABSL_FLAG(int, days, -1, "edit: the task's duration in working days.");
+ABSL_FLAG(std::string, goal, "",
+          "edit add-task: the goal served; expand: id:title (repeatable).");
+ABSL_FLAG(std::string, task, "",
+          "edit expand: a task id:title:days (repeatable).");
+ABSL_FLAG(std::string, parent, "", "edit add-goal: the parent goal.");
+ABSL_FLAG(bool, open, false, "edit add-goal: create the goal OPEN.");
+ABSL_FLAG(int, lag, 0, "edit add-dep: lag in working days.");
+ABSL_FLAG(int, importance, 0, "edit add-task/update-task: importance 1-10.");
+ABSL_FLAG(int, difficulty, 0, "edit add-task/update-task: difficulty 1-10.");
+ABSL_FLAG(int64_t, from_version, 0, "watch: events from this plan version.");
+ABSL_FLAG(double, threshold, 0, "ahp: consistency ratio threshold.");
+
+namespace backplan::cli {
+
+Options OptionsFromFlags(const ParsedArgs& args) {
+  Options options;
+  options.decomposition_address = absl::GetFlag(FLAGS_decomposition);
+  options.prioritization_address = absl::GetFlag(FLAGS_prioritization);
+  options.scheduling_address = absl::GetFlag(FLAGS_scheduling);
+  options.tenant = absl::GetFlag(FLAGS_tenant);
+  options.timeout_s = absl::GetFlag(FLAGS_timeout_s);
+  options.json = absl::GetFlag(FLAGS_json);
+  options.mode = absl::GetFlag(FLAGS_mode);
+  options.method = absl::GetFlag(FLAGS_method);
+  options.format = absl::GetFlag(FLAGS_format);
+  options.weights = absl::GetFlag(FLAGS_weights);
+
+  options.recipes = absl::GetFlag(FLAGS_recipes);
+  options.book = absl::GetFlag(FLAGS_book);
+  options.target = absl::GetFlag(FLAGS_target);
+  options.start = absl::GetFlag(FLAGS_start);
+  options.strategy = absl::GetFlag(FLAGS_strategy);
+  options.store = absl::GetFlag(FLAGS_store);
+  options.expected_version = absl::GetFlag(FLAGS_expected_version);
+  options.base_version = absl::GetFlag(FLAGS_base_version);
+  options.id = absl::GetFlag(FLAGS_id);
+  options.title = absl::GetFlag(FLAGS_title);
+  options.days = absl::GetFlag(FLAGS_days);
+  options.parent = absl::GetFlag(FLAGS_parent);
+  options.open = absl::GetFlag(FLAGS_open);
+  options.lag = absl::GetFlag(FLAGS_lag);
+  options.importance = absl::GetFlag(FLAGS_importance);
+  options.difficulty = absl::GetFlag(FLAGS_difficulty);
+  options.from_version = absl::GetFlag(FLAGS_from_version);
+  options.threshold = absl::GetFlag(FLAGS_threshold);
+  for (const auto& [name, value] : args.flag_values) {
+    if (name == "fact") options.facts.push_back(value);
+    if (name == "goal") options.goals.push_back(value);
+    if (name == "task") options.tasks.push_back(value);
+  }
+  return options;
+}
+
+}  // namespace backplan::cli
