@@ -80,6 +80,7 @@ class CompiledRecipeBook {
   CompiledRecipeBook& operator=(CompiledRecipeBook&&) noexcept;
   ~CompiledRecipeBook();
 
+  // Internal to decompose.cc (declared here so Decompose can reach it).
   struct Impl;
   const Impl& impl() const { return *impl_; }
 
