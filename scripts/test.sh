@@ -51,8 +51,20 @@ cmake --build build-asan
 echo "== sanitizers: thread (store)"
 cmake -S . -B build-tsan -G Ninja -DBACKPLAN_SANITIZE=thread \
   -DBACKPLAN_BUILD_SERVICES=OFF -DCMAKE_BUILD_TYPE=Debug > /dev/null
-cmake --build build-tsan
+cmake --build build-tsan --target store_redis_plan_store_test \
+  store_in_memory_plan_store_test
 (cd build-tsan && ctest --output-on-failure -j2 --timeout 600 -R "(Store|Redis|Pool)")
+
+echo "== fuzzing (libFuzzer, clang): ${BACKPLAN_FUZZ_SECONDS:-30} s per target"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DBACKPLAN_FUZZ=ON \
+  -DBACKPLAN_BUILD_SERVICES=OFF -DBACKPLAN_BUILD_TESTS=OFF > /dev/null
+cmake --build build-fuzz --target plan_fuzz recipe_fuzz
+mkdir -p "$work/corpus-plan" "$work/corpus-recipe"
+cp libs/decompose/testdata/*.yaml "$work/corpus-recipe/"
+build-fuzz/tests/fuzz/plan_fuzz -max_total_time="${BACKPLAN_FUZZ_SECONDS:-30}" \
+  -print_final_stats=1 "$work/corpus-plan" 2>&1 | grep -E "^(stat::number_of_executed_units|Done)|ERROR"
+build-fuzz/tests/fuzz/recipe_fuzz -max_total_time="${BACKPLAN_FUZZ_SECONDS:-30}" -max_len=4096 \
+  -print_final_stats=1 "$work/corpus-recipe" 2>&1 | grep -E "^(stat::number_of_executed_units|Done)|ERROR"
 
 if [ -x scripts/check_deploy.sh ]; then
   echo "== deployment checks"

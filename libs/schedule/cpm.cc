@@ -324,7 +324,10 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
   timeline.min_slack_days = min_slack;
   timeline.feasible = min_slack >= 0;
   timeline.days_short = timeline.feasible ? 0 : -min_slack;
-  timeline.critical_path = ChainInto(graph, p, graph.outcome_node);
+  // The chain of minimal slack: into the outcome unless a fixed deadline is
+  // tighter than the target, then into that task.
+  timeline.critical_path =
+      ChainInto(graph, p, worst != -1 ? worst : graph.outcome_node);
   if (!timeline.feasible) timeline.causing_chain = ChainInto(graph, p, worst);
   return timeline;
 }

@@ -133,10 +133,12 @@ struct Timeline {
   // In PlanGraph node order: tasks, goals, then the synthetic outcome.
   std::vector<ScheduledNode> nodes;
   int outcome_node = -1;  // Index into nodes.
-  // The chain that sets the outcome's earliest finish, first node first,
-  // ending at the outcome: walking back from the outcome, each step takes the
-  // predecessor whose finish (plus lag) sets the node's earliest start,
-  // preferring the smallest slack, then the smallest id.
+  // The chain of minimal slack, first node first: walking back from the
+  // node with the least slack (the last in topological order on ties, so the
+  // outcome unless a fixed deadline is tighter than the target), each step
+  // takes the predecessor whose finish (plus lag) sets the node's earliest
+  // start, preferring the smallest slack, then the smallest id. Its nodes are
+  // the ones flagged `critical` along that chain.
   std::vector<std::string> critical_path;
   // Empty when feasible. Otherwise the same walk back from the node with the
   // most negative slack (on ties the last in topological order, so the

@@ -513,9 +513,16 @@ TEST(CpmProperty, MatchesNaiveReferenceOnRandomDags) {
       ++infeasible;
       EXPECT_FALSE(t.causing_chain.empty());
     }
-    // The critical path is a chain of edges ending at the outcome.
+    // The critical path is a chain of edges through nodes of minimal slack,
+    // ending at the outcome unless a fixed deadline is tighter.
     ASSERT_FALSE(t.critical_path.empty());
-    EXPECT_EQ(t.critical_path.back(), t.nodes[graph->outcome_node].id);
+    for (const std::string& id : t.critical_path) {
+      EXPECT_EQ(t.nodes[graph->index_by_id.at(id)].slack_days, t.min_slack_days)
+          << id;
+    }
+    if (t.nodes[graph->outcome_node].slack_days == t.min_slack_days) {
+      EXPECT_EQ(t.critical_path.back(), t.nodes[graph->outcome_node].id);
+    }
     for (size_t i = 0; i + 1 < t.critical_path.size(); ++i) {
       const int from = graph->index_by_id.at(t.critical_path[i]);
       const int to = graph->index_by_id.at(t.critical_path[i + 1]);
