@@ -33,6 +33,18 @@ TEST(ParseArgs, SetsFlagsAnywhereAndKeepsPositionals) {
   EXPECT_FALSE(absl::GetFlag(FLAGS_args_test_b));
 }
 
+TEST(ParseArgs, RecordsEveryFlagInOrder) {
+  ASSERT_OK_AND_ASSIGN(ParsedArgs args,
+                       ParseArgs({"--args_test_n=1", "x", "--args_test_n", "2",
+                                  "--args_test_b", "--noargs_test_b"}));
+  EXPECT_THAT(args.flag_values,
+              ElementsAre(std::make_pair("args_test_n", "1"),
+                          std::make_pair("args_test_n", "2"),
+                          std::make_pair("args_test_b", "true"),
+                          std::make_pair("args_test_b", "false")));
+  EXPECT_EQ(absl::GetFlag(FLAGS_args_test_n), 2);
+}
+
 TEST(ParseArgs, Help) {
   ASSERT_OK_AND_ASSIGN(ParsedArgs args, ParseArgs({"--help"}));
   EXPECT_TRUE(args.help);

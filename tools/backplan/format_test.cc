@@ -105,8 +105,10 @@ TEST(FormatRecipeBook, ShowsRecipesAndTasks) {
   EXPECT_THAT(text, HasSubstr("book launch  version 2  (1 recipes)\n"));
   EXPECT_THAT(text, HasSubstr("recipe build\n  goal: {product} is built\n"
                               "  when: we have a factory\n"));
-  EXPECT_THAT(text, HasSubstr("    - manufacture {product} (40 days, 30-60) "
-                              "after order parts; importance 8\n"));
+  EXPECT_THAT(text,
+              HasSubstr("    - manufacture {product} (40 days, optimistic 30, "
+                        "pessimistic 60) after order parts; importance "
+                        "8\n"));
 }
 
 TEST(FormatWatchEvent, OneLinePerEvent) {

@@ -243,7 +243,11 @@ std::string FormatDecomposition(const v1::DecomposeResponse& response) {
   const v1::Plan& plan = response.plan();
   std::string out = absl::StrCat("outcome: ", plan.outcome().title(), "\n");
   absl::StrAppend(&out, "  target ", FormatDate(plan.outcome().target_date()),
-                  ", start ", FormatDate(plan.outcome().start_date()), "\n");
+                  ", start ",
+                  plan.outcome().has_start_date()
+                      ? FormatDate(plan.outcome().start_date())
+                      : std::string("not set (the day it is scheduled)"),
+                  "\n");
   for (const auto& fact : plan.outcome().facts()) {
     absl::StrAppend(&out, "  fact: ", fact, "\n");
   }
@@ -360,14 +364,11 @@ std::string FormatRecipeBook(const v1::RecipeBook& book) {
     if (!recipe.tasks().empty()) absl::StrAppend(&out, "  tasks:\n");
     for (const auto& task : recipe.tasks()) {
       std::string days = FormatDays(task.duration_days());
-      if (task.has_optimistic_days() || task.has_pessimistic_days()) {
-        absl::StrAppend(
-            &days, ", ",
-            task.has_optimistic_days() ? absl::StrCat(task.optimistic_days())
-                                       : "?",
-            "-",
-            task.has_pessimistic_days() ? absl::StrCat(task.pessimistic_days())
-                                        : "?");
+      if (task.has_optimistic_days()) {
+        absl::StrAppend(&days, ", optimistic ", task.optimistic_days());
+      }
+      if (task.has_pessimistic_days()) {
+        absl::StrAppend(&days, ", pessimistic ", task.pessimistic_days());
       }
       absl::StrAppend(&out, "    - ", task.title(), " (", days, ")");
       if (!task.after().empty()) {
