@@ -39,7 +39,7 @@ ABSL_FLAG(int, metrics_port, -1,
 ABSL_FLAG(int, max_message_mb, 64,
           "Largest request or response in MiB (a 100,000-task plan is about "
           "10 MiB).");
-ABSL_FLAG(int, max_threads, 64,
+ABSL_FLAG(int, max_threads, 256,
           "Most threads serving calls at once (sync API; handlers may block on "
           "Redis).");
 ABSL_FLAG(int, grace_period_s, 10,

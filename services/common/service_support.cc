@@ -11,7 +11,7 @@
 ABSL_FLAG(std::string, redis, "127.0.0.1:6379", "Redis address, host:port.");
 ABSL_FLAG(std::string, redis_password, "",
           "Redis AUTH password (prefer the BACKPLAN_REDIS_PASSWORD variable).");
-ABSL_FLAG(int, redis_pool_size, 16, "Redis connections at most.");
+ABSL_FLAG(int, redis_pool_size, 32, "Redis connections at most.");
 ABSL_FLAG(int, redis_timeout_ms, 1000,
           "Redis connect and command timeout in milliseconds.");
 
