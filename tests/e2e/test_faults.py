@@ -122,6 +122,30 @@ class ShutdownTest(unittest.TestCase):
             fake.stop(0)
 
 
+class WatchShutdownTest(unittest.TestCase):
+    def test_watch_stream_ends_cleanly_on_sigterm(self):
+        cluster = harness.Cluster()
+        try:
+            decomposition = cluster.stub("decomposition")
+            plan_id = decomposition.CreatePlan(
+                decomposition_pb2.CreatePlanRequest(plan=chain_plan())).plan_id
+            stream = decomposition.WatchPlan(
+                decomposition_pb2.WatchPlanRequest(plan_id=plan_id), timeout=30)
+            first = next(stream)
+            self.assertEqual(first.type, "plan.created")
+            started = time.monotonic()
+            code = cluster.services["decomposition"].stop()
+            elapsed = time.monotonic() - started
+            print("decomposition with a watcher exited %d %.3f s after SIGTERM"
+                  % (code, elapsed))
+            self.assertEqual(code, 0)
+            # Well inside the 10 s grace period: the stream does not hold it.
+            self.assertLess(elapsed, 8.0)
+            self.assertEqual(list(stream), [])  # Ended with OK, no error.
+        finally:
+            cluster.close()
+
+
 class RequestIdTest(unittest.TestCase):
     def test_request_id_in_log_lines_of_both_services(self):
         cluster = harness.Cluster()
