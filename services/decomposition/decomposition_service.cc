@@ -372,25 +372,42 @@ grpc::Status DecompositionServiceImpl::Decompose(
     v1::DecomposeResponse* response) {
   rpc::CallScope call(context, "Decompose");
   absl::Status status = [&]() -> absl::Status {
-    dc::RecipeBook book;
+    std::shared_ptr<const dc::CompiledRecipeBook> book;
     switch (request->recipes_case()) {
       case v1::DecomposeRequest::kBook: {
-        ASSIGN_OR_RETURN(book, BookFromRequest(&request->book(), nullptr));
+        ASSIGN_OR_RETURN(
+            book,
+            books_.GetOrBuild(
+                absl::StrCat("book:", request->book().SerializeAsString()),
+                [&] { return BookFromRequest(&request->book(), nullptr); }));
         break;
       }
       case v1::DecomposeRequest::kBookYaml: {
-        ASSIGN_OR_RETURN(book, BookFromRequest(nullptr, &request->book_yaml()));
+        ASSIGN_OR_RETURN(
+            book,
+            books_.GetOrBuild(absl::StrCat("yaml:", request->book_yaml()), [&] {
+              return BookFromRequest(nullptr, &request->book_yaml());
+            }));
         break;
       }
       case v1::DecomposeRequest::kBookName: {
         RETURN_IF_ERROR(call.tenant_status());
         ASSIGN_OR_RETURN(StoredBook stored,
                          store_->GetBook(call.tenant(), request->book_name()));
-        v1::RecipeBook proto;
-        if (!proto.ParseFromString(stored.data)) {
-          return absl::DataLossError("stored recipe book does not parse");
-        }
-        book = BookFromProto(proto);
+        // A stored book's version changes with every put, so tenant, name and
+        // version identify its content.
+        ASSIGN_OR_RETURN(
+            book, books_.GetOrBuild(
+                      absl::StrCat("stored:", call.tenant(), "/",
+                                   request->book_name(), "@", stored.version),
+                      [&]() -> absl::StatusOr<dc::RecipeBook> {
+                        v1::RecipeBook proto;
+                        if (!proto.ParseFromString(stored.data)) {
+                          return absl::DataLossError(
+                              "stored recipe book does not parse");
+                        }
+                        return BookFromProto(proto);
+                      }));
         break;
       }
       default:
@@ -423,7 +440,7 @@ grpc::Status DecompositionServiceImpl::Decompose(
       options.max_nodes = request->limits().max_nodes();
     }
     ASSIGN_OR_RETURN(dc::DecomposeResult result,
-                     dc::Decompose(book, shell.outcome, options));
+                     dc::Decompose(*book, shell.outcome, options));
     result.plan.outcome = shell.outcome;
     if (!request->goal().empty()) {
       result.plan.outcome.title = request->outcome().title();

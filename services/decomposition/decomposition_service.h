@@ -15,6 +15,7 @@
 #include "backplan/v1/decomposition.grpc.pb.h"
 #include "libs/rpc/call.h"
 #include "libs/store/plan_store.h"
+#include "services/decomposition/book_cache.h"
 
 namespace backplan {
 
@@ -68,6 +69,8 @@ class DecompositionServiceImpl final
 
   PlanStore* store_;
   std::function<std::string()> new_plan_id_;
+  // Compiled books of recent Decompose calls, by content or stored version.
+  CompiledBookCache books_{64};
 };
 
 }  // namespace backplan
