@@ -16,7 +16,9 @@ function(backplan_library name)
 endfunction()
 
 # backplan_test(NAME SRCS ... DEPS ... [LABELS ...]): one gtest binary,
-# discovered test by test.
+# discovered test by test, each test named after its binary
+# (prioritize_test.Prioritize.DiamondTakesTheBestBranch) so `ctest -R <area>`
+# selects an area's tests.
 function(backplan_test name)
   if(NOT BACKPLAN_BUILD_TESTS)
     return()
@@ -26,10 +28,10 @@ function(backplan_test name)
   target_compile_options(${name} PRIVATE ${BACKPLAN_WARNINGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   if(ARG_LABELS)
-    gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}"
-                         DISCOVERY_TIMEOUT 60)
+    gtest_discover_tests(${name} TEST_PREFIX "${name}."
+                         PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
   else()
-    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+    gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60)
   endif()
 endfunction()
 

@@ -11,30 +11,12 @@
 
 namespace backplan {
 
+using store_internal::BookNotFound;
 using store_internal::EventPosition;
+using store_internal::PlanNotFound;
+using store_internal::VersionMismatch;
 
 namespace {
-
-absl::Status PlanNotFound(absl::string_view tenant, absl::string_view id) {
-  return absl::NotFoundError(
-      absl::StrCat("plan \"", id, "\" not found in tenant \"", tenant, "\""));
-}
-
-absl::Status BookNotFound(absl::string_view tenant, absl::string_view name) {
-  return absl::NotFoundError(
-      absl::StrCat("book \"", name, "\" not found in tenant \"", tenant, "\""));
-}
-
-absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
-                             int64_t expected, int64_t current) {
-  if (expected == 0) {
-    return absl::AbortedError(absl::StrCat(
-        what, " \"", id, "\" already exists (version ", current, ")"));
-  }
-  return absl::AbortedError(absl::StrCat(what, " \"", id,
-                                         "\" version mismatch: expected ",
-                                         expected, ", stored ", current));
-}
 
 // One page from an ordered map, starting after `token`.
 template <typename Map, typename Fn>

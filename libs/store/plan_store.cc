@@ -66,6 +66,27 @@ absl::Status ValidateName(absl::string_view field, absl::string_view value,
 
 }  // namespace
 
+absl::Status PlanNotFound(absl::string_view tenant, absl::string_view id) {
+  return absl::NotFoundError(
+      absl::StrCat("plan \"", id, "\" not found in tenant \"", tenant, "\""));
+}
+
+absl::Status BookNotFound(absl::string_view tenant, absl::string_view name) {
+  return absl::NotFoundError(
+      absl::StrCat("book \"", name, "\" not found in tenant \"", tenant, "\""));
+}
+
+absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
+                             int64_t expected, int64_t current) {
+  if (expected == 0) {
+    return absl::AbortedError(absl::StrCat(
+        what, " \"", id, "\" already exists (version ", current, ")"));
+  }
+  return absl::AbortedError(absl::StrCat(what, " \"", id,
+                                         "\" version mismatch: expected ",
+                                         expected, ", stored ", current));
+}
+
 absl::Status ValidateTenant(absl::string_view tenant) {
   return ValidateName("tenant", tenant, /*allow_slash=*/false);
 }

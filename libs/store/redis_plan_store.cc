@@ -12,6 +12,11 @@
 #include "libs/store/validation.h"
 
 namespace backplan {
+
+using store_internal::BookNotFound;
+using store_internal::PlanNotFound;
+using store_internal::VersionMismatch;
+
 namespace {
 
 using store_internal::EventPosition;
@@ -148,28 +153,6 @@ std::string ChangeRef(absl::string_view tenant, absl::string_view plan_id) {
   return absl::StrCat(tenant, "/", plan_id);
 }
 
-absl::Status PlanNotFound(absl::string_view tenant, absl::string_view id) {
-  return absl::NotFoundError(
-      absl::StrCat("plan \"", id, "\" not found in tenant \"", tenant, "\""));
-}
-
-absl::Status BookNotFound(absl::string_view tenant, absl::string_view name) {
-  return absl::NotFoundError(
-      absl::StrCat("book \"", name, "\" not found in tenant \"", tenant, "\""));
-}
-
-absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
-                             int64_t expected, int64_t current) {
-  if (expected == 0) {
-    return absl::AbortedError(absl::StrCat(
-        what, " \"", id, "\" already exists (version ", current, ")"));
-  }
-  return absl::AbortedError(absl::StrCat(what, " \"", id,
-                                         "\" version mismatch: expected ",
-                                         expected, ", stored ", current));
-}
-
-// A stage's {plan_version, data} from HMGET; nullopt when absent.
 absl::StatusOr<std::optional<StoredStage>> ParseStage(const redisReply* reply) {
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
     return Unexpected("GetPlan", reply);

@@ -27,6 +27,14 @@ inline constexpr int kMaxEventCount = 1000;
 inline constexpr int kMaxEventsPerPlan = 1000;
 
 // INVALID_ARGUMENT naming the field ("tenant", "plan_id", "book name").
+// The errors both stores return, worded the same.
+absl::Status PlanNotFound(absl::string_view tenant, absl::string_view id);
+absl::Status BookNotFound(absl::string_view tenant, absl::string_view name);
+// ABORTED: `what` ("plan", "book") `id` is not at `expected` (0: must not
+// exist) but at `current`.
+absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
+                             int64_t expected, int64_t current);
+
 absl::Status ValidateTenant(absl::string_view tenant);
 absl::Status ValidatePlanId(absl::string_view plan_id);
 absl::Status ValidateBookName(absl::string_view name);

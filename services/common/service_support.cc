@@ -1,10 +1,13 @@
 #include "services/common/service_support.h"
 
+#include <cstdlib>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "libs/common/log.h"
 #include "libs/common/status_macros.h"
 #include "libs/store/redis_plan_store.h"
 
@@ -33,6 +36,21 @@ absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags() {
       absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms));
   options.command_timeout = options.connect_timeout;
   return std::unique_ptr<PlanStore>(new RedisPlanStore(options));
+}
+
+std::unique_ptr<PlanStore> StoreFromFlagsOrExit() {
+  absl::StatusOr<std::unique_ptr<PlanStore>> store = MakeStoreFromFlags();
+  if (!store.ok()) {
+    LogLine(LogLevel::kError, "store").Add("error", store.status().message());
+    std::exit(2);
+  }
+  return *std::move(store);
+}
+
+int ServeWithStore(const rpc::ServiceDefaults& defaults,
+                   const std::vector<grpc::Service*>& services,
+                   PlanStore* store) {
+  return rpc::RunServer(defaults, services, [store] { return store->Ping(); });
 }
 
 absl::CivilDay TodayUtc() {

@@ -10,11 +10,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "backplan/v1/plan.pb.h"
+#include "libs/rpc/server.h"
 #include "libs/store/plan_store.h"
 
 namespace backplan {
@@ -22,6 +24,14 @@ namespace backplan {
 // The Redis-backed store configured by the flags. Never fails when Redis is
 // down: connections are made on demand.
 absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags();
+
+// MakeStoreFromFlags, or a logged error and exit(2) when the flags are wrong.
+std::unique_ptr<PlanStore> StoreFromFlagsOrExit();
+
+// rpc::RunServer with the `backplan.store` health entry following `store`.
+int ServeWithStore(const rpc::ServiceDefaults& defaults,
+                   const std::vector<grpc::Service*>& services,
+                   PlanStore* store);
 
 // Today's date in UTC; service classes take it as an injected function.
 absl::CivilDay TodayUtc();

@@ -2,7 +2,6 @@
 // Flags: --help.
 #include "absl/flags/flag.h"
 #include "grpcpp/grpcpp.h"
-#include "libs/common/log.h"
 #include "libs/rpc/server.h"
 #include "services/common/service_support.h"
 #include "services/scheduling/scheduling_service.h"
@@ -16,12 +15,7 @@ int main(int argc, char** argv) {
   constexpr backplan::rpc::ServiceDefaults kDefaults = {"backplan-scheduling",
                                                         50053, 9093};
   backplan::rpc::InitServer(argc, argv, kDefaults);
-  auto store = backplan::MakeStoreFromFlags();
-  if (!store.ok()) {
-    backplan::LogLine(backplan::LogLevel::kError, "store")
-        .Add("error", store.status().message());
-    return 2;
-  }
+  std::unique_ptr<backplan::PlanStore> store = backplan::StoreFromFlagsOrExit();
   std::unique_ptr<backplan::v1::PrioritizationService::Stub> prioritization;
   const std::string address = absl::GetFlag(FLAGS_prioritization_address);
   if (!address.empty()) {
@@ -34,8 +28,6 @@ int main(int argc, char** argv) {
             address, grpc::InsecureChannelCredentials(), args));
   }
   backplan::SchedulingServiceImpl service(
-      store->get(), std::move(prioritization), backplan::TodayUtc);
-  backplan::PlanStore* probe_store = store->get();
-  return backplan::rpc::RunServer(
-      kDefaults, {&service}, [probe_store] { return probe_store->Ping(); });
+      store.get(), std::move(prioritization), backplan::TodayUtc);
+  return backplan::ServeWithStore(kDefaults, {&service}, store.get());
 }
