@@ -48,7 +48,7 @@ class Engine {
   // proportional to (max priority - priority + 1)^2: regret-based biased
   // random sampling.
   int RunSampled(const Orientation& o, const std::vector<int>& priority,
-                 absl::InsecureBitGen& gen, std::vector<int>* start);
+                 std::mt19937_64& gen, std::vector<int>* start);
 
   // Backward then forward justification of `start` (forward frame, makespan
   // *makespan), repeated while it improves and `may_run()` allows another
@@ -298,7 +298,7 @@ int Engine::RunRule(const Orientation& o, const std::vector<int>& priority,
 }
 
 int Engine::RunSampled(const Orientation& o, const std::vector<int>& priority,
-                       absl::InsecureBitGen& gen, std::vector<int>* start) {
+                       std::mt19937_64& gen, std::vector<int>* start) {
   ResetProfile(o);
   start->resize(n_);
   indeg_ = o.indegree;
@@ -697,9 +697,10 @@ absl::StatusOr<Result> Solve(const Problem& problem, const Options& options) {
     engine.Justify(&start, &makespan, &passes, may_run);
     consider(&start, makespan, rule);
   }
-  absl::InsecureBitGen gen(
-      std::seed_seq{static_cast<uint32_t>(options.seed),
-                    static_cast<uint32_t>(options.seed >> 32)});
+  // absl::BitGen salts its seed per process, so the same seed would give
+  // different schedules in different runs; a seeded std engine with absl's
+  // distributions is reproducible.
+  std::mt19937_64 gen(options.seed);
   while (may_run()) {
     ++passes;
     int makespan = engine.RunSampled(fwd, lf, gen, &start);

@@ -68,18 +68,27 @@ int BestOverLists(const Problem& p) {
   return best;
 }
 
-// Best makespan over every vector of start times in [0, horizon).
+// Best makespan over every vector of start times in [0, horizon). Jobs are
+// enumerated in index order (RandomProblem's precedences point forward), each
+// from its predecessors' ends only, which prunes nothing feasible.
 int BestOverStarts(const Problem& p, int horizon) {
   const int n = p.num_jobs();
   std::vector<int> start(n, 0);
   int best = std::numeric_limits<int>::max();
   std::function<void(int)> visit = [&](int j) {
     if (j == n) {
-      if (CheckSchedule(p, start).ok())
+      if (CheckSchedule(p, start).ok()) {
         best = std::min(best, Makespan(p, start));
+      }
       return;
     }
-    for (int t = 0; t < horizon; ++t) {
+    int es = 0;
+    for (const Precedence& pr : p.precedences) {
+      if (pr.to == j) {
+        es = std::max(es, start[pr.from] + p.duration[pr.from] + pr.lag);
+      }
+    }
+    for (int t = es; t < horizon && t + p.duration[j] < best; ++t) {
       start[j] = t;
       visit(j + 1);
     }

@@ -13,6 +13,7 @@
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/export.h"
 #include "libs/schedule/progress.h"
+#include "libs/schedule/rcpsp_plan.h"
 
 namespace backplan {
 namespace {
@@ -32,20 +33,49 @@ absl::StatusOr<ScheduleMode> ModeFromProto(v1::ScheduleMode mode) {
   }
 }
 
-// Fields and plan parts this version does not act on are refused rather than
-// ignored.
-absl::Status CheckSupported(const Plan& plan,
-                            const v1::ResourceOptions& resources) {
-  if (resources.max_schedules() != 0 || resources.time_limit_ms() != 0 ||
-      resources.seed() != 0) {
+constexpr int kDefaultMaxSchedules = 1000;
+constexpr int kMaxMaxSchedules = 1000000;
+constexpr int kDefaultTimeLimitMs = 500;
+constexpr int kMaxTimeLimitMs = 60000;
+
+// Resource options: 0 means the server default; negative or above the
+// limits is refused.
+absl::StatusOr<ResourceScheduleOptions> ResourceOptionsFromProto(
+    const v1::ResourceOptions& resources) {
+  if (resources.max_schedules() < 0 ||
+      resources.max_schedules() > kMaxMaxSchedules) {
     return absl::InvalidArgumentError(
-        "resources: resource-constrained scheduling is not supported yet");
+        absl::StrCat("resources.max_schedules: ", resources.max_schedules(),
+                     " is out of range 0-", kMaxMaxSchedules));
   }
+  if (resources.time_limit_ms() < 0 ||
+      resources.time_limit_ms() > kMaxTimeLimitMs) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("resources.time_limit_ms: ", resources.time_limit_ms(),
+                     " is out of range 0-", kMaxTimeLimitMs));
+  }
+  ResourceScheduleOptions options;
+  options.max_schedules = resources.max_schedules() == 0
+                              ? kDefaultMaxSchedules
+                              : resources.max_schedules();
+  options.seed = resources.seed();
+  const absl::Time end =
+      absl::Now() + absl::Milliseconds(resources.time_limit_ms() == 0
+                                           ? kDefaultTimeLimitMs
+                                           : resources.time_limit_ms());
+  options.out_of_time = [end] { return absl::Now() >= end; };
+  return options;
+}
+
+// Progress reports and exports lay out the resource-free timeline only, so
+// a plan with demands is refused there rather than silently mis-scheduled.
+absl::Status CheckNoDemands(const Plan& plan) {
   for (size_t i = 0; i < plan.tasks.size(); ++i) {
     if (!plan.tasks[i].demands.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "tasks[", i, "].demands: task \"", plan.tasks[i].id,
-          "\": resource-constrained scheduling is not supported yet"));
+          "\": resource-constrained progress and export are not supported "
+          "yet"));
     }
   }
   return absl::OkStatus();
@@ -79,7 +109,17 @@ std::string NodeTitle(const Plan& plan, const ScheduledNode& node) {
 // come first in rank order, then the rest in timeline order.
 void TimelineToProto(const Plan& plan, const Timeline& timeline,
                      const absl::flat_hash_map<std::string, int>* ranks,
-                     v1::Timeline* out) {
+                     v1::Timeline* out,
+                     const ResourceTimeline* resources = nullptr) {
+  if (resources != nullptr) {
+    out->set_resource_constrained(true);
+    out->set_makespan_days(resources->makespan_days);
+    out->set_lower_bound_days(resources->lower_bound_days);
+    out->set_gap_percent(resources->gap_percent);
+    out->set_critical_path_bound_days(resources->critical_path_bound_days);
+    out->set_resource_bound_days(resources->resource_bound_days);
+    out->set_schedules_generated(resources->schedules);
+  }
   out->set_plan_id(plan.id);
   out->set_plan_version(plan.version);
   out->set_mode(timeline.mode == ScheduleMode::kForward ? v1::FORWARD
@@ -121,6 +161,7 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
     *task->mutable_earliest_finish() = DayToProto(node.earliest_finish);
     *task->mutable_latest_start() = DayToProto(node.latest_start);
     *task->mutable_deadline() = DayToProto(node.deadline);
+    *task->mutable_planned_start() = DayToProto(node.planned_start);
     task->set_slack_days(static_cast<int32_t>(node.slack_days));
     task->set_critical(node.critical);
     v1::DeadlineReason* reason = task->mutable_deadline_reason();
@@ -141,6 +182,11 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
         break;
     }
     task->set_rank(rank_of(index));
+    if (resources != nullptr) {
+      for (const std::string& name : resources->assignees[index]) {
+        task->add_assignees(name);
+      }
+    }
   }
 }
 
@@ -152,6 +198,27 @@ void ChangesToProto(const std::vector<DeadlineChange>& changes,
     *c->mutable_old_deadline() = DayToProto(change.old_deadline);
     *c->mutable_new_deadline() = DayToProto(change.new_deadline);
   }
+}
+
+// Lays out `plan`: under its resources when a task demands a pool (with
+// `order` as the caller's priority rule), else by the critical path.
+absl::Status LayOut(const Plan& plan, const ScheduleRequest& request,
+                    const v1::ResourceOptions& resources,
+                    const std::vector<std::string>& order,
+                    const absl::flat_hash_map<std::string, int>* ranks,
+                    v1::Timeline* out) {
+  ASSIGN_OR_RETURN(ResourceScheduleOptions options,
+                   ResourceOptionsFromProto(resources));
+  if (!UsesResources(plan)) {
+    ASSIGN_OR_RETURN(Timeline timeline, backplan::Schedule(plan, request));
+    TimelineToProto(plan, timeline, ranks, out);
+    return absl::OkStatus();
+  }
+  options.priority_order = order;
+  ASSIGN_OR_RETURN(ResourceTimeline timeline,
+                   ScheduleWithResources(plan, request, options));
+  TimelineToProto(plan, timeline.timeline, ranks, out, &timeline);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -175,17 +242,14 @@ absl::Status SchedulingServiceImpl::DoSchedule(
       return absl::InvalidArgumentError("source: give plan or plan_id");
   }
   ASSIGN_OR_RETURN(Plan plan, PlanFromProto(request.plan()));
-  RETURN_IF_ERROR(CheckSupported(plan, request.resources()));
   ScheduleRequest schedule_request;
   ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
   ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
                    OptionalDayFromProto(request.as_of(), "as_of"));
   schedule_request.today = as_of ? *as_of : today_();
   schedule_request.as_of = as_of;
-  ASSIGN_OR_RETURN(Timeline timeline,
-                   backplan::Schedule(plan, schedule_request));
-  TimelineToProto(plan, timeline, nullptr, response->mutable_timeline());
-  return absl::OkStatus();
+  return LayOut(plan, schedule_request, request.resources(), {}, nullptr,
+                response->mutable_timeline());
 }
 
 absl::Status SchedulingServiceImpl::StoredSchedule(
@@ -208,7 +272,7 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
                      LoadPlan(*store_, call.tenant(), request.plan_id()));
     ASSIGN_OR_RETURN(Plan plan, PlanFromProto(loaded.plan));
     plan.id = request.plan_id();
-    RETURN_IF_ERROR(CheckSupported(plan, request.resources()));
+    RETURN_IF_ERROR(ResourceOptionsFromProto(request.resources()).status());
 
     v1::Priorities priorities;
     bool have_priorities = false;
@@ -247,15 +311,17 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
       }
     }
     absl::flat_hash_map<std::string, int> ranks;
+    std::vector<std::string> order;
     if (have_priorities) {
       for (const v1::TaskPriority& task : priorities.tasks()) {
         ranks[task.task_id()] = task.rank();
       }
+      order.assign(priorities.execution_order().begin(),
+                   priorities.execution_order().end());
     }
-    ASSIGN_OR_RETURN(Timeline timeline,
-                     backplan::Schedule(plan, schedule_request));
-    TimelineToProto(plan, timeline, have_priorities ? &ranks : nullptr,
-                    response->mutable_timeline());
+    RETURN_IF_ERROR(LayOut(plan, schedule_request, request.resources(), order,
+                           have_priorities ? &ranks : nullptr,
+                           response->mutable_timeline()));
     status =
         store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
                          loaded.stored.version, response->SerializeAsString(),
@@ -289,7 +355,7 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   }
   ASSIGN_OR_RETURN(Plan before, PlanFromProto(loaded.plan));
   before.id = request.plan_id();
-  RETURN_IF_ERROR(CheckSupported(before, {}));
+  RETURN_IF_ERROR(CheckNoDemands(before));
   ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
                    OptionalDayFromProto(request.as_of(), "as_of"));
   const absl::CivilDay as_of_day = as_of ? *as_of : today_();
@@ -368,7 +434,7 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
       return absl::InvalidArgumentError("source: give plan or plan_id");
   }
   ASSIGN_OR_RETURN(Plan plan, PlanFromProto(source));
-  RETURN_IF_ERROR(CheckSupported(plan, {}));
+  RETURN_IF_ERROR(CheckNoDemands(plan));
   ScheduleRequest schedule_request;
   ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
   ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,

@@ -181,11 +181,13 @@ class ServicesTest(unittest.TestCase):
                         scheduling_pb2.ScheduleRequest(), contains="source")
 
     def test_unsupported_field_is_refused(self):
+        # Schedule lays out resources now (tests/e2e/test_resources.py);
+        # Export does not yet, and says so rather than ignoring the demands.
         plan = chain_plan()
-        request = scheduling_pb2.ScheduleRequest(plan=plan)
-        request.resources.max_schedules = 10
-        self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.scheduling.Schedule,
-                        request, contains="not supported")
+        plan.resources.add(name="dev", capacity=1)
+        plan.tasks[0].demands.add(pool="dev", units=1)
+        self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.scheduling.Export,
+                        scheduling_pb2.ExportRequest(plan=plan), contains="not supported")
 
     def test_unknown_plan_is_not_found(self):
         for call, request in (
