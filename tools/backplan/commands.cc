@@ -631,6 +631,14 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
     absl::StrAppend(&out, "causing chain: ",
                     absl::StrJoin(timeline.causing_chain(), " -> "), "\n");
   }
+  if (timeline.resource_constrained()) {
+    absl::StrAppend(&out, "resources: makespan ", timeline.makespan_days(),
+                    " working days, lower bound ", timeline.lower_bound_days(),
+                    " (critical path ", timeline.critical_path_bound_days(),
+                    ", resources ", timeline.resource_bound_days(), "), gap ",
+                    Number(timeline.gap_percent()), " %, ",
+                    timeline.schedules_generated(), " schedules generated\n");
+  }
   for (const auto& moved : timeline.moved_deadlines()) {
     absl::StrAppend(&out, "moved: ", moved.id(), " ",
                     FormatDate(moved.old_deadline()), " -> ",
@@ -638,6 +646,24 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
   }
   out += "\n";
 
+  if (timeline.resource_constrained()) {
+    // Dates come from the resource schedule; show who does each task.
+    Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "START", "DEADLINE",
+                 "WHO", "WHY THIS DEADLINE"});
+    table.AlignRight(0);
+    table.AlignRight(4);
+    table.SetMaxWidth(3, 40);
+    for (const auto& task : timeline.tasks()) {
+      table.AddRow(
+          {task.rank() > 0 ? absl::StrCat(task.rank()) : "-", task.id(),
+           KindName(task.kind()), task.title(),
+           absl::StrCat(task.duration_days()), FormatDate(task.planned_start()),
+           FormatDate(task.deadline()), absl::StrJoin(task.assignees(), ", "),
+           WhyDeadline(task.deadline_reason())});
+    }
+    absl::StrAppend(&out, table.Render());
+    return out;
+  }
   Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "LATEST START",
                "DEADLINE", "SLACK", "CRITICAL", "WHY THIS DEADLINE"});
   table.AlignRight(0);

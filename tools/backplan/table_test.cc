@@ -79,5 +79,34 @@ TEST(FormatTimeline, HeaderAndRowsInResponseOrder) {
   EXPECT_LT(text.find("t-b  task"), text.find("t-a  task"));
 }
 
+TEST(FormatTimeline, ResourceScheduleShowsBoundAndAssignees) {
+  v1::ScheduleResponse response;
+  v1::Timeline* timeline = response.mutable_timeline();
+  timeline->set_feasible(true);
+  timeline->set_resource_constrained(true);
+  timeline->set_makespan_days(12);
+  timeline->set_lower_bound_days(10);
+  timeline->set_critical_path_bound_days(8);
+  timeline->set_resource_bound_days(10);
+  timeline->set_gap_percent(20);
+  timeline->set_schedules_generated(1000);
+  v1::ScheduledTask* task = timeline->add_tasks();
+  task->set_id("t-a");
+  task->set_kind(v1::TASK);
+  task->set_duration_days(3);
+  *task->mutable_planned_start() = MakeDate(2027, 6, 1);
+  *task->mutable_deadline() = MakeDate(2027, 6, 3);
+  task->add_assignees("ann");
+  task->add_assignees("bob");
+
+  const std::string text = FormatTimeline(response);
+  EXPECT_THAT(text, HasSubstr("resources: makespan 12 working days, lower "
+                              "bound 10 (critical path 8, resources 10), gap "
+                              "20 %, 1000 schedules generated"));
+  EXPECT_THAT(text, HasSubstr("WHO"));
+  EXPECT_THAT(text, HasSubstr("2027-06-01 Tue"));
+  EXPECT_THAT(text, HasSubstr("ann, bob"));
+}
+
 }  // namespace
 }  // namespace backplan::cli
