@@ -79,11 +79,8 @@ absl::StatusOr<int64_t> InMemoryPlanStore::PutPlan(absl::string_view tenant,
                                                    int64_t expected_version,
                                                    std::string data,
                                                    const EventInfo& event) {
-  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
-  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
-  if (expected_version < 0) {
-    return absl::InvalidArgumentError("expected_version must be >= 0");
-  }
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
   std::lock_guard<std::mutex> lock(mu_);
   Plan* plan = FindPlan(tenant, plan_id);
   const int64_t current = plan == nullptr ? 0 : plan->version;
@@ -199,11 +196,8 @@ absl::StatusOr<int64_t> InMemoryPlanStore::PutBook(absl::string_view tenant,
                                                    absl::string_view name,
                                                    int64_t expected_version,
                                                    std::string data) {
-  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
-  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
-  if (expected_version < 0) {
-    return absl::InvalidArgumentError("expected_version must be >= 0");
-  }
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, name, true, expected_version));
   std::lock_guard<std::mutex> lock(mu_);
   BookMap& books = books_[std::string(tenant)];
   auto it = books.find(name);

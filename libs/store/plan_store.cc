@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "libs/common/status_macros.h"
 #include "libs/store/validation.h"
 
 namespace backplan {
@@ -85,6 +86,16 @@ absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
   return absl::AbortedError(absl::StrCat(what, " \"", id,
                                          "\" version mismatch: expected ",
                                          expected, ", stored ", current));
+}
+
+absl::Status ValidateWrite(absl::string_view tenant, absl::string_view id,
+                           bool is_book, int64_t expected_version) {
+  RETURN_IF_ERROR(ValidateTenant(tenant));
+  RETURN_IF_ERROR(is_book ? ValidateBookName(id) : ValidatePlanId(id));
+  if (expected_version < 0) {
+    return absl::InvalidArgumentError("expected_version must be >= 0");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateTenant(absl::string_view tenant) {

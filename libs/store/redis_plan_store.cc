@@ -27,6 +27,18 @@ constexpr int kChangesMaxLen = 10000;
 // the version is the new one on OK and the stored one otherwise. Scripts
 // check everything before their first write: Redis does not roll a script
 // back when it fails halfway.
+// The start of both versioned writes: KEYS[1] is the object's hash, ARGV[1]
+// the expected version (0: create), ARGV[2] the data; leaves `cur` (the old
+// version) and `v` (the new one).
+#define BP_VERSIONED_WRITE                                                \
+  "local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')\n" \
+  "if cur ~= tonumber(ARGV[1]) then\n"                                    \
+  "  if cur == 0 then return {'NOT_FOUND', 0} end\n"                      \
+  "  return {'ABORTED', cur}\n"                                           \
+  "end\n"                                                                 \
+  "local v = cur + 1\n"                                                   \
+  "redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])\n"
+
 constexpr const char* kScripts[] = {
     // kGetPlan. KEYS: plan, priorities, schedule.
     R"lua(
@@ -37,14 +49,7 @@ return {redis.call('HMGET', KEYS[1], 'version', 'data'),
     // kPutPlan. KEYS: plan, events, index, changes.
     // ARGV: expected version, data, type, request id, plan id,
     //       change ref, events maxlen, changes maxlen.
-    R"lua(
-local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if cur ~= tonumber(ARGV[1]) then
-  if cur == 0 then return {'NOT_FOUND', 0} end
-  return {'ABORTED', cur}
-end
-local v = cur + 1
-redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])
+    BP_VERSIONED_WRITE R"lua(
 if cur == 0 then redis.call('ZADD', KEYS[3], 0, ARGV[5]) end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*',
            'type', ARGV[3], 'plan_version', v, 'request_id', ARGV[4])
@@ -92,14 +97,7 @@ end
 return out
 )lua",
     // kPutBook. KEYS: book, index. ARGV: expected version, data, name.
-    R"lua(
-local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if cur ~= tonumber(ARGV[1]) then
-  if cur == 0 then return {'NOT_FOUND', 0} end
-  return {'ABORTED', cur}
-end
-local v = cur + 1
-redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])
+    BP_VERSIONED_WRITE R"lua(
 if cur == 0 then redis.call('ZADD', KEYS[2], 0, ARGV[3]) end
 return {'OK', v}
 )lua",
@@ -111,6 +109,7 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return {'OK', 0}
 )lua",
 };
+#undef BP_VERSIONED_WRITE
 
 absl::string_view Str(const redisReply* reply) {
   return absl::string_view(reply->str, reply->len);
@@ -276,11 +275,8 @@ absl::StatusOr<int64_t> RedisPlanStore::PutPlan(absl::string_view tenant,
                                                 int64_t expected_version,
                                                 std::string data,
                                                 const EventInfo& event) {
-  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
-  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
-  if (expected_version < 0) {
-    return absl::InvalidArgumentError("expected_version must be >= 0");
-  }
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
   const std::string plan_key = PlanKey(tenant, plan_id, "plan");
   const std::string events_key = PlanKey(tenant, plan_id, "events");
   const std::string index_key = PlanIndexKey(tenant);
@@ -475,11 +471,8 @@ absl::StatusOr<int64_t> RedisPlanStore::PutBook(absl::string_view tenant,
                                                 absl::string_view name,
                                                 int64_t expected_version,
                                                 std::string data) {
-  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
-  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
-  if (expected_version < 0) {
-    return absl::InvalidArgumentError("expected_version must be >= 0");
-  }
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, name, true, expected_version));
   const std::string book_key = BookKey(tenant, name);
   const std::string index_key = BookIndexKey(tenant);
   const std::string expected = absl::StrCat(expected_version);

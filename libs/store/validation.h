@@ -39,6 +39,11 @@ absl::Status ValidateTenant(absl::string_view tenant);
 absl::Status ValidatePlanId(absl::string_view plan_id);
 absl::Status ValidateBookName(absl::string_view name);
 // A page token is empty or the last id of the previous page.
+// The arguments of a versioned write: tenant, the plan id (`is_book`
+// false) or book name, and expected_version >= 0.
+absl::Status ValidateWrite(absl::string_view tenant, absl::string_view id,
+                           bool is_book, int64_t expected_version);
+
 absl::Status ValidatePageToken(absl::string_view token);
 absl::Status ValidatePageSize(int page_size);
 absl::Status ValidateMaxCount(int max_count);
