@@ -26,6 +26,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "libs/common/log.h"
+#include "libs/common/status_macros.h"
 #include "libs/rpc/metrics.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC.");
@@ -77,35 +78,36 @@ void ApplyEnvironment() {
   }
 }
 
-std::string ReadFile(const std::string& path) {
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    LogLine(LogLevel::kError, "cannot read file").Add("path", path);
-    std::exit(2);
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read file \"", path, "\""));
   }
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::shared_ptr<grpc::ServerCredentials> Credentials() {
-  if (absl::GetFlag(FLAGS_tls_cert).empty()) {
-    return grpc::InsecureServerCredentials();
-  }
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& server) {
+  if (server.tls_cert.empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions options(
-      absl::GetFlag(FLAGS_tls_client_ca).empty()
+      server.tls_client_ca.empty()
           ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
           : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  options.pem_key_cert_pairs.push_back(
-      {ReadFile(absl::GetFlag(FLAGS_tls_key)),
-       ReadFile(absl::GetFlag(FLAGS_tls_cert))});
-  if (!absl::GetFlag(FLAGS_tls_client_ca).empty()) {
-    options.pem_root_certs = ReadFile(absl::GetFlag(FLAGS_tls_client_ca));
+  ASSIGN_OR_RETURN(std::string key, ReadFile(server.tls_key));
+  ASSIGN_OR_RETURN(std::string cert, ReadFile(server.tls_cert));
+  options.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
+  if (!server.tls_client_ca.empty()) {
+    ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(server.tls_client_ca));
   }
   return grpc::SslServerCredentials(options);
 }
 
+}  // namespace
+
 // Re-checks the store every interval and mirrors it into the health entry,
 // until stopped.
-class StoreHealthChecker {
+class RunningServer::StoreHealthChecker {
  public:
   StoreHealthChecker(grpc::HealthCheckServiceInterface* health,
                      std::function<absl::Status()> probe,
@@ -154,12 +156,100 @@ class StoreHealthChecker {
   std::thread thread_;
 };
 
-}  // namespace
-
 bool Draining() { return draining.load(std::memory_order_relaxed); }
 
 int MaxMessageBytes() {
   return absl::GetFlag(FLAGS_max_message_mb) * 1024 * 1024;
+}
+
+ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
+  ServerOptions options;
+  options.name = defaults.name;
+  options.host = absl::GetFlag(FLAGS_host);
+  options.port = absl::GetFlag(FLAGS_port);
+  if (options.port < 0) options.port = defaults.port;
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  if (options.metrics_port < 0) options.metrics_port = defaults.metrics_port;
+  options.max_message_bytes = MaxMessageBytes();
+  options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.store_check_interval =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_store_check_interval_ms));
+  options.grace_period =
+      std::chrono::seconds(absl::GetFlag(FLAGS_grace_period_s));
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  return options;
+}
+
+RunningServer::~RunningServer() { Shutdown(std::chrono::milliseconds(0)); }
+
+void RunningServer::Shutdown(std::chrono::milliseconds grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  checker_.reset();
+  // Every entry NOT_SERVING, and it stays so while draining.
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  server_->Wait();
+  LogLine(LogLevel::kInfo, "stopped").Add("service", name_);
+}
+
+absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    std::function<absl::Status()> store_probe) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   Credentials(options));
+  if (options.metrics_port > 0) {
+    absl::Status status =
+        StartMetrics(absl::StrCat(options.host, ":", options.metrics_port));
+    if (!status.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("metrics: ", status.message()));
+    }
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  std::unique_ptr<RunningServer> running(new RunningServer());
+  running->name_ = options.name;
+  builder.AddListeningPort(absl::StrCat(options.host, ":", options.port),
+                           credentials, &running->port_);
+  // gRPC sets SO_REUSEPORT by default: a leftover process on the port would
+  // then silently take half the connections instead of failing the bind.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  grpc::ResourceQuota quota(options.name);
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  running->server_ = builder.BuildAndStart();
+  if (running->server_ == nullptr || running->port_ == 0) {
+    running->shut_down_ = true;  // Nothing to shut down.
+    return absl::UnavailableError(absl::StrCat(
+        options.name, ": cannot listen on ", options.host, ":", options.port));
+  }
+  grpc::HealthCheckServiceInterface* health =
+      running->server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  if (!options.port_file.empty()) {
+    const std::string& path = options.port_file;
+    std::ofstream(path + ".tmp") << running->port_ << "\n";
+    std::rename((path + ".tmp").c_str(), path.c_str());
+  }
+  LogLine(LogLevel::kInfo, "serving")
+      .Add("service", options.name)
+      .Add("port", running->port_)
+      .Add("metrics_port", options.metrics_port);
+  if (store_probe) {
+    health->SetServingStatus(kStoreHealthEntry, false);
+    running->checker_ = std::make_unique<RunningServer::StoreHealthChecker>(
+        health, std::move(store_probe), options.store_check_interval);
+  }
+  return running;
 }
 
 void InitServer(int argc, char** argv, const ServiceDefaults& defaults) {
@@ -192,60 +282,15 @@ void InitServer(int argc, char** argv, const ServiceDefaults& defaults) {
 int RunServer(const ServiceDefaults& defaults,
               const std::vector<grpc::Service*>& services,
               std::function<absl::Status()> store_probe) {
-  int port = absl::GetFlag(FLAGS_port);
-  if (port < 0) port = defaults.port;
-  int metrics_port = absl::GetFlag(FLAGS_metrics_port);
-  if (metrics_port < 0) metrics_port = defaults.metrics_port;
-  if (metrics_port > 0) {
-    absl::Status status = StartMetrics(
-        absl::StrCat(absl::GetFlag(FLAGS_host), ":", metrics_port));
-    if (!status.ok()) {
-      LogLine(LogLevel::kError, "metrics").Add("error", status.message());
-      return 1;
-    }
-  }
-
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int bound_port = 0;
-  builder.AddListeningPort(absl::StrCat(absl::GetFlag(FLAGS_host), ":", port),
-                           Credentials(), &bound_port);
-  // gRPC sets SO_REUSEPORT by default: a leftover process on the port would
-  // then silently take half the connections instead of failing the bind.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.SetMaxReceiveMessageSize(MaxMessageBytes());
-  builder.SetMaxSendMessageSize(MaxMessageBytes());
-  grpc::ResourceQuota quota(defaults.name);
-  quota.SetMaxThreads(absl::GetFlag(FLAGS_max_threads));
-  builder.SetResourceQuota(quota);
-  for (grpc::Service* service : services) builder.RegisterService(service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || bound_port == 0) {
-    LogLine(LogLevel::kError, "cannot listen")
+  const ServerOptions options = ServerOptionsFromFlags(defaults);
+  absl::StatusOr<std::unique_ptr<RunningServer>> server =
+      StartServer(options, services, std::move(store_probe));
+  if (!server.ok()) {
+    LogLine(LogLevel::kError, "cannot start")
         .Add("service", defaults.name)
-        .Add("port", port);
-    return 1;
-  }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus("", true);
-  if (!absl::GetFlag(FLAGS_port_file).empty()) {
-    const std::string path = absl::GetFlag(FLAGS_port_file);
-    std::ofstream(path + ".tmp") << bound_port << "\n";
-    std::rename((path + ".tmp").c_str(), path.c_str());
-  }
-  LogLine(LogLevel::kInfo, "serving")
-      .Add("service", defaults.name)
-      .Add("port", bound_port)
-      .Add("metrics_port", metrics_port);
-
-  std::unique_ptr<StoreHealthChecker> checker;
-  if (store_probe) {
-    health->SetServingStatus(kStoreHealthEntry, false);
-    checker = std::make_unique<StoreHealthChecker>(
-        health, std::move(store_probe),
-        std::chrono::milliseconds(
-            absl::GetFlag(FLAGS_store_check_interval_ms)));
+        .Add("error", server.status().message());
+    // A configuration error (an unreadable TLS file) exits 2, like bad flags.
+    return absl::IsInvalidArgument(server.status()) ? 2 : 1;
   }
 
   sigset_t signals;
@@ -255,18 +300,11 @@ int RunServer(const ServiceDefaults& defaults,
   int signal_number = 0;
   sigwait(&signals, &signal_number);
 
-  const int grace_s = absl::GetFlag(FLAGS_grace_period_s);
   LogLine(LogLevel::kInfo, "draining")
       .Add("signal", signal_number)
-      .Add("grace_period_s", grace_s);
+      .Add("grace_period_s", options.grace_period.count());
   draining.store(true);
-  checker.reset();
-  // Every entry NOT_SERVING, and it stays so while draining.
-  health->Shutdown();
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(grace_s));
-  server->Wait();
-  LogLine(LogLevel::kInfo, "stopped").Add("service", defaults.name);
+  (*server)->Shutdown(options.grace_period);
   return 0;
 }
 

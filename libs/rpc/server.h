@@ -1,4 +1,5 @@
-// The bootstrap shared by Backplan's three server binaries.
+// The bootstrap shared by Backplan's three server binaries, and the same
+// server started in-process by tests.
 //
 //   int main(int argc, char** argv) {
 //     backplan::rpc::InitServer(argc, argv, kDefaults);   // flags, signals
@@ -6,18 +7,27 @@
 //     return backplan::rpc::RunServer(kDefaults, {&service}, probe);
 //   }
 //
+//   // In a test: any free loopback port, no metrics, no signals.
+//   ASSERT_OK_AND_ASSIGN(std::unique_ptr<RunningServer> server,
+//                        StartServer(ServerOptions(), {&service}, nullptr));
+//   auto channel = grpc::CreateChannel(
+//       absl::StrCat("127.0.0.1:", server->port()), ...);
+//
 // InitServer parses the flags below (each also read from the environment
 // variable BACKPLAN_<FLAG NAME IN UPPER CASE> when not given on the command
 // line), sets the log level and blocks SIGTERM/SIGINT in every thread, which
-// must happen before gRPC starts threads.
+// must happen before gRPC starts threads. Flags are read only there and in
+// ServerOptionsFromFlags.
 //
-// RunServer serves the given services with gRPC health (`""`: the process,
+// StartServer serves the given services with gRPC health (`""`: the process,
 // NOT_SERVING while draining; `backplan.store`: the result of `store_probe`,
-// re-checked every --store_check_interval_ms), server reflection, message
-// size limits, a bounded thread count (the sync API: handlers may block on
-// Redis), SO_REUSEPORT off, optional TLS, and Prometheus metrics. It returns
-// 0 after SIGTERM/SIGINT: health goes NOT_SERVING, the server stops accepting,
-// in-flight calls get --grace_period_s to finish.
+// re-checked every store_check_interval), server reflection, message size
+// limits, a bounded thread count (the sync API: handlers may block on Redis),
+// SO_REUSEPORT off, optional TLS, and Prometheus metrics.
+//
+// RunServer is ServerOptionsFromFlags + StartServer + waiting for SIGTERM or
+// SIGINT; it then returns 0: health goes NOT_SERVING, the server stops
+// accepting, in-flight calls get --grace_period_s to finish.
 //
 // Flags: --host, --port (-1: the service's default; 0: any free port),
 // --port_file (the bound port is written there), --metrics_port (-1: the
@@ -27,11 +37,17 @@
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/server.h"
 
 namespace backplan::rpc {
 
@@ -40,6 +56,66 @@ struct ServiceDefaults {
   int port;          // Default gRPC port.
   int metrics_port;  // Default Prometheus port.
 };
+
+// How StartServer serves. The defaults suit an in-process test: a free
+// loopback port, no metrics, no TLS, no port file.
+struct ServerOptions {
+  std::string name = "backplan";  // Logs and the resource quota's name.
+  std::string host = "127.0.0.1";
+  int port = 0;           // 0: any free port (RunningServer::port()).
+  std::string port_file;  // If set, the bound port is written there.
+  int metrics_port = 0;   // 0: no metrics HTTP server.
+  int max_message_bytes = 64 * 1024 * 1024;
+  int max_threads = 256;  // Threads serving calls at once.
+  std::chrono::milliseconds store_check_interval{1000};
+  std::chrono::seconds grace_period{10};  // Used by RunServer on a signal.
+  // PEM file paths; TLS when tls_cert is set, mutual TLS when tls_client_ca
+  // is set too.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+};
+
+// The options the flags give, with -1 ports replaced by `defaults`.
+ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults);
+
+// A started server. Destroying it shuts it down with no grace period.
+class RunningServer {
+ public:
+  RunningServer(const RunningServer&) = delete;
+  RunningServer& operator=(const RunningServer&) = delete;
+  ~RunningServer();
+
+  // The bound gRPC port.
+  int port() const { return port_; }
+  grpc::Server* server() const { return server_.get(); }
+
+  // Marks every health entry NOT_SERVING, stops accepting, gives in-flight
+  // calls `grace` to finish (then cancels them) and waits for them. Once;
+  // later calls do nothing.
+  void Shutdown(std::chrono::milliseconds grace);
+
+ private:
+  friend absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
+      const ServerOptions&, const std::vector<grpc::Service*>&,
+      std::function<absl::Status()>);
+  class StoreHealthChecker;
+  RunningServer() = default;
+
+  std::string name_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<StoreHealthChecker> checker_;
+  bool shut_down_ = false;
+};
+
+// Builds and starts a server for `services` (not owned; they must outlive
+// it). `store_probe` may be empty (no `backplan.store` health entry).
+// INVALID_ARGUMENT when a TLS file cannot be read; UNAVAILABLE when the port
+// cannot be bound or metrics cannot start.
+absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    std::function<absl::Status()> store_probe);
 
 // Parses flags and blocks termination signals. Exits on bad flags.
 void InitServer(int argc, char** argv, const ServiceDefaults& defaults);
