@@ -162,6 +162,32 @@ void ProgressToProto(const TaskProgress& in, v1::TaskProgress* out) {
   }
 }
 
+TaskAttributes AttributesFromProto(const v1::TaskAttributes& a) {
+  TaskAttributes out;
+  out.importance = a.importance();
+  out.difficulty = a.difficulty();
+  out.business_value = a.business_value();
+  out.time_criticality = a.time_criticality();
+  out.risk_reduction = a.risk_reduction();
+  if (a.has_rice_reach()) out.rice_reach = a.rice_reach();
+  if (a.has_rice_impact()) out.rice_impact = a.rice_impact();
+  if (a.has_rice_confidence()) out.rice_confidence = a.rice_confidence();
+  if (a.has_rice_effort()) out.rice_effort = a.rice_effort();
+  return out;
+}
+
+void AttributesToProto(const TaskAttributes& in, v1::TaskAttributes* a) {
+  a->set_importance(in.importance);
+  a->set_difficulty(in.difficulty);
+  a->set_business_value(in.business_value);
+  a->set_time_criticality(in.time_criticality);
+  a->set_risk_reduction(in.risk_reduction);
+  if (in.rice_reach) a->set_rice_reach(*in.rice_reach);
+  if (in.rice_impact) a->set_rice_impact(*in.rice_impact);
+  if (in.rice_confidence) a->set_rice_confidence(*in.rice_confidence);
+  if (in.rice_effort) a->set_rice_effort(*in.rice_effort);
+}
+
 absl::StatusOr<Task> TaskFromProto(const v1::Task& in,
                                    absl::string_view field) {
   Task out;
@@ -170,18 +196,7 @@ absl::StatusOr<Task> TaskFromProto(const v1::Task& in,
   out.duration_days = in.duration_days();
   if (in.has_optimistic_days()) out.optimistic_days = in.optimistic_days();
   if (in.has_pessimistic_days()) out.pessimistic_days = in.pessimistic_days();
-  const v1::TaskAttributes& a = in.attributes();
-  out.attributes.importance = a.importance();
-  out.attributes.difficulty = a.difficulty();
-  out.attributes.business_value = a.business_value();
-  out.attributes.time_criticality = a.time_criticality();
-  out.attributes.risk_reduction = a.risk_reduction();
-  if (a.has_rice_reach()) out.attributes.rice_reach = a.rice_reach();
-  if (a.has_rice_impact()) out.attributes.rice_impact = a.rice_impact();
-  if (a.has_rice_confidence()) {
-    out.attributes.rice_confidence = a.rice_confidence();
-  }
-  if (a.has_rice_effort()) out.attributes.rice_effort = a.rice_effort();
+  out.attributes = AttributesFromProto(in.attributes());
   ASSIGN_OR_RETURN(
       out.fixed_deadline,
       OptionalDayFromProto(in.fixed_deadline(),
@@ -203,18 +218,7 @@ void TaskToProto(const Task& in, v1::Task* out) {
   out->set_duration_days(in.duration_days);
   if (in.optimistic_days) out->set_optimistic_days(*in.optimistic_days);
   if (in.pessimistic_days) out->set_pessimistic_days(*in.pessimistic_days);
-  v1::TaskAttributes* a = out->mutable_attributes();
-  a->set_importance(in.attributes.importance);
-  a->set_difficulty(in.attributes.difficulty);
-  a->set_business_value(in.attributes.business_value);
-  a->set_time_criticality(in.attributes.time_criticality);
-  a->set_risk_reduction(in.attributes.risk_reduction);
-  if (in.attributes.rice_reach) a->set_rice_reach(*in.attributes.rice_reach);
-  if (in.attributes.rice_impact) a->set_rice_impact(*in.attributes.rice_impact);
-  if (in.attributes.rice_confidence) {
-    a->set_rice_confidence(*in.attributes.rice_confidence);
-  }
-  if (in.attributes.rice_effort) a->set_rice_effort(*in.attributes.rice_effort);
+  AttributesToProto(in.attributes, out->mutable_attributes());
   if (in.fixed_deadline) {
     *out->mutable_fixed_deadline() = DayToProto(*in.fixed_deadline);
   }

@@ -39,6 +39,11 @@ absl::StatusOr<TaskProgress> ProgressFromProto(const v1::TaskProgress& in,
                                                absl::string_view field);
 void ProgressToProto(const TaskProgress& in, v1::TaskProgress* out);
 
+// Attribute blocks convert as they are (ranges are checked by validation);
+// shared by tasks and recipe tasks.
+TaskAttributes AttributesFromProto(const v1::TaskAttributes& in);
+void AttributesToProto(const TaskAttributes& in, v1::TaskAttributes* out);
+
 absl::StatusOr<Task> TaskFromProto(const v1::Task& in, absl::string_view field);
 void TaskToProto(const Task& in, v1::Task* out);
 

@@ -1,6 +1,5 @@
 #include "services/decomposition/decomposition_service.h"
 
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -8,6 +7,9 @@
 #include "absl/time/time.h"
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
+#include "libs/convert/plan_edit_convert.h"
+#include "libs/convert/recipe_convert.h"
+#include "libs/core/plan_edit.h"
 #include "libs/core/plan_graph.h"
 #include "libs/decompose/decompose.h"
 #include "libs/decompose/recipe.h"
@@ -19,81 +21,6 @@ namespace backplan {
 namespace {
 
 namespace dc = ::backplan::decompose;
-
-dc::RecipeBook BookFromProto(const v1::RecipeBook& in) {
-  dc::RecipeBook book;
-  book.name = in.name();
-  for (const v1::Recipe& r : in.recipes()) {
-    dc::Recipe recipe;
-    recipe.name = r.name();
-    recipe.goal = r.goal();
-    recipe.when.assign(r.when().begin(), r.when().end());
-    recipe.sub_goals.assign(r.sub_goals().begin(), r.sub_goals().end());
-    recipe.extra_cost_days = static_cast<int>(r.extra_cost_days());
-    for (const v1::RecipeTask& t : r.tasks()) {
-      // Reuse the task conversion for the attribute block.
-      v1::Task as_task;
-      *as_task.mutable_attributes() = t.attributes();
-      dc::RecipeTask task;
-      task.title = t.title();
-      task.duration_days = t.duration_days();
-      if (t.has_optimistic_days()) task.optimistic_days = t.optimistic_days();
-      if (t.has_pessimistic_days()) {
-        task.pessimistic_days = t.pessimistic_days();
-      }
-      task.attributes = TaskFromProto(as_task, "").value().attributes;
-      task.after.assign(t.after().begin(), t.after().end());
-      recipe.tasks.push_back(std::move(task));
-    }
-    book.recipes.push_back(std::move(recipe));
-  }
-  return book;
-}
-
-void BookToProto(const dc::RecipeBook& in, v1::RecipeBook* out) {
-  out->set_name(in.name);
-  for (const dc::Recipe& recipe : in.recipes) {
-    v1::Recipe* r = out->add_recipes();
-    r->set_name(recipe.name);
-    r->set_goal(recipe.goal);
-    for (const std::string& w : recipe.when) r->add_when(w);
-    for (const std::string& s : recipe.sub_goals) r->add_sub_goals(s);
-    r->set_extra_cost_days(recipe.extra_cost_days);
-    for (const dc::RecipeTask& task : recipe.tasks) {
-      v1::RecipeTask* t = r->add_tasks();
-      t->set_title(task.title);
-      t->set_duration_days(task.duration_days);
-      if (task.optimistic_days) t->set_optimistic_days(*task.optimistic_days);
-      if (task.pessimistic_days) {
-        t->set_pessimistic_days(*task.pessimistic_days);
-      }
-      Task as_task;
-      as_task.attributes = task.attributes;
-      v1::Task converted;
-      TaskToProto(as_task, &converted);
-      *t->mutable_attributes() = converted.attributes();
-      for (const std::string& a : task.after) t->add_after(a);
-    }
-  }
-}
-
-// A book from an inline message or YAML, validated like the YAML loader.
-absl::StatusOr<dc::RecipeBook> BookFromRequest(const v1::RecipeBook* book,
-                                               const std::string* yaml) {
-  if (yaml != nullptr) return dc::ParseRecipeBookYaml(*yaml, "request");
-  dc::RecipeBook parsed = BookFromProto(*book);
-  for (size_t r = 0; r < parsed.recipes.size(); ++r) {
-    if (book->recipes(r).extra_cost_days() !=
-        parsed.recipes[r].extra_cost_days) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("recipes[", r,
-                       "].extra_cost_days: must be a whole "
-                       "number of working days"));
-    }
-  }
-  RETURN_IF_ERROR(dc::ValidateRecipeBook(parsed, "request"));
-  return parsed;
-}
 
 const char* VerdictName(dc::AlternativeExplanation::Verdict verdict) {
   using Verdict = dc::AlternativeExplanation::Verdict;
@@ -138,154 +65,6 @@ void ExplanationsToProto(const dc::DecomposeResult& result,
     }
   }
   for (const std::string& id : result.open_goal_ids) out->add_open_goal_ids(id);
-}
-
-// Removes every occurrence of `id` from `ids`.
-void Erase(google::protobuf::RepeatedPtrField<std::string>* ids,
-           const std::string& id) {
-  ids->erase(std::remove(ids->begin(), ids->end(), id), ids->end());
-}
-
-int FindTask(const v1::Plan& plan, absl::string_view id) {
-  for (int i = 0; i < plan.tasks_size(); ++i) {
-    if (plan.tasks(i).id() == id) return i;
-  }
-  return -1;
-}
-
-int FindGoal(const v1::Plan& plan, absl::string_view id) {
-  for (int i = 0; i < plan.goals_size(); ++i) {
-    if (plan.goals(i).id() == id) return i;
-  }
-  return -1;
-}
-
-absl::Status NotFoundIn(absl::string_view field, absl::string_view what,
-                        absl::string_view id) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": unknown ", what, " \"", id, "\""));
-}
-
-// Applies one edit to `plan`; validation of the whole result comes after.
-absl::Status ApplyEdit(const v1::PlanEdit& edit, absl::string_view field,
-                       v1::Plan* plan) {
-  switch (edit.edit_case()) {
-    case v1::PlanEdit::kExpandGoal: {
-      const auto& expand = edit.expand_goal();
-      const int g = FindGoal(*plan, expand.goal_id());
-      if (g < 0) {
-        return NotFoundIn(absl::StrCat(field, ".expand_goal.goal_id"), "goal",
-                          expand.goal_id());
-      }
-      if (plan->goals(g).state() != v1::OPEN) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(field, ".expand_goal: goal \"", expand.goal_id(),
-                         "\" is not open"));
-      }
-      for (const v1::Goal& sub : expand.sub_goals()) {
-        *plan->add_goals() = sub;
-        plan->mutable_goals(g)->add_sub_goal_ids(sub.id());
-      }
-      for (const v1::Task& task : expand.tasks()) {
-        *plan->add_tasks() = task;
-        plan->mutable_goals(g)->add_task_ids(task.id());
-      }
-      plan->mutable_goals(g)->set_state(v1::BROKEN_DOWN);
-      return absl::OkStatus();
-    }
-    case v1::PlanEdit::kAddTask: {
-      *plan->add_tasks() = edit.add_task().task();
-      if (!edit.add_task().goal_id().empty()) {
-        const int g = FindGoal(*plan, edit.add_task().goal_id());
-        if (g < 0) {
-          return NotFoundIn(absl::StrCat(field, ".add_task.goal_id"), "goal",
-                            edit.add_task().goal_id());
-        }
-        plan->mutable_goals(g)->add_task_ids(edit.add_task().task().id());
-      }
-      return absl::OkStatus();
-    }
-    case v1::PlanEdit::kUpdateTask: {
-      const int t = FindTask(*plan, edit.update_task().id());
-      if (t < 0) {
-        return NotFoundIn(absl::StrCat(field, ".update_task.id"), "task",
-                          edit.update_task().id());
-      }
-      *plan->mutable_tasks(t) = edit.update_task();
-      return absl::OkStatus();
-    }
-    case v1::PlanEdit::kAddGoal: {
-      *plan->add_goals() = edit.add_goal().goal();
-      if (!edit.add_goal().parent_goal_id().empty()) {
-        const int g = FindGoal(*plan, edit.add_goal().parent_goal_id());
-        if (g < 0) {
-          return NotFoundIn(absl::StrCat(field, ".add_goal.parent_goal_id"),
-                            "goal", edit.add_goal().parent_goal_id());
-        }
-        plan->mutable_goals(g)->add_sub_goal_ids(edit.add_goal().goal().id());
-      }
-      return absl::OkStatus();
-    }
-    case v1::PlanEdit::kUpdateGoal: {
-      const int g = FindGoal(*plan, edit.update_goal().id());
-      if (g < 0) {
-        return NotFoundIn(absl::StrCat(field, ".update_goal.id"), "goal",
-                          edit.update_goal().id());
-      }
-      *plan->mutable_goals(g) = edit.update_goal();
-      return absl::OkStatus();
-    }
-    case v1::PlanEdit::kRemove: {
-      const std::string& id = edit.remove().id();
-      const int t = FindTask(*plan, id);
-      const int g = FindGoal(*plan, id);
-      if (t < 0 && g < 0) {
-        return NotFoundIn(absl::StrCat(field, ".remove.id"), "task or goal",
-                          id);
-      }
-      if (id == plan->outcome_goal_id()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            field, ".remove.id: \"", id, "\" is the outcome goal"));
-      }
-      if (t >= 0) plan->mutable_tasks()->DeleteSubrange(t, 1);
-      if (g >= 0) plan->mutable_goals()->DeleteSubrange(g, 1);
-      for (v1::Goal& goal : *plan->mutable_goals()) {
-        Erase(goal.mutable_task_ids(), id);
-        Erase(goal.mutable_sub_goal_ids(), id);
-      }
-      auto* deps = plan->mutable_dependencies();
-      deps->erase(std::remove_if(deps->begin(), deps->end(),
-                                 [&](const v1::Dependency& d) {
-                                   return d.predecessor_id() == id ||
-                                          d.successor_id() == id;
-                                 }),
-                  deps->end());
-      return absl::OkStatus();
-    }
-    case v1::PlanEdit::kAddDependency:
-      *plan->add_dependencies() = edit.add_dependency();
-      return absl::OkStatus();
-    case v1::PlanEdit::kRemoveDependency: {
-      const v1::Dependency& target = edit.remove_dependency();
-      auto* deps = plan->mutable_dependencies();
-      const int before = deps->size();
-      deps->erase(std::remove_if(
-                      deps->begin(), deps->end(),
-                      [&](const v1::Dependency& d) {
-                        return d.predecessor_id() == target.predecessor_id() &&
-                               d.successor_id() == target.successor_id();
-                      }),
-                  deps->end());
-      if (deps->size() == before) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            field, ".remove_dependency: no dependency \"",
-            target.predecessor_id(), "\" -> \"", target.successor_id(), "\""));
-      }
-      return absl::OkStatus();
-    }
-    default:
-      return absl::InvalidArgumentError(absl::StrCat(field, ": empty edit"));
-  }
 }
 
 }  // namespace
@@ -379,14 +158,16 @@ grpc::Status DecompositionServiceImpl::Decompose(
             book,
             books_.GetOrBuild(
                 absl::StrCat("book:", request->book().SerializeAsString()),
-                [&] { return BookFromRequest(&request->book(), nullptr); }));
+                [&] {
+                  return RecipeBookFromRequest(&request->book(), nullptr);
+                }));
         break;
       }
       case v1::DecomposeRequest::kBookYaml: {
         ASSIGN_OR_RETURN(
             book,
             books_.GetOrBuild(absl::StrCat("yaml:", request->book_yaml()), [&] {
-              return BookFromRequest(nullptr, &request->book_yaml());
+              return RecipeBookFromRequest(nullptr, &request->book_yaml());
             }));
         break;
       }
@@ -406,7 +187,7 @@ grpc::Status DecompositionServiceImpl::Decompose(
                           return absl::DataLossError(
                               "stored recipe book does not parse");
                         }
-                        return BookFromProto(proto);
+                        return RecipeBookFromProto(proto);
                       }));
         break;
       }
@@ -484,13 +265,13 @@ grpc::Status DecompositionServiceImpl::EditPlan(
                        loaded.stored.version, ", not ", request->base_version(),
                        "; read it again and redo the edit"));
     }
-    v1::Plan plan = std::move(loaded.plan);
-    for (int i = 0; i < request->edits_size(); ++i) {
-      RETURN_IF_ERROR(
-          ApplyEdit(request->edits(i), absl::StrCat("edits[", i, "]"), &plan));
-    }
-    ASSIGN_OR_RETURN(Plan parsed, PlanFromProto(plan));
+    ASSIGN_OR_RETURN(Plan parsed, PlanFromProto(loaded.plan));
+    ASSIGN_OR_RETURN(std::vector<PlanEdit> edits,
+                     PlanEditsFromProto(request->edits()));
+    ASSIGN_OR_RETURN(PlanEditOrigins origins, ApplyPlanEdits(edits, &parsed));
     RETURN_IF_ERROR(ValidatePlan(parsed));
+    v1::Plan plan =
+        EditedPlanToProto(loaded.plan, request->edits(), parsed, origins);
     plan.set_version(request->base_version() + 1);
     ASSIGN_OR_RETURN(
         int64_t version,
@@ -546,11 +327,13 @@ grpc::Status DecompositionServiceImpl::PutRecipeBook(
     dc::RecipeBook book;
     switch (request->content_case()) {
       case v1::PutRecipeBookRequest::kBook: {
-        ASSIGN_OR_RETURN(book, BookFromRequest(&request->book(), nullptr));
+        ASSIGN_OR_RETURN(book,
+                         RecipeBookFromRequest(&request->book(), nullptr));
         break;
       }
       case v1::PutRecipeBookRequest::kYaml: {
-        ASSIGN_OR_RETURN(book, BookFromRequest(nullptr, &request->yaml()));
+        ASSIGN_OR_RETURN(book,
+                         RecipeBookFromRequest(nullptr, &request->yaml()));
         break;
       }
       default:
@@ -561,7 +344,7 @@ grpc::Status DecompositionServiceImpl::PutRecipeBook(
     RETURN_IF_ERROR(Required(name, "name"));
     book.name = name;
     v1::RecipeBook proto;
-    BookToProto(book, &proto);
+    RecipeBookToProto(book, &proto);
     ASSIGN_OR_RETURN(
         int64_t version,
         store_->PutBook(call.tenant(), name, request->expected_version(),

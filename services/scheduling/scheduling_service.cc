@@ -9,16 +9,16 @@
 #include "absl/time/clock.h"
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
+#include "libs/core/plan_edit.h"
 #include "libs/rpc/grpc_status.h"
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/export.h"
 #include "libs/schedule/progress.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "services/scheduling/scheduling_internal.h"
 
 namespace backplan {
-namespace {
-
-constexpr int kMaxPipelineAttempts = 3;
+namespace scheduling_internal {
 
 absl::StatusOr<ScheduleMode> ModeFromProto(v1::ScheduleMode mode) {
   switch (mode) {
@@ -221,7 +221,13 @@ absl::Status LayOut(const Plan& plan, const ScheduleRequest& request,
   return absl::OkStatus();
 }
 
-}  // namespace
+}  // namespace scheduling_internal
+
+using scheduling_internal::ChangesToProto;
+using scheduling_internal::CheckNoDemands;
+using scheduling_internal::LayOut;
+using scheduling_internal::ModeFromProto;
+using scheduling_internal::TimelineToProto;
 
 grpc::Status SchedulingServiceImpl::Schedule(grpc::ServerContext* context,
                                              const v1::ScheduleRequest* request,
@@ -250,85 +256,6 @@ absl::Status SchedulingServiceImpl::DoSchedule(
   schedule_request.as_of = as_of;
   return LayOut(plan, schedule_request, request.resources(), {}, nullptr,
                 response->mutable_timeline());
-}
-
-absl::Status SchedulingServiceImpl::StoredSchedule(
-    const rpc::CallScope& call, const v1::ScheduleRequest& request,
-    v1::ScheduleResponse* response) {
-  RETURN_IF_ERROR(call.tenant_status());
-  ScheduleRequest schedule_request;
-  ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
-  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
-                   OptionalDayFromProto(request.as_of(), "as_of"));
-  schedule_request.today = as_of ? *as_of : today_();
-  schedule_request.as_of = as_of;
-
-  // A plan edit between reading and writing makes the write ABORTED: redo the
-  // read-compute-write a few times before giving the conflict to the caller.
-  absl::Status status;
-  for (int attempt = 0; attempt < kMaxPipelineAttempts; ++attempt) {
-    response->Clear();
-    ASSIGN_OR_RETURN(LoadedPlan loaded,
-                     LoadPlan(*store_, call.tenant(), request.plan_id()));
-    ASSIGN_OR_RETURN(Plan plan, PlanFromProto(loaded.plan));
-    plan.id = request.plan_id();
-    RETURN_IF_ERROR(ResourceOptionsFromProto(request.resources()).status());
-
-    v1::Priorities priorities;
-    bool have_priorities = false;
-    if (loaded.stored.priorities &&
-        loaded.stored.priorities->plan_version == loaded.stored.version &&
-        priorities.ParseFromString(loaded.stored.priorities->data)) {
-      have_priorities = true;
-    } else if (prioritization_ == nullptr) {
-      response->set_degraded(true);
-      response->set_degraded_reason("no prioritization service configured");
-    } else {
-      v1::PrioritizeRequest prioritize;
-      prioritize.set_plan_id(request.plan_id());
-      v1::PrioritizeResponse prioritized;
-      std::unique_ptr<grpc::ClientContext> context =
-          call.NewDownstreamContext();
-      grpc::Status rpc_status =
-          prioritization_->Prioritize(context.get(), prioritize, &prioritized);
-      if (rpc_status.ok() &&
-          prioritized.priorities().plan_version() == loaded.stored.version) {
-        priorities = prioritized.priorities();
-        have_priorities = true;
-      } else if (rpc_status.ok()) {
-        continue;  // The plan moved on meanwhile; read it again.
-      } else if (rpc_status.error_code() ==
-                 grpc::StatusCode::INVALID_ARGUMENT) {
-        // The plan itself is wrong; the caller must hear it.
-        return rpc::FromGrpcStatus(rpc_status);
-      } else {
-        response->set_degraded(true);
-        response->set_degraded_reason(absl::StrCat(
-            "prioritization: ",
-            absl::StatusCodeToString(
-                static_cast<absl::StatusCode>(rpc_status.error_code())),
-            ": ", rpc_status.error_message()));
-      }
-    }
-    absl::flat_hash_map<std::string, int> ranks;
-    std::vector<std::string> order;
-    if (have_priorities) {
-      for (const v1::TaskPriority& task : priorities.tasks()) {
-        ranks[task.task_id()] = task.rank();
-      }
-      order.assign(priorities.execution_order().begin(),
-                   priorities.execution_order().end());
-    }
-    RETURN_IF_ERROR(LayOut(plan, schedule_request, request.resources(), order,
-                           have_priorities ? &ranks : nullptr,
-                           response->mutable_timeline()));
-    status =
-        store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
-                         loaded.stored.version, response->SerializeAsString(),
-                         {"schedule.updated", call.request_id()});
-    if (!absl::IsAborted(status)) return status;
-  }
-  return status;
 }
 
 grpc::Status SchedulingServiceImpl::ReportProgress(
@@ -360,22 +287,29 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
                    OptionalDayFromProto(request.as_of(), "as_of"));
   const absl::CivilDay as_of_day = as_of ? *as_of : today_();
 
-  v1::Plan edited = loaded.plan;
-  absl::flat_hash_map<std::string, int> task_index;
-  for (int i = 0; i < edited.tasks_size(); ++i) {
-    task_index[edited.tasks(i).id()] = i;
-  }
+  // Unknown tasks are reported before progress that does not convert.
+  std::vector<ProgressUpdate> updates(request.updates_size());
+  absl::Status conversion;
   for (int u = 0; u < request.updates_size(); ++u) {
-    const auto& update = request.updates(u);
-    auto it = task_index.find(update.task_id());
-    if (it == task_index.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "updates[", u, "].task_id: unknown task \"", update.task_id(), "\""));
+    updates[u].task_id = request.updates(u).task_id();
+    absl::StatusOr<TaskProgress> progress =
+        ProgressFromProto(request.updates(u).progress(),
+                          absl::StrCat("updates[", u, "].progress"));
+    if (progress.ok()) {
+      updates[u].progress = *std::move(progress);
+    } else if (conversion.ok()) {
+      conversion = progress.status();
     }
-    *edited.mutable_tasks(it->second)->mutable_progress() = update.progress();
   }
-  ASSIGN_OR_RETURN(Plan after, PlanFromProto(edited));
-  after.id = request.plan_id();
+  Plan after = before;
+  ASSIGN_OR_RETURN(std::vector<int> positions,
+                   ApplyProgressUpdates(updates, &after));
+  RETURN_IF_ERROR(conversion);
+  v1::Plan edited = loaded.plan;
+  for (int u = 0; u < request.updates_size(); ++u) {
+    *edited.mutable_tasks(positions[u])->mutable_progress() =
+        request.updates(u).progress();
+  }
   ScheduleRequest old_request;
   old_request.today = as_of_day;
   ASSIGN_OR_RETURN(Timeline old_timeline,

@@ -1,0 +1,108 @@
+// SchedulingServiceImpl::StoredSchedule: the one-call pipeline of Schedule by
+// plan id (see scheduling_service.h). Its seam is the prioritization stub
+// given to the constructor, so tests serve a fake PrioritizationService
+// in-process (slow, stale, failing, refusing) and watch what is stored.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "libs/common/status_macros.h"
+#include "libs/convert/plan_convert.h"
+#include "libs/rpc/grpc_status.h"
+#include "services/scheduling/scheduling_internal.h"
+#include "services/scheduling/scheduling_service.h"
+
+namespace backplan {
+namespace {
+
+constexpr int kMaxPipelineAttempts = 3;
+
+}  // namespace
+
+using scheduling_internal::LayOut;
+using scheduling_internal::ModeFromProto;
+using scheduling_internal::ResourceOptionsFromProto;
+
+absl::Status SchedulingServiceImpl::StoredSchedule(
+    const rpc::CallScope& call, const v1::ScheduleRequest& request,
+    v1::ScheduleResponse* response) {
+  RETURN_IF_ERROR(call.tenant_status());
+  ScheduleRequest schedule_request;
+  ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
+                   OptionalDayFromProto(request.as_of(), "as_of"));
+  schedule_request.today = as_of ? *as_of : today_();
+  schedule_request.as_of = as_of;
+
+  // A plan edit between reading and writing makes the write ABORTED: redo the
+  // read-compute-write a few times before giving the conflict to the caller.
+  absl::Status status;
+  for (int attempt = 0; attempt < kMaxPipelineAttempts; ++attempt) {
+    response->Clear();
+    ASSIGN_OR_RETURN(LoadedPlan loaded,
+                     LoadPlan(*store_, call.tenant(), request.plan_id()));
+    ASSIGN_OR_RETURN(Plan plan, PlanFromProto(loaded.plan));
+    plan.id = request.plan_id();
+    RETURN_IF_ERROR(ResourceOptionsFromProto(request.resources()).status());
+
+    v1::Priorities priorities;
+    bool have_priorities = false;
+    if (loaded.stored.priorities &&
+        loaded.stored.priorities->plan_version == loaded.stored.version &&
+        priorities.ParseFromString(loaded.stored.priorities->data)) {
+      have_priorities = true;
+    } else if (prioritization_ == nullptr) {
+      response->set_degraded(true);
+      response->set_degraded_reason("no prioritization service configured");
+    } else {
+      v1::PrioritizeRequest prioritize;
+      prioritize.set_plan_id(request.plan_id());
+      v1::PrioritizeResponse prioritized;
+      std::unique_ptr<grpc::ClientContext> context =
+          call.NewDownstreamContext();
+      grpc::Status rpc_status =
+          prioritization_->Prioritize(context.get(), prioritize, &prioritized);
+      if (rpc_status.ok() &&
+          prioritized.priorities().plan_version() == loaded.stored.version) {
+        priorities = prioritized.priorities();
+        have_priorities = true;
+      } else if (rpc_status.ok()) {
+        continue;  // The plan moved on meanwhile; read it again.
+      } else if (rpc_status.error_code() ==
+                 grpc::StatusCode::INVALID_ARGUMENT) {
+        // The plan itself is wrong; the caller must hear it.
+        return rpc::FromGrpcStatus(rpc_status);
+      } else {
+        response->set_degraded(true);
+        response->set_degraded_reason(absl::StrCat(
+            "prioritization: ",
+            absl::StatusCodeToString(
+                static_cast<absl::StatusCode>(rpc_status.error_code())),
+            ": ", rpc_status.error_message()));
+      }
+    }
+    absl::flat_hash_map<std::string, int> ranks;
+    std::vector<std::string> order;
+    if (have_priorities) {
+      for (const v1::TaskPriority& task : priorities.tasks()) {
+        ranks[task.task_id()] = task.rank();
+      }
+      order.assign(priorities.execution_order().begin(),
+                   priorities.execution_order().end());
+    }
+    RETURN_IF_ERROR(LayOut(plan, schedule_request, request.resources(), order,
+                           have_priorities ? &ranks : nullptr,
+                           response->mutable_timeline()));
+    status =
+        store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
+                         loaded.stored.version, response->SerializeAsString(),
+                         {"schedule.updated", call.request_id()});
+    if (!absl::IsAborted(status)) return status;
+  }
+  return status;
+}
+
+}  // namespace backplan
