@@ -70,7 +70,12 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
         priorities = prioritized.priorities();
         have_priorities = true;
       } else if (rpc_status.ok()) {
-        continue;  // The plan moved on meanwhile; read it again.
+        // The plan moved on meanwhile; read it again (ABORTED if it keeps
+        // moving; before, the last attempt ended OK with an empty response).
+        status = absl::AbortedError(absl::StrCat(
+            "plan \"", request.plan_id(),
+            "\" kept changing while it was being prioritized; retry"));
+        continue;
       } else if (rpc_status.error_code() ==
                  grpc::StatusCode::INVALID_ARGUMENT) {
         // The plan itself is wrong; the caller must hear it.

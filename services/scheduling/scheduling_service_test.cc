@@ -1,0 +1,218 @@
+// SchedulingService's inline Schedule, ReportProgress and Export in-process:
+// a real gRPC server on a free loopback port around the service class, over
+// the in-memory store. The stored Schedule pipeline: stored_schedule_test.cc.
+#include "services/scheduling/scheduling_service.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/status_matchers.h"
+#include "libs/store/in_memory_plan_store.h"
+#include "services/common/service_testing.h"
+
+namespace backplan {
+namespace {
+
+using ::backplan::testing::ChainPlan;
+using ::backplan::testing::Context;
+using ::backplan::testing::DayProto;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+std::string Ymd(const v1::Date& d) {
+  return absl::StrCat(d.year(), "-", d.month(), "-", d.day());
+}
+
+class SchedulingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(
+        server_, rpc::StartServer(rpc::ServerOptions(), {&service_}, nullptr));
+    stub_ = v1::SchedulingService::NewStub(testing::LocalChannel(*server_));
+  }
+
+  void StorePlan(const std::string& id, const v1::Plan& plan) {
+    ASSERT_OK(store_
+                  .PutPlan("default", id, 0, plan.SerializeAsString(),
+                           {"plan.created", "test"})
+                  .status());
+  }
+
+  InMemoryPlanStore store_;
+  SchedulingServiceImpl service_{&store_, nullptr,
+                                 [] { return absl::CivilDay(2027, 6, 1); }};
+  std::unique_ptr<rpc::RunningServer> server_;  // Stops before the above.
+  std::unique_ptr<v1::SchedulingService::Stub> stub_;
+};
+
+TEST_F(SchedulingServiceTest, InlineBackwardGivesDeadlinesAndReasons) {
+  v1::ScheduleRequest request;
+  *request.mutable_plan() = ChainPlan();
+  v1::ScheduleResponse response;
+  ASSERT_TRUE(stub_->Schedule(Context().get(), request, &response).ok());
+  const v1::Timeline& timeline = response.timeline();
+  EXPECT_TRUE(timeline.feasible());
+  EXPECT_EQ(Ymd(timeline.final_milestone()), "2027-6-30");
+  std::map<std::string, v1::ScheduledTask> by_id;
+  for (const v1::ScheduledTask& task : timeline.tasks())
+    by_id[task.id()] = task;
+  EXPECT_EQ(Ymd(by_id["b"].deadline()), "2027-6-30");
+  EXPECT_EQ(Ymd(by_id["a"].deadline()), "2027-6-25");
+  EXPECT_EQ(by_id["a"].deadline_reason().successor_id(), "b");
+  EXPECT_EQ(by_id["a"].slack_days(), 13);
+  EXPECT_EQ(by_id["a"].rank(), 0);  // Inline: no ranks.
+  EXPECT_FALSE(response.degraded());
+  EXPECT_TRUE(store_.ListPlans("default", 10, "")->plans.empty());
+}
+
+TEST_F(SchedulingServiceTest, InlineForwardReportsAnInfeasibleTarget) {
+  v1::ScheduleRequest request;
+  *request.mutable_plan() = ChainPlan();
+  *request.mutable_plan()->mutable_outcome()->mutable_target_date() =
+      DayProto(2027, 6, 8);
+  request.set_mode(v1::FORWARD);
+  v1::ScheduleResponse response;
+  ASSERT_TRUE(stub_->Schedule(Context().get(), request, &response).ok());
+  EXPECT_FALSE(response.timeline().feasible());
+  EXPECT_EQ(Ymd(response.timeline().earliest_finish()), "2027-6-11");
+  EXPECT_EQ(response.timeline().days_short(), 3);
+}
+
+TEST_F(SchedulingServiceTest, ScheduleErrors) {
+  v1::ScheduleRequest request;
+  v1::ScheduleResponse response;
+  grpc::Status status = stub_->Schedule(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("source"));
+  request.set_plan_id("missing");
+  EXPECT_EQ(stub_->Schedule(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  *request.mutable_plan() = ChainPlan();
+  request.set_mode(static_cast<v1::ScheduleMode>(9));
+  EXPECT_EQ(stub_->Schedule(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.clear_mode();
+  request.mutable_resources()->set_time_limit_ms(-1);
+  status = stub_->Schedule(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("resources.time_limit_ms"));
+  request.clear_resources();
+  request.mutable_plan()->mutable_outcome()->clear_target_date();
+  status = stub_->Schedule(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("outcome.target_date"));
+}
+
+TEST_F(SchedulingServiceTest, ReportProgressStoresAndReschedules) {
+  StorePlan("p", ChainPlan());
+  v1::ReportProgressRequest request;
+  request.set_plan_id("p");
+  request.set_base_version(1);
+  *request.mutable_as_of() = DayProto(2027, 6, 9);
+  v1::ReportProgressRequest::Update* update = request.add_updates();
+  update->set_task_id("a");
+  update->mutable_progress()->set_status(v1::DONE);
+  *update->mutable_progress()->mutable_actual_start() = DayProto(2027, 6, 7);
+  *update->mutable_progress()->mutable_actual_finish() = DayProto(2027, 6, 8);
+  v1::ReportProgressResponse response;
+  ASSERT_TRUE(stub_->ReportProgress(Context().get(), request, &response).ok());
+  EXPECT_EQ(response.version(), 2);
+  bool moved_a = false;
+  for (const v1::DeadlineChange& change :
+       response.timeline().moved_deadlines()) {
+    moved_a = moved_a || change.id() == "a";
+  }
+  EXPECT_TRUE(moved_a);
+  for (const v1::ScheduledTask& task : response.timeline().tasks()) {
+    if (task.id() == "a") EXPECT_EQ(Ymd(task.deadline()), "2027-6-8");
+  }
+  // The stored plan carries the progress exactly as sent, and the schedule
+  // is stored for the new version.
+  ASSERT_OK_AND_ASSIGN(StoredPlan stored, store_.GetPlan("default", "p"));
+  EXPECT_EQ(stored.version, 2);
+  v1::Plan plan;
+  ASSERT_TRUE(plan.ParseFromString(stored.data));
+  EXPECT_EQ(plan.tasks(0).progress().SerializeAsString(),
+            update->progress().SerializeAsString());
+  ASSERT_TRUE(stored.schedule.has_value());
+  EXPECT_EQ(stored.schedule->plan_version, 2);
+
+  // Stale now.
+  EXPECT_EQ(
+      stub_->ReportProgress(Context().get(), request, &response).error_code(),
+      grpc::StatusCode::ABORTED);
+}
+
+TEST_F(SchedulingServiceTest, ReportProgressErrors) {
+  v1::Plan with_demands = ChainPlan();
+  v1::ResourcePool* pool = with_demands.add_resources();
+  pool->set_name("dev");
+  pool->set_capacity(1);
+  with_demands.mutable_tasks(0)->add_demands()->set_pool("dev");
+  StorePlan("demands", with_demands);
+  StorePlan("p", ChainPlan());
+
+  v1::ReportProgressRequest request;
+  request.set_plan_id("p");
+  v1::ReportProgressResponse response;
+  EXPECT_EQ(
+      stub_->ReportProgress(Context().get(), request, &response).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);  // base_version required.
+  request.set_base_version(1);
+  request.add_updates()->set_task_id("zz");
+  grpc::Status status =
+      stub_->ReportProgress(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("updates[0].task_id: unknown task \"zz\""));
+  request.set_plan_id("missing");
+  EXPECT_EQ(
+      stub_->ReportProgress(Context().get(), request, &response).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  request.set_plan_id("demands");
+  status = stub_->ReportProgress(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("tasks[0].demands"));
+  ASSERT_OK_AND_ASSIGN(StoredPlan stored, store_.GetPlan("default", "p"));
+  EXPECT_EQ(stored.version, 1);
+}
+
+TEST_F(SchedulingServiceTest, ExportFormats) {
+  StorePlan("p", ChainPlan());
+  v1::ExportRequest request;
+  request.set_plan_id("p");
+  v1::ExportResponse response;
+  ASSERT_TRUE(stub_->Export(Context().get(), request, &response).ok());
+  EXPECT_THAT(response.body(), StartsWith("BEGIN:VCALENDAR\r\n"));
+  EXPECT_THAT(response.body(), HasSubstr("DUE;VALUE=DATE:20270630"));
+  EXPECT_EQ(response.content_type(), "text/calendar; charset=utf-8");
+
+  *request.mutable_plan() = ChainPlan();
+  request.set_format(v1::MERMAID);
+  ASSERT_TRUE(stub_->Export(Context().get(), request, &response).ok());
+  EXPECT_THAT(response.body(), StartsWith("gantt"));
+  request.set_format(v1::CSV);
+  ASSERT_TRUE(stub_->Export(Context().get(), request, &response).ok());
+  EXPECT_THAT(response.body(), StartsWith("id,kind,title"));
+  EXPECT_EQ(response.content_type(), "text/csv; charset=utf-8");
+}
+
+TEST_F(SchedulingServiceTest, ExportErrors) {
+  v1::ExportRequest request;
+  v1::ExportResponse response;
+  EXPECT_EQ(stub_->Export(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_plan_id("missing");
+  EXPECT_EQ(stub_->Export(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  *request.mutable_plan() = ChainPlan();
+  request.set_format(static_cast<v1::ExportFormat>(99));
+  EXPECT_EQ(stub_->Export(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace backplan
