@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/common/status_macros.h"
+#include "libs/core/attributes.h"
 
 namespace backplan {
 namespace {
@@ -37,52 +38,13 @@ absl::Status CheckText(absl::string_view field, absl::string_view text,
   return absl::OkStatus();
 }
 
-absl::Status CheckAttribute(absl::string_view field, absl::string_view task_id,
-                            absl::string_view name, int value) {
-  if (value != 0 && (value < 1 || value > 10)) {
-    return Invalid(absl::StrCat(field, ".", name),
-                   absl::StrCat("task \"", task_id, "\": ", name, " ", value,
-                                " is out of range 1-10 (0 = unset)"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckAttributes(absl::string_view field, const Task& task) {
-  const TaskAttributes& a = task.attributes;
-  const std::string f = absl::StrCat(field, ".attributes");
-  RETURN_IF_ERROR(CheckAttribute(f, task.id, "importance", a.importance));
-  RETURN_IF_ERROR(CheckAttribute(f, task.id, "difficulty", a.difficulty));
-  RETURN_IF_ERROR(
-      CheckAttribute(f, task.id, "business_value", a.business_value));
-  RETURN_IF_ERROR(
-      CheckAttribute(f, task.id, "time_criticality", a.time_criticality));
-  RETURN_IF_ERROR(
-      CheckAttribute(f, task.id, "risk_reduction", a.risk_reduction));
-  auto bad = [&](absl::string_view name, double value, absl::string_view rule) {
-    return Invalid(
-        absl::StrCat(f, ".", name),
-        absl::StrCat("task \"", task.id, "\": ", name, " ", value, " ", rule));
-  };
-  if (a.rice_reach && !(*a.rice_reach >= 0 && std::isfinite(*a.rice_reach))) {
-    return bad("rice_reach", *a.rice_reach, "must be >= 0");
-  }
-  if (a.rice_impact) {
-    const double v = *a.rice_impact;
-    if (v != 3 && v != 2 && v != 1 && v != 0.5 && v != 0.25) {
-      return bad("rice_impact", v, "must be one of 3, 2, 1, 0.5, 0.25");
-    }
-  }
-  if (a.rice_confidence &&
-      !(*a.rice_confidence >= 0 && *a.rice_confidence <= 1)) {
-    return bad("rice_confidence", *a.rice_confidence, "must be within 0-1");
-  }
-  if (a.rice_effort && !(*a.rice_effort > 0 && std::isfinite(*a.rice_effort))) {
-    return bad("rice_effort", *a.rice_effort, "must be > 0 person-days");
-  }
-  return absl::OkStatus();
+  std::optional<AttributeProblem> problem =
+      FindAttributeProblem(task.attributes);
+  if (!problem) return absl::OkStatus();
+  return Invalid(absl::StrCat(field, ".attributes.", problem->attribute),
+                 absl::StrCat("task \"", task.id, "\": ", problem->problem));
 }
-
-bool InRange1To10OrUnset(int value) { return value >= 0 && value <= 10; }
 
 // A cheap filter for the common case: true only when CheckTask would surely
 // pass, so messages (and their strings) are built only for suspect tasks.
@@ -94,11 +56,11 @@ bool TaskIsPlainlyValid(const Task& task, const PlanLimits& limits) {
          task.duration_days >= 0 &&
          task.duration_days <= limits.max_duration_days &&
          !task.optimistic_days && !task.pessimistic_days &&
-         InRange1To10OrUnset(a.importance) &&
-         InRange1To10OrUnset(a.difficulty) &&
-         InRange1To10OrUnset(a.business_value) &&
-         InRange1To10OrUnset(a.time_criticality) &&
-         InRange1To10OrUnset(a.risk_reduction) && !a.rice_reach &&
+         IsValidAttributeValue(a.importance) &&
+         IsValidAttributeValue(a.difficulty) &&
+         IsValidAttributeValue(a.business_value) &&
+         IsValidAttributeValue(a.time_criticality) &&
+         IsValidAttributeValue(a.risk_reduction) && !a.rice_reach &&
          !a.rice_impact && !a.rice_confidence && !a.rice_effort &&
          task.demands.empty() &&
          task.progress.status == TaskStatus::kNotStarted &&

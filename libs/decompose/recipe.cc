@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/common/status_macros.h"
+#include "libs/core/attributes.h"
 #include "libs/decompose/pattern.h"
 
 namespace backplan::decompose {
@@ -67,39 +68,10 @@ absl::Status CheckDays(const Reporter& r, int line, absl::string_view field,
 
 absl::Status CheckAttributes(const Reporter& r, int line,
                              absl::string_view field, const TaskAttributes& a) {
-  const std::pair<const char*, int> ints[] = {
-      {"importance", a.importance},
-      {"difficulty", a.difficulty},
-      {"business_value", a.business_value},
-      {"time_criticality", a.time_criticality},
-      {"risk_reduction", a.risk_reduction}};
-  for (const auto& [name, value] : ints) {
-    if (value < 0 || value > 10) {
-      return r.Error(line, absl::StrCat(field, ".", name, " ", value,
-                                        " is out of range 1..10 (0: unset)"));
-    }
-  }
-  auto bad = [&](const char* name, double v, absl::string_view range) {
-    return r.Error(line, absl::StrCat(field, ".", name, " ", v,
-                                      " is out of range ", range));
-  };
-  if (a.rice_reach && !(*a.rice_reach >= 0 && std::isfinite(*a.rice_reach))) {
-    return bad("rice_reach", *a.rice_reach, ">= 0");
-  }
-  if (a.rice_impact) {
-    double v = *a.rice_impact;
-    if (v != 3 && v != 2 && v != 1 && v != 0.5 && v != 0.25) {
-      return bad("rice_impact", v, "{3, 2, 1, 0.5, 0.25}");
-    }
-  }
-  if (a.rice_confidence &&
-      !(*a.rice_confidence >= 0 && *a.rice_confidence <= 1)) {
-    return bad("rice_confidence", *a.rice_confidence, "0..1");
-  }
-  if (a.rice_effort && !(*a.rice_effort > 0 && std::isfinite(*a.rice_effort))) {
-    return bad("rice_effort", *a.rice_effort, "> 0");
-  }
-  return absl::OkStatus();
+  std::optional<AttributeProblem> problem = FindAttributeProblem(a);
+  if (!problem) return absl::OkStatus();
+  // "tasks[1].attributes.importance 11 is out of range 1-10 (0 = unset)".
+  return r.Error(line, absl::StrCat(field, ".", problem->problem));
 }
 
 absl::Status CheckRecipe(absl::string_view source, int index,

@@ -3,9 +3,10 @@
 #include <string>
 
 #include "absl/random/random.h"
-#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/common/log.h"
+#include "libs/core/tenant.h"
 #include "libs/rpc/metrics.h"
 
 namespace backplan::rpc {
@@ -27,17 +28,10 @@ std::string NewRequestId() {
 }
 
 absl::Status ValidateTenant(absl::string_view tenant) {
-  bool ok = !tenant.empty() && tenant.size() <= 64;
-  for (char c : tenant) {
-    ok = ok && (absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-                c == '.' || c == '_' || c == '-');
-  }
-  if (!ok) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s metadata: tenant \"%s\" must be 1-64 of [A-Za-z0-9._-]",
-        kTenantHeader, tenant.substr(0, 64)));
-  }
-  return absl::OkStatus();
+  absl::Status status = ValidateTenantName(tenant);
+  if (status.ok()) return status;
+  return absl::InvalidArgumentError(
+      absl::StrCat(kTenantHeader, " metadata: ", status.message()));
 }
 
 CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)

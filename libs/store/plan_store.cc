@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "libs/common/status_macros.h"
+#include "libs/core/tenant.h"
 #include "libs/store/validation.h"
 
 namespace backplan {
@@ -99,7 +100,7 @@ absl::Status ValidateWrite(absl::string_view tenant, absl::string_view id,
 }
 
 absl::Status ValidateTenant(absl::string_view tenant) {
-  return ValidateName("tenant", tenant, /*allow_slash=*/false);
+  return ValidateTenantName(tenant);
 }
 
 absl::Status ValidatePlanId(absl::string_view plan_id) {

@@ -4,8 +4,9 @@
 //
 // Names (tenant, plan id, book name) must be 1..128 bytes with no '{', '}',
 // whitespace or control characters: they are embedded in Redis keys and hash
-// tags. A tenant must also not contain '/', which separates it from the plan
-// id inside a key, so that no two tenants can ever share a key.
+// tags. A tenant follows the stricter rule of libs/core/tenant.h (no '/',
+// which separates it from the plan id inside a key, so that no two tenants
+// can ever share a key).
 #ifndef BACKPLAN_LIBS_STORE_VALIDATION_H_
 #define BACKPLAN_LIBS_STORE_VALIDATION_H_
 
