@@ -471,4 +471,28 @@ absl::Status ValidatePlan(const Plan& plan, const PlanLimits& limits) {
   return BuildPlanGraph(plan, limits).status();
 }
 
+absl::Status CheckGraphOfPlan(const Plan& plan, const PlanGraph& graph) {
+  const size_t num_nodes = graph.nodes.size();
+  if (static_cast<size_t>(graph.num_tasks()) != plan.tasks.size() ||
+      num_nodes < plan.tasks.size() || graph.outcome_node < 0 ||
+      static_cast<size_t>(graph.outcome_node) >= num_nodes ||
+      graph.topological_order.size() != num_nodes ||
+      graph.succ_offsets.size() != num_nodes + 1 ||
+      graph.pred_offsets.size() != num_nodes + 1) {
+    return absl::InvalidArgumentError(
+        "graph: not built from this plan (sizes differ); pass "
+        "BuildPlanGraph(plan)");
+  }
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    if (graph.nodes[i].id != plan.tasks[i].id ||
+        graph.nodes[i].duration_days != plan.tasks[i].duration_days) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("graph: node ", i, " is \"", graph.nodes[i].id,
+                       "\" but the plan's task is \"", plan.tasks[i].id,
+                       "\"; pass BuildPlanGraph(plan)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace backplan

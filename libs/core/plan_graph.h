@@ -91,6 +91,12 @@ absl::StatusOr<PlanGraph> BuildPlanGraph(const Plan& plan,
 // BuildPlanGraph(plan, limits).status().
 absl::Status ValidatePlan(const Plan& plan, const PlanLimits& limits = {});
 
+// The one check, for functions taking a plan and its graph, that `graph` is
+// BuildPlanGraph(plan) of this very plan (sizes, outcome node, and every
+// task's id and duration in order): INVALID_ARGUMENT starting "graph: not
+// built from this plan" or naming the first node that differs. O(tasks).
+absl::Status CheckGraphOfPlan(const Plan& plan, const PlanGraph& graph);
+
 }  // namespace backplan
 
 #endif  // BACKPLAN_LIBS_CORE_PLAN_GRAPH_H_

@@ -130,6 +130,15 @@ absl::Status CheckProgress(const Plan& plan, absl::CivilDay as_of) {
 
 absl::StatusOr<Timeline> Schedule(const Plan& plan,
                                   const ScheduleRequest& request) {
+  // A timeline that ignored the demands would be wrong without saying so.
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    if (!plan.tasks[i].demands.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tasks[", i, "].demands: task \"", plan.tasks[i].id,
+          "\": resource-constrained scheduling is not supported by this "
+          "call"));
+    }
+  }
   ASSIGN_OR_RETURN(PlanGraph graph, BuildPlanGraph(plan));
   ASSIGN_OR_RETURN(WorkingCalendar calendar,
                    WorkingCalendar::Create(plan.calendar));
@@ -139,12 +148,8 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan,
 absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
                                   const WorkingCalendar& calendar,
                                   const ScheduleRequest& request) {
+  RETURN_IF_ERROR(CheckGraphOfPlan(plan, graph));
   const int n_nodes = static_cast<int>(graph.nodes.size());
-  if (graph.outcome_node < 0 || graph.outcome_node >= n_nodes ||
-      graph.num_tasks() != static_cast<int>(plan.tasks.size())) {
-    return absl::InvalidArgumentError(
-        "graph: not built from this plan (BuildPlanGraph(plan))");
-  }
   const bool with_progress = request.as_of.has_value();
   if (with_progress) RETURN_IF_ERROR(CheckProgress(plan, *request.as_of));
 

@@ -148,16 +148,20 @@ struct Timeline {
 };
 
 // Schedules `plan`, building its graph and calendar. INVALID_ARGUMENT as
-// BuildPlanGraph and WorkingCalendar::Create return it, and (with as_of)
-// naming the task's progress field when a task started or finished after
-// as_of. Never reads the clock.
+// BuildPlanGraph and WorkingCalendar::Create return it, naming
+// `tasks[i].demands` when a task demands a resource pool (those plans go to
+// ScheduleWithResources, rcpsp_plan.h; UsesResources tells them apart), and
+// (with as_of) naming the task's progress field when a task started or
+// finished after as_of. Never reads the clock.
 absl::StatusOr<Timeline> Schedule(const Plan& plan,
                                   const ScheduleRequest& request);
 
 // As above with the graph (BuildPlanGraph(plan)) and calendar
 // (WorkingCalendar::Create(plan.calendar)) already built, so callers that
 // schedule one plan repeatedly pay for validation once. `graph` must have
-// been built from `plan`.
+// been built from `plan` (CheckGraphOfPlan, else INVALID_ARGUMENT). Demands
+// are ignored here: this is the resource-free timeline that
+// ScheduleWithResources starts from.
 absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
                                   const WorkingCalendar& calendar,
                                   const ScheduleRequest& request);

@@ -566,3 +566,44 @@ TEST(CpmProperty, ForwardModeUsesEarliestDates) {
 
 }  // namespace
 }  // namespace backplan
+
+namespace backplan {
+namespace {
+
+TEST(Schedule, RefusesPlansWithDemandsInsteadOfIgnoringThem) {
+  Plan plan;
+  plan.outcome.title = "done";
+  plan.outcome.target_date = absl::CivilDay(2027, 6, 30);
+  plan.resources.push_back({"dev", 1, {}, {}});
+  Task task;
+  task.id = "a";
+  task.title = "a";
+  task.duration_days = 2;
+  plan.tasks.push_back(task);
+  ASSERT_OK(Schedule(plan, ScheduleRequest{}).status());
+  plan.tasks[0].demands.push_back({"dev", 1});
+  EXPECT_THAT(Schedule(plan, ScheduleRequest{}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("tasks[0].demands: task \"a\"")));
+}
+
+TEST(Schedule, RefusesAGraphOfAnotherPlan) {
+  Plan plan;
+  plan.outcome.title = "done";
+  plan.outcome.target_date = absl::CivilDay(2027, 6, 30);
+  Task task;
+  task.id = "a";
+  task.title = "a";
+  task.duration_days = 2;
+  plan.tasks.push_back(task);
+  ASSERT_OK_AND_ASSIGN(PlanGraph graph, BuildPlanGraph(plan));
+  ASSERT_OK_AND_ASSIGN(WorkingCalendar calendar,
+                       WorkingCalendar::Create(plan.calendar));
+  plan.tasks[0].duration_days = 3;
+  EXPECT_THAT(Schedule(plan, graph, calendar, ScheduleRequest{}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("graph: node 0")));
+}
+
+}  // namespace
+}  // namespace backplan
