@@ -9,6 +9,7 @@
 namespace backplan {
 namespace {
 
+using ::backplan::testing::StatusIs;
 using ::testing::HasSubstr;
 
 v1::RecipeBook LaunchBook() {

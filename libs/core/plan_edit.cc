@@ -199,7 +199,9 @@ class Editor {
                    std::vector<std::string>* ids) {
     size_t kept = 0;
     for (size_t i = 0; i < ids->size(); ++i) {
-      if (!dead[i]) (*ids)[kept++] = std::move((*ids)[i]);
+      if (dead[i]) continue;
+      if (kept != i) (*ids)[kept] = std::move((*ids)[i]);
+      ++kept;
     }
     ids->resize(kept);
   }

@@ -13,6 +13,7 @@
 namespace backplan {
 namespace {
 
+using ::backplan::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 

@@ -12,6 +12,7 @@
 namespace backplan {
 namespace {
 
+using ::backplan::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(FindAttributeProblem, AcceptsUnsetAndInRangeValues) {
@@ -54,7 +55,7 @@ TEST(ValidateTenantName, OneRule) {
   EXPECT_OK(ValidateTenantName("acme"));
   EXPECT_OK(ValidateTenantName("a.b_c-9"));
   EXPECT_OK(ValidateTenantName(std::string(64, 'x')));
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string(), std::string(65, 'x'), std::string("a/b"),
         std::string("a{b}"), std::string("a b"), std::string("a\nb"),
         std::string("caf\xc3\xa9")}) {

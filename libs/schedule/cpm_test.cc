@@ -582,9 +582,10 @@ TEST(Schedule, RefusesPlansWithDemandsInsteadOfIgnoringThem) {
   plan.tasks.push_back(task);
   ASSERT_OK(Schedule(plan, ScheduleRequest{}).status());
   plan.tasks[0].demands.push_back({"dev", 1});
-  EXPECT_THAT(Schedule(plan, ScheduleRequest{}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       ::testing::HasSubstr("tasks[0].demands: task \"a\"")));
+  EXPECT_THAT(
+      Schedule(plan, ScheduleRequest{}),
+      testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                        ::testing::HasSubstr("tasks[0].demands: task \"a\"")));
 }
 
 TEST(Schedule, RefusesAGraphOfAnotherPlan) {
@@ -601,8 +602,8 @@ TEST(Schedule, RefusesAGraphOfAnotherPlan) {
                        WorkingCalendar::Create(plan.calendar));
   plan.tasks[0].duration_days = 3;
   EXPECT_THAT(Schedule(plan, graph, calendar, ScheduleRequest{}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       ::testing::HasSubstr("graph: node 0")));
+              testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                ::testing::HasSubstr("graph: node 0")));
 }
 
 }  // namespace
