@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
 #include "libs/store/in_memory_plan_store.h"
+#include "services/common/outage_store.h"
 #include "services/common/service_testing.h"
 
 namespace backplan {
@@ -370,6 +371,35 @@ TEST_F(DecompositionServiceTest, WatchPlanStreamsEventsInOrder) {
   auto none = stub_->WatchPlan(missing.get(), watch);
   EXPECT_FALSE(none->Read(&event));
   EXPECT_EQ(none->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(DecompositionServiceOutage, StoredCallsUnavailableInlineServed) {
+  testing::OutageStore store;
+  DecompositionServiceImpl service(&store, [] { return std::string("p"); });
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<rpc::RunningServer> server,
+      rpc::StartServer(rpc::ServerOptions(), {&service}, nullptr));
+  auto stub = v1::DecompositionService::NewStub(testing::LocalChannel(*server));
+  store.set_down(true);
+  v1::CreatePlanRequest create;
+  *create.mutable_plan() = ChainPlan();
+  v1::CreatePlanResponse created;
+  EXPECT_EQ(stub->CreatePlan(Context().get(), create, &created).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  v1::GetPlanRequest get;
+  get.set_plan_id("p");
+  v1::Plan plan;
+  EXPECT_EQ(stub->GetPlan(Context().get(), get, &plan).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  v1::DecomposeRequest decompose;
+  decompose.set_book_yaml(kBookYaml);
+  decompose.mutable_outcome()->set_title("launch the reader");
+  *decompose.mutable_outcome()->mutable_target_date() =
+      testing::DayProto(2027, 6, 30);
+  v1::DecomposeResponse response;
+  EXPECT_TRUE(stub->Decompose(Context().get(), decompose, &response).ok());
+  store.set_down(false);
+  EXPECT_TRUE(stub->CreatePlan(Context().get(), create, &created).ok());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
 #include "libs/store/in_memory_plan_store.h"
+#include "services/common/outage_store.h"
 #include "services/common/service_testing.h"
 
 namespace backplan {
@@ -141,6 +142,24 @@ TEST_F(PrioritizationServiceTest, AhpWeightsAndAnInconsistentMatrix) {
       stub_->ComputeAhpWeights(Context().get(), request, &weights);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("onsistency"));
+}
+
+TEST(PrioritizationServiceOutage, StoredCallsUnavailableInlineServed) {
+  testing::OutageStore store;
+  PrioritizationServiceImpl service(&store);
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<rpc::RunningServer> server,
+      rpc::StartServer(rpc::ServerOptions(), {&service}, nullptr));
+  auto stub =
+      v1::PrioritizationService::NewStub(testing::LocalChannel(*server));
+  store.set_down(true);
+  v1::PrioritizeRequest request;
+  request.set_plan_id("p");
+  v1::PrioritizeResponse response;
+  EXPECT_EQ(stub->Prioritize(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  *request.mutable_plan() = ChainPlan();
+  EXPECT_TRUE(stub->Prioritize(Context().get(), request, &response).ok());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
 #include "libs/store/in_memory_plan_store.h"
+#include "services/common/outage_store.h"
 #include "services/common/service_testing.h"
 
 namespace backplan {
@@ -212,6 +213,37 @@ TEST_F(SchedulingServiceTest, ExportErrors) {
   request.set_format(static_cast<v1::ExportFormat>(99));
   EXPECT_EQ(stub_->Export(Context().get(), request, &response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST(SchedulingServiceOutage, StoredCallsUnavailableInlineServed) {
+  testing::OutageStore store;
+  SchedulingServiceImpl service(&store, nullptr,
+                                [] { return absl::CivilDay(2027, 6, 1); });
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<rpc::RunningServer> server,
+      rpc::StartServer(rpc::ServerOptions(), {&service}, nullptr));
+  auto stub = v1::SchedulingService::NewStub(testing::LocalChannel(*server));
+  store.set_down(true);
+  v1::ScheduleRequest schedule;
+  schedule.set_plan_id("p");
+  v1::ScheduleResponse scheduled;
+  EXPECT_EQ(stub->Schedule(Context().get(), schedule, &scheduled).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  v1::ReportProgressRequest progress;
+  progress.set_plan_id("p");
+  progress.set_base_version(1);
+  v1::ReportProgressResponse reported;
+  EXPECT_EQ(
+      stub->ReportProgress(Context().get(), progress, &reported).error_code(),
+      grpc::StatusCode::UNAVAILABLE);
+  v1::ExportRequest export_request;
+  export_request.set_plan_id("p");
+  v1::ExportResponse exported;
+  EXPECT_EQ(
+      stub->Export(Context().get(), export_request, &exported).error_code(),
+      grpc::StatusCode::UNAVAILABLE);
+  *schedule.mutable_plan() = ChainPlan();
+  EXPECT_TRUE(stub->Schedule(Context().get(), schedule, &scheduled).ok());
 }
 
 }  // namespace
