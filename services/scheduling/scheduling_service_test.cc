@@ -128,7 +128,9 @@ TEST_F(SchedulingServiceTest, ReportProgressStoresAndReschedules) {
   }
   EXPECT_TRUE(moved_a);
   for (const v1::ScheduledTask& task : response.timeline().tasks()) {
-    if (task.id() == "a") EXPECT_EQ(Ymd(task.deadline()), "2027-6-8");
+    if (task.id() == "a") {
+      EXPECT_EQ(Ymd(task.deadline()), "2027-6-8");
+    }
   }
   // The stored plan carries the progress exactly as sent, and the schedule
   // is stored for the new version.

@@ -169,7 +169,9 @@ TEST_F(StoredScheduleTest, AsksForMissingPrioritiesAndListsByRank) {
   EXPECT_THAT(ranks, ElementsAre(1, 2, 3));
   EXPECT_EQ(StoredSchedule().SerializeAsString(), response.SerializeAsString());
   ASSERT_OK_AND_ASSIGN(StoredPlan plan, store_.GetPlan("acme", "p"));
-  EXPECT_EQ(plan.schedule->plan_version, 1);
+  ASSERT_TRUE(plan.schedule.has_value());
+  const int64_t stored_version = plan.schedule->plan_version;
+  EXPECT_EQ(stored_version, 1);
 }
 
 TEST_F(StoredScheduleTest, CurrentStoredPrioritiesNeedNoCall) {
