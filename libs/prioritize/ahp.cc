@@ -143,8 +143,8 @@ absl::StatusOr<AhpResult> ComputeAhpWeights(const AhpMatrix& matrix,
         "(lambda_max %.4f, CI %.4f, RI %.2f for n = %d); revise the "
         "pairwise comparisons",
         field, result.consistency_ratio, max_consistency_ratio,
-        result.lambda_max,
-        result.consistency_index, result.random_index, size));
+        result.lambda_max, result.consistency_index, result.random_index,
+        size));
   }
   return result;
 }

@@ -1,8 +1,9 @@
 // Criteria of the weighted prioritization method: their names as callers
 // write them, which way is better, and the default weights.
 //
-//   ASSIGN_OR_RETURN(Criterion c, CriterionFromName("difficulty", "weights[0]"));
-//   WeightedCriterion w{c, 0.4, PrefersLower(c)};  // Easier scores higher.
+//   ASSIGN_OR_RETURN(Criterion c, CriterionFromName("difficulty",
+//   "weights[0]")); WeightedCriterion w{c, 0.4, PrefersLower(c)};  // Easier
+//   scores higher.
 #ifndef BACKPLAN_LIBS_PRIORITIZE_CRITERIA_H_
 #define BACKPLAN_LIBS_PRIORITIZE_CRITERIA_H_
 

@@ -21,7 +21,11 @@ std::string Num(double x) {
 std::string JoinIds(const std::vector<std::string>& ids, int total) {
   std::string out;
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) absl::StrAppend(&out, i + 1 == ids.size() && total == static_cast<int>(ids.size()) ? " and " : ", ");
+    if (i > 0)
+      absl::StrAppend(
+          &out, i + 1 == ids.size() && total == static_cast<int>(ids.size())
+                    ? " and "
+                    : ", ");
     absl::StrAppend(&out, ids[i]);
   }
   if (total > static_cast<int>(ids.size())) {
@@ -67,21 +71,19 @@ void ExplainOrder(const Plan& plan, PrioritizationMethod method,
     t.set_tasks = set.count;
     t.set_ratio = set.ratio;
     const std::string set_text =
-        set.count == 1 ? std::string()
-                       : absl::StrCat("a set of ", set.count,
-                                      " tasks together worth ",
-                                      RatioText(method, set.ratio));
+        set.count == 1
+            ? std::string()
+            : absl::StrCat("a set of ", set.count, " tasks together worth ",
+                           RatioText(method, set.ratio));
     if (job.placement == Placement::kFastChain) {
       if (job.chain_next >= 0) {
         t.unlocks.push_back(plan.tasks[job.chain_next].id);
-        t.reason = absl::StrCat("ready, and leads to ",
-                                plan.tasks[job.chain_next].id,
-                                ": that chain is worth ",
-                                RatioText(method, job.chain_ratio),
-                                " (fast order)");
+        t.reason =
+            absl::StrCat("ready, and leads to ", plan.tasks[job.chain_next].id,
+                         ": that chain is worth ",
+                         RatioText(method, job.chain_ratio), " (fast order)");
       } else {
-        t.reason = absl::StrCat("ready, worth ",
-                                RatioText(method, set.ratio),
+        t.reason = absl::StrCat("ready, worth ", RatioText(method, set.ratio),
                                 " on its own (fast order)");
       }
       continue;
@@ -120,19 +122,19 @@ void ExplainOrder(const Plan& plan, PrioritizationMethod method,
         t.unlocks.empty() ? std::string()
                           : absl::StrCat("unlocks ", JoinIds(t.unlocks, total));
     if (job.placement == Placement::kGreedy) {
-      t.reason = absl::StrCat(
-          "best own ", RatioText(method, t.order_value / t.order_size),
-          " among the ready tasks of ", set_text,
-          unlocks.empty() ? "" : "; ", unlocks);
+      t.reason = absl::StrCat("best own ",
+                              RatioText(method, t.order_value / t.order_size),
+                              " among the ready tasks of ", set_text,
+                              unlocks.empty() ? "" : "; ", unlocks);
     } else if (set.count == 1) {
       t.reason = absl::StrCat(
           "worth ", RatioText(method, set.ratio),
           " on its own; no remaining task with its prerequisites is worth "
           "more");
     } else if (!unlocks.empty()) {
-      t.reason = absl::StrCat(k == static_cast<size_t>(set.first) ? "first of "
-                                                                  : "in ",
-                              set_text, ": ", unlocks);
+      t.reason = absl::StrCat(
+          k == static_cast<size_t>(set.first) ? "first of " : "in ", set_text,
+          ": ", unlocks);
     } else {
       t.reason = absl::StrCat("completes ", set_text);
     }

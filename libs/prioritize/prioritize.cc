@@ -113,9 +113,9 @@ absl::Status ValidateOptions(const PrioritizeOptions& options) {
                      PrioritizationMethodName(options.method)));
   }
   if (!weighted && !options.ahp_matrix.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ahp: only the weighted method takes an AHP matrix, not ",
-        PrioritizationMethodName(options.method)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ahp: only the weighted method takes an AHP matrix, not ",
+                     PrioritizationMethodName(options.method)));
   }
   if (weighted) {
     if (options.criteria.empty() && !options.ahp_matrix.empty()) {
@@ -415,10 +415,10 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
   const size_t k = options.criteria.size();
   std::vector<double> weights(k);
   if (!options.ahp_matrix.empty()) {
-    ASSIGN_OR_RETURN(AhpResult ahp,
-                     ComputeAhpWeights(options.ahp_matrix,
-                                       options.ahp_max_consistency_ratio,
-                                       "ahp"));
+    ASSIGN_OR_RETURN(
+        AhpResult ahp,
+        ComputeAhpWeights(options.ahp_matrix, options.ahp_max_consistency_ratio,
+                          "ahp"));
     weights = ahp.weights;
     out->ahp = std::move(ahp);
   } else {
@@ -647,9 +647,11 @@ absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
   problem.succ_offsets = graph.succ_offsets;
   problem.pred_offsets = graph.pred_offsets;
   problem.succ.reserve(graph.succ_edges.size());
-  for (const PlanGraph::Edge& e : graph.succ_edges) problem.succ.push_back(e.node);
+  for (const PlanGraph::Edge& e : graph.succ_edges)
+    problem.succ.push_back(e.node);
   problem.pred.reserve(graph.pred_edges.size());
-  for (const PlanGraph::Edge& e : graph.pred_edges) problem.pred.push_back(e.node);
+  for (const PlanGraph::Edge& e : graph.pred_edges)
+    problem.pred.push_back(e.node);
   problem.topological_order = graph.topological_order;
   problem.tie_rank = std::move(id_rank);
   OrderingOptions ordering_options;

@@ -573,8 +573,8 @@ TEST(Prioritize, WeightedWithoutWeightsUsesTheDefaults) {
   // comes before z.
   Plan plan = MakePlan({MakeTask("z", 1, 1, 1), MakeTask("a", 1, 7, 10),
                         MakeTask("c", 1, 10, 5)});
-  ASSERT_OK_AND_ASSIGN(Priorities p,
-                       Prioritize(plan, Method(PrioritizationMethod::kWeighted)));
+  ASSERT_OK_AND_ASSIGN(
+      Priorities p, Prioritize(plan, Method(PrioritizationMethod::kWeighted)));
   EXPECT_THAT(p.execution_order, ElementsAre("c", "a", "z"));
   ASSERT_EQ(p.weights.size(), 2u);
   EXPECT_EQ(p.weights[0].criterion, "importance");
@@ -586,10 +586,10 @@ TEST(Prioritize, WeightedWithoutWeightsUsesTheDefaults) {
 }
 
 TEST(Prioritize, ContributionArithmeticChecksForEveryMethod) {
-  Plan plan = MakePlan({RiceTask("a", 2000, 2, 0.8, 4),
-                        RiceTask("b", 500, 3, 1, 1),
-                        RiceTask("c", 100, 0.25, 0.5, 2)},
-                       {{"a", "c", 0}});
+  Plan plan =
+      MakePlan({RiceTask("a", 2000, 2, 0.8, 4), RiceTask("b", 500, 3, 1, 1),
+                RiceTask("c", 100, 0.25, 0.5, 2)},
+               {{"a", "c", 0}});
   plan.tasks[0].duration_days = 3;
   plan.tasks[0].attributes = {};
   plan.tasks[0].attributes.rice_reach = 2000;

@@ -148,7 +148,8 @@ class Orderer {
 
   absl::Status CheckStop() const {
     if (options_.should_stop && options_.should_stop()) {
-      return absl::CancelledError("prioritization stopped (deadline or cancel)");
+      return absl::CancelledError(
+          "prioritization stopped (deadline or cancel)");
     }
     return absl::OkStatus();
   }
@@ -519,7 +520,8 @@ absl::Status OrderFast(const OrderingProblem& pb,
   std::vector<int> pending(n), free_ready;
   for (int u = 0; u < n; ++u) {
     pending[u] = pb.pred_offsets[u + 1] - pb.pred_offsets[u];
-    if (pending[u] == 0) (pb.size[u] > 0 ? ready.push(u) : free_ready.push_back(u));
+    if (pending[u] == 0)
+      (pb.size[u] > 0 ? ready.push(u) : free_ready.push_back(u));
   }
   auto release = [&](int u) {
     for (int e = pb.succ_offsets[u]; e < pb.succ_offsets[u + 1]; ++e) {
@@ -538,7 +540,8 @@ absl::Status OrderFast(const OrderingProblem& pb,
     }
     if (ready.empty()) break;
     if ((++steps & 4095) == 0 && options.should_stop && options.should_stop()) {
-      return absl::CancelledError("prioritization stopped (deadline or cancel)");
+      return absl::CancelledError(
+          "prioritization stopped (deadline or cancel)");
     }
     const int u = ready.top();
     ready.pop();
@@ -575,10 +578,10 @@ absl::Status CheckProblem(const OrderingProblem& pb) {
     const double w = pb.value[i], p = pb.size[i];
     if (!std::isfinite(w) || !std::isfinite(p) || w < 0 || p < 0 ||
         (p == 0 && w != 0)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ordering problem: node ", i, " has value ", w,
-                       " and size ", p, " (need finite, >= 0, value 0 when "
-                       "size 0)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ordering problem: node ", i, " has value ", w, " and size ", p,
+          " (need finite, >= 0, value 0 when "
+          "size 0)"));
     }
   }
   return absl::OkStatus();

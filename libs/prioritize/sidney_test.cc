@@ -98,8 +98,9 @@ TEST(Sidney, EqualRatiosBreakByTieRank) {
 
 TEST(Sidney, RefusesInconsistentProblems) {
   OrderingProblem pb = MakeProblem({1, 2}, {0, 1}, {});
-  EXPECT_THAT(OrderForWeightedCompletion(pb),
-              testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  EXPECT_THAT(
+      OrderForWeightedCompletion(pb),
+      testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
 }
 
 TEST(Sidney, StopsWhenAsked) {
@@ -284,8 +285,8 @@ TEST(SidneyProperty, NearOptimalAndExactOnSeriesParallelPlans) {
     ShapeStats stats;
     for (int i = 0; i < 500; ++i) {
       const Plan plan = RandomPlan(gen, shape);
-      SCOPED_TRACE(absl::StrCat("shape ", static_cast<int>(shape), " plan ",
-                                i));
+      SCOPED_TRACE(
+          absl::StrCat("shape ", static_cast<int>(shape), " plan ", i));
       ASSERT_NO_FATAL_FAILURE(CheckPlan(plan, &stats));
     }
     const double average = stats.excess_sum / stats.plans;

@@ -1,8 +1,8 @@
 #include "services/prioritization/prioritization_service.h"
 
 #include <string>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "backplan/v1/scheduling.pb.h"

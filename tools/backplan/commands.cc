@@ -386,8 +386,8 @@ class Runner : public Client {
       if (!decomposition->GetPlan(&context, get, &plan).ok()) plan.Clear();
     }
     for (const auto& task : plan.tasks()) titles[task.id()] = task.title();
-    return Output(response, FormatPriorities(response, titles,
-                                             options_.explain));
+    return Output(response,
+                  FormatPriorities(response, titles, options_.explain));
   }
 
   int Export(const std::vector<std::string>& args) {

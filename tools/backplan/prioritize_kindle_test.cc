@@ -20,8 +20,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 Plan Kindle() {
-  auto proto =
-      cli::LoadPlanFile(std::string(BACKPLAN_SOURCE_DIR) + "/examples/kindle.yaml");
+  auto proto = cli::LoadPlanFile(std::string(BACKPLAN_SOURCE_DIR) +
+                                 "/examples/kindle.yaml");
   EXPECT_TRUE(proto.ok()) << proto.status();
   auto plan = PlanFromProto(*proto);
   EXPECT_TRUE(plan.ok()) << plan.status();
@@ -30,8 +30,8 @@ Plan Kindle() {
 
 void Print(const Priorities& p) {
   for (const TaskPriority& t : p.tasks) {
-    std::printf("%2d %-24s %6.3f  %s\n", t.rank, t.task_id.c_str(),
-                t.own_score, t.reason.c_str());
+    std::printf("%2d %-24s %6.3f  %s\n", t.rank, t.task_id.c_str(), t.own_score,
+                t.reason.c_str());
   }
 }
 
@@ -49,9 +49,8 @@ TEST(KindleOrder, DefaultMethod) {
                   "t-certification", "t-manufacturing", "t-delivery-service",
                   "t-firmware", "t-device-storefront", "t-network-field-test",
                   "t-ebook-format", "t-ingestion", "t-convert-backlist",
-                  "t-pricing", "t-metadata-search", "t-press",
-                  "t-launch-event", "t-support-training",
-                  "t-measure-purchase-time"));
+                  "t-pricing", "t-metadata-search", "t-press", "t-launch-event",
+                  "t-support-training", "t-measure-purchase-time"));
   EXPECT_EQ(p.tasks[0].reason,
             "first of a set of 2 tasks together worth score 0.625 per task: "
             "unlocks t-one-click");
@@ -77,14 +76,13 @@ TEST(KindleOrder, WsjfWithUrgencyFromTheSchedule) {
   Print(p);
   EXPECT_THAT(
       p.execution_order,
-      ElementsAre("t-pricing", "t-store-backend", "t-one-click",
-                  "t-ebook-format", "t-eink-supply", "t-device-design",
-                  "t-certification", "t-ingestion", "t-publisher-deals",
-                  "t-convert-backlist", "t-metadata-search", "t-carrier-deal",
-                  "t-delivery-service", "t-network-field-test", "t-firmware",
-                  "t-device-storefront", "t-manufacturing", "t-press",
-                  "t-launch-event", "t-support-training",
-                  "t-measure-purchase-time"));
+      ElementsAre(
+          "t-pricing", "t-store-backend", "t-one-click", "t-ebook-format",
+          "t-eink-supply", "t-device-design", "t-certification", "t-ingestion",
+          "t-publisher-deals", "t-convert-backlist", "t-metadata-search",
+          "t-carrier-deal", "t-delivery-service", "t-network-field-test",
+          "t-firmware", "t-device-storefront", "t-manufacturing", "t-press",
+          "t-launch-event", "t-support-training", "t-measure-purchase-time"));
   EXPECT_THAT(p.tasks[0].reason,
               HasSubstr("worth 2.4 cost of delay per day on its own"));
   EXPECT_THAT(p.tasks[5].reason,
