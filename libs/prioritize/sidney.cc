@@ -166,6 +166,33 @@ class Orderer {
     const double eps = kRatioTolerance * 0.1 * (value + 1e-300);
     double lambda = value / size;
     std::vector<int> best = nodes;
+    // Start from the best ready job when it beats the whole: a ready job is a
+    // closed set, and a higher start saves cuts.
+    for (int node : nodes) local_[node] = 0;
+    int ready = -1;
+    for (int node : nodes) {
+      bool blocked = false;
+      for (int e = pb_.pred_offsets[node]; e < pb_.pred_offsets[node + 1];
+           ++e) {
+        const int p = pb_.pred[e];
+        if (local_[p] >= 0 && (local_[p] == 1 || IsJob(p))) blocked = true;
+      }
+      if (blocked) local_[node] = 1;
+      if (blocked || !IsJob(node)) continue;
+      const int c = ready < 0
+                        ? 1
+                        : CompareRatios(pb_.value[node] / pb_.size[node],
+                                        pb_.value[ready] / pb_.size[ready]);
+      if (c > 0 || (c == 0 && pb_.tie_rank[node] < pb_.tie_rank[ready])) {
+        ready = node;
+      }
+    }
+    for (int node : nodes) local_[node] = -1;
+    if (ready >= 0 &&
+        CompareRatios(pb_.value[ready] / pb_.size[ready], lambda) >= 0) {
+      lambda = pb_.value[ready] / pb_.size[ready];
+      best = {ready};
+    }
     for (int iteration = 0; iteration < 200; ++iteration) {
       RETURN_IF_ERROR(CheckStop());
       auto [gain, set] = MaxClosure(nodes, lambda, -1, eps);
@@ -179,9 +206,15 @@ class Orderer {
       if (CompareRatios(v / p, lambda) <= 0) break;
       lambda = v / p;
     }
+    return best;
+  }
+
+  // An inclusion-minimal ratio-maximal subset of `set`, itself ratio-maximal
+  // and prerequisite-closed (topological order kept).
+  absl::StatusOr<std::vector<int>> Refine(const std::vector<int>& set) {
+    std::vector<int> best = set;
     int best_jobs = 0;
     for (int node : best) best_jobs += IsJob(node);
-    if (best_jobs <= 1 || best_jobs > kRefineMaxJobs) return best;
     // At the best ratio, the closures of gain 0 form a lattice; the smallest
     // "least closure containing job v" over all v is one of its atoms.
     double v = 0, p = 0;
@@ -189,7 +222,8 @@ class Orderer {
       v += pb_.value[node];
       p += pb_.size[node];
     }
-    lambda = v / p;
+    const double lambda = v / p;
+    const double eps = kRatioTolerance * 0.1 * (v + 1e-300);
     const std::vector<int> candidates = best;
     std::vector<int> forced;
     for (int node : candidates) {
@@ -283,8 +317,22 @@ class Orderer {
       }
       return absl::OkStatus();
     }
-    // Not series-parallel: the ready job with the best own ratio first, then
-    // the rest of the set is decomposed again.
+    // Not series-parallel: split off a smaller set of the same ratio if
+    // there is one; otherwise the ready job with the best own ratio first,
+    // then the rest of the set is decomposed again.
+    if (jobs.size() <= static_cast<size_t>(kRefineMaxJobs)) {
+      ASSIGN_OR_RETURN(std::vector<int> atom, Refine(set));
+      if (atom.size() < set.size()) {
+        for (int node : atom) local_[node] = 0;
+        std::vector<int> rest;
+        for (int node : set) {
+          if (local_[node] < 0) rest.push_back(node);
+        }
+        for (int node : atom) local_[node] = -1;
+        RETURN_IF_ERROR(Order(std::move(atom)));
+        return Order(std::move(rest));
+      }
+    }
     for (int node : set) local_[node] = 0;
     std::vector<char> after_job(pb_.value.size(), 0);
     int pick = -1;
