@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 
 namespace backplan {
 namespace {
@@ -17,27 +19,34 @@ constexpr double kRandomIndex[kMaxAhpCriteria] = {0,    0,    0.58, 0.90, 1.12,
                                                   1.24, 1.32, 1.41, 1.45, 1.49,
                                                   1.51, 1.48, 1.56, 1.57, 1.59};
 
-absl::Status ValidateMatrix(const AhpMatrix& matrix) {
+// The proto's name of entry (i, j): `<field>.values[i * n + j]`.
+std::string Entry(absl::string_view field, size_t n, size_t i, size_t j) {
+  return absl::StrCat(field, ".values[", i * n + j, "] (row ", i, ", column ",
+                      j, ")");
+}
+
+absl::Status ValidateMatrix(const AhpMatrix& matrix, absl::string_view field) {
   const size_t n = matrix.size();
   if (n == 0) {
-    return absl::InvalidArgumentError("ahp_matrix: empty, needs 1 to 15 rows");
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".criteria: empty, needs 1 to 15 criteria"));
   }
   if (n > static_cast<size_t>(kMaxAhpCriteria)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "ahp_matrix: ", n, " criteria, at most ", kMaxAhpCriteria,
+        field, ".criteria: ", n, " criteria, at most ", kMaxAhpCriteria,
         " are supported (Saaty's random index is tabulated up to 15)"));
   }
   for (size_t i = 0; i < n; ++i) {
     if (matrix[i].size() != n) {
       return absl::InvalidArgumentError(
-          absl::StrCat("ahp_matrix[", i, "]: has ", matrix[i].size(),
+          absl::StrCat(field, ".values: row ", i, " has ", matrix[i].size(),
                        " entries, the matrix must be square (", n, ")"));
     }
     for (size_t j = 0; j < n; ++j) {
       const double a = matrix[i][j];
       if (!std::isfinite(a) || a <= 0) {
         return absl::InvalidArgumentError(
-            absl::StrCat("ahp_matrix[", i, "][", j, "] = ", a,
+            absl::StrCat(Entry(field, n, i, j), " = ", a,
                          ": comparisons must be finite and positive"));
       }
     }
@@ -45,14 +54,14 @@ absl::Status ValidateMatrix(const AhpMatrix& matrix) {
   for (size_t i = 0; i < n; ++i) {
     if (std::abs(matrix[i][i] - 1) > kAhpReciprocalTolerance) {
       return absl::InvalidArgumentError(
-          absl::StrCat("ahp_matrix[", i, "][", i, "] = ", matrix[i][i],
+          absl::StrCat(Entry(field, n, i, i), " = ", matrix[i][i],
                        ": a criterion compared with itself must be 1"));
     }
     for (size_t j = i + 1; j < n; ++j) {
       if (std::abs(matrix[i][j] * matrix[j][i] - 1) > kAhpReciprocalTolerance) {
         return absl::InvalidArgumentError(
-            absl::StrCat("ahp_matrix[", i, "][", j, "] = ", matrix[i][j],
-                         " but ahp_matrix[", j, "][", i, "] = ", matrix[j][i],
+            absl::StrCat(Entry(field, n, i, j), " = ", matrix[i][j], " but ",
+                         Entry(field, n, j, i), " = ", matrix[j][i],
                          ": comparisons must be reciprocal (product 1 within ",
                          kAhpReciprocalTolerance, ")"));
       }
@@ -69,13 +78,14 @@ double AhpRandomIndex(int n) {
 }
 
 absl::StatusOr<AhpResult> ComputeAhpWeights(const AhpMatrix& matrix,
-                                            double max_consistency_ratio) {
+                                            double max_consistency_ratio,
+                                            absl::string_view field) {
   if (!std::isfinite(max_consistency_ratio) || max_consistency_ratio < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("ahp max_consistency_ratio = ", max_consistency_ratio,
+        absl::StrCat("consistency_threshold = ", max_consistency_ratio,
                      ": must be finite and >= 0"));
   }
-  if (absl::Status status = ValidateMatrix(matrix); !status.ok()) {
+  if (absl::Status status = ValidateMatrix(matrix, field); !status.ok()) {
     return status;
   }
   const size_t n = matrix.size();
@@ -129,11 +139,12 @@ absl::StatusOr<AhpResult> ComputeAhpWeights(const AhpMatrix& matrix,
   }
   if (result.consistency_ratio > max_consistency_ratio) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "ahp_matrix: consistency ratio %.4f exceeds the threshold %.4f "
+        "%s.values: consistency ratio %.4f exceeds the threshold %.4f "
         "(lambda_max %.4f, CI %.4f, RI %.2f for n = %d); revise the "
         "pairwise comparisons",
-        result.consistency_ratio, max_consistency_ratio, result.lambda_max,
-        result.consistency_index, result.random_index, size));
+        field, result.consistency_ratio, max_consistency_ratio,
+        result.lambda_max, result.consistency_index, result.random_index,
+        size));
   }
   return result;
 }

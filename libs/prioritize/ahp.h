@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace backplan {
 
@@ -56,7 +57,8 @@ struct AhpResult {
 // to 15. Requires 1 <= n <= kMaxAhpCriteria.
 double AhpRandomIndex(int n);
 
-// Computes AHP weights of `matrix`. INVALID_ARGUMENT, naming the entry, for:
+// Computes AHP weights of `matrix`. INVALID_ARGUMENT, naming the entry by the
+// proto's names (`<field>.values[i * n + j]`, `consistency_threshold`), for:
 // an empty or non-square matrix, more than kMaxAhpCriteria criteria, an entry
 // that is not finite and positive, a diagonal entry not 1, a pair that is not
 // reciprocal; a `max_consistency_ratio` that is negative or not finite; and a
@@ -65,7 +67,8 @@ double AhpRandomIndex(int n);
 // positive matrix).
 absl::StatusOr<AhpResult> ComputeAhpWeights(
     const AhpMatrix& matrix,
-    double max_consistency_ratio = kDefaultMaxConsistencyRatio);
+    double max_consistency_ratio = kDefaultMaxConsistencyRatio,
+    absl::string_view field = "ahp");
 
 }  // namespace backplan
 

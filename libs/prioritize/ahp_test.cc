@@ -103,10 +103,10 @@ TEST(ComputeAhpWeights, ThresholdIsTheCallers) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("0.02")));
   EXPECT_THAT(ComputeAhpWeights(Drinks(), -1),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("max_consistency_ratio")));
+                       HasSubstr("consistency_threshold")));
   EXPECT_THAT(ComputeAhpWeights(Drinks(), NAN),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("max_consistency_ratio")));
+                       HasSubstr("consistency_threshold")));
 }
 
 TEST(ComputeAhpWeights, RefusesMalformedMatrices) {
@@ -114,20 +114,23 @@ TEST(ComputeAhpWeights, RefusesMalformedMatrices) {
   EXPECT_THAT(ComputeAhpWeights({}),
               StatusIs(kInvalidArgument, HasSubstr("empty")));
   EXPECT_THAT(ComputeAhpWeights({{1, 2}, {0.5}}),
-              StatusIs(kInvalidArgument, HasSubstr("ahp_matrix[1]")));
+              StatusIs(kInvalidArgument, HasSubstr("row 1 has 1 entries")));
   EXPECT_THAT(ComputeAhpWeights({{1, 2}}),
               StatusIs(kInvalidArgument, HasSubstr("square")));
-  EXPECT_THAT(ComputeAhpWeights({{1, -2}, {-0.5, 1}}),
-              StatusIs(kInvalidArgument, HasSubstr("ahp_matrix[0][1]")));
+  EXPECT_THAT(
+      ComputeAhpWeights({{1, -2}, {-0.5, 1}}),
+      StatusIs(kInvalidArgument, HasSubstr("ahp.values[1] (row 0, column 1)")));
   EXPECT_THAT(ComputeAhpWeights({{1, 0}, {0, 1}}),
               StatusIs(kInvalidArgument, HasSubstr("positive")));
   EXPECT_THAT(ComputeAhpWeights({{1, INFINITY}, {0, 1}}),
               StatusIs(kInvalidArgument, HasSubstr("finite")));
-  EXPECT_THAT(ComputeAhpWeights({{2, 1}, {1, 1}}),
-              StatusIs(kInvalidArgument, HasSubstr("ahp_matrix[0][0]")));
+  EXPECT_THAT(
+      ComputeAhpWeights({{2, 1}, {1, 1}}),
+      StatusIs(kInvalidArgument, HasSubstr("ahp.values[0] (row 0, column 0)")));
   EXPECT_THAT(ComputeAhpWeights({{1, 3}, {0.5, 1}}),
-              StatusIs(kInvalidArgument, AllOf(HasSubstr("ahp_matrix[0][1]"),
-                                               HasSubstr("reciprocal"))));
+              StatusIs(kInvalidArgument,
+                       AllOf(HasSubstr("ahp.values[1] (row 0, column 1)"),
+                             HasSubstr("reciprocal"))));
   // Three significant digits are close enough to reciprocal.
   EXPECT_TRUE(ComputeAhpWeights({{1, 3}, {0.333, 1}}).ok());
   const AhpMatrix too_big(16, std::vector<double>(16, 1.0));

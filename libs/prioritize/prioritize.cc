@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <limits>
 #include <numeric>
-#include <queue>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/common/status_macros.h"
+#include "libs/prioritize/explain.h"
 
 namespace backplan {
 namespace {
@@ -99,22 +99,28 @@ bool ReadsTimeCriticality(const PrioritizeOptions& options) {
   return false;
 }
 
+// The proto's name of criterion i: from the AHP matrix or from the weights.
+std::string CriterionField(const PrioritizeOptions& options, size_t i) {
+  return options.ahp_matrix.empty() ? absl::StrCat("weights[", i, "]")
+                                    : absl::StrCat("ahp.criteria[", i, "]");
+}
+
 absl::Status ValidateOptions(const PrioritizeOptions& options) {
   const bool weighted = options.method == PrioritizationMethod::kWeighted;
   if (!weighted && !options.criteria.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("criteria: only the weighted method takes criteria, not ",
+        absl::StrCat("weights: only the weighted method takes criteria, not ",
                      PrioritizationMethodName(options.method)));
   }
   if (!weighted && !options.ahp_matrix.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ahp_matrix: only the weighted method takes an AHP matrix, not ",
-        PrioritizationMethodName(options.method)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ahp: only the weighted method takes an AHP matrix, not ",
+                     PrioritizationMethodName(options.method)));
   }
   if (weighted) {
-    if (options.criteria.empty()) {
+    if (options.criteria.empty() && !options.ahp_matrix.empty()) {
       return absl::InvalidArgumentError(
-          "criteria: the weighted method needs at least one criterion");
+          "ahp.criteria: an AHP matrix needs its criteria");
     }
     absl::flat_hash_set<Criterion> seen;
     double sum = 0;
@@ -122,12 +128,12 @@ absl::Status ValidateOptions(const PrioritizeOptions& options) {
       const WeightedCriterion& c = options.criteria[i];
       if (!seen.insert(c.criterion).second) {
         return absl::InvalidArgumentError(
-            absl::StrCat("criteria[", i, "]: criterion ",
+            absl::StrCat(CriterionField(options, i), ": criterion ",
                          CriterionName(c.criterion), " given twice"));
       }
       if (!std::isfinite(c.weight) || c.weight < 0) {
         return absl::InvalidArgumentError(
-            absl::StrCat("criteria[", i, "].weight = ", c.weight,
+            absl::StrCat(CriterionField(options, i), ".weight = ", c.weight,
                          ": must be finite and >= 0"));
       }
       sum += c.weight;
@@ -135,18 +141,17 @@ absl::Status ValidateOptions(const PrioritizeOptions& options) {
     if (!options.ahp_matrix.empty()) {
       if (sum != 0) {
         return absl::InvalidArgumentError(
-            "criteria[].weight: give weights or an AHP matrix, not both "
-            "(leave weights 0 when ahp_matrix is set)");
+            "weights: give weights or an AHP matrix (ahp), not both");
       }
       if (options.ahp_matrix.size() != options.criteria.size()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("ahp_matrix: has ", options.ahp_matrix.size(),
+            absl::StrCat("ahp.values: has ", options.ahp_matrix.size(),
                          " rows for ", options.criteria.size(), " criteria"));
       }
-    } else if (!(sum > 0)) {
+    } else if (!options.criteria.empty() && !(sum > 0)) {
       return absl::InvalidArgumentError(
-          "criteria[].weight: all weights are 0; give weights or an AHP "
-          "matrix");
+          "weights: all weights are 0; give weights, an AHP matrix (ahp), or "
+          "neither for the default weights");
     }
   }
   if (options.use_schedule_slack) {
@@ -264,13 +269,6 @@ Contribution AttributeTerm(absl::string_view name, int stored, double weight) {
               stored == 0 ? kUnsetNote : absl::string_view());
 }
 
-// A multiplicative factor term: contribution = value ^ exponent.
-Contribution FactorTerm(absl::string_view name, double value, int exponent,
-                        absl::string_view note = {}) {
-  return Term(name, value, value, exponent, exponent > 0 ? value : 1.0 / value,
-              note);
-}
-
 absl::string_view NoteIfUnset(int stored) {
   return stored == 0 ? kUnsetNote : absl::string_view();
 }
@@ -328,7 +326,6 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
                         Priorities* out) {
   switch (options.method) {
     case PrioritizationMethod::kImportance:
-      out->combination = Combination::kSum;
       for (int index : ranked) {
         const TaskAttributes& a = plan.tasks[index].attributes;
         const int importance = AttributeOrDefault(a.importance);
@@ -342,7 +339,6 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
       }
       return absl::OkStatus();
     case PrioritizationMethod::kHardestFirst:
-      out->combination = Combination::kSum;
       for (int index : ranked) {
         const TaskAttributes& a = plan.tasks[index].attributes;
         const int difficulty = AttributeOrDefault(a.difficulty);
@@ -355,20 +351,19 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
       }
       return absl::OkStatus();
     case PrioritizationMethod::kQuickWins:
-      out->combination = Combination::kProduct;
       for (int index : ranked) {
         const TaskAttributes& a = plan.tasks[index].attributes;
         const double importance = AttributeOrDefault(a.importance);
         const double difficulty = AttributeOrDefault(a.difficulty);
         (*scores)[index] = importance / difficulty;
         (*contributions)[index] = {
-            FactorTerm("importance", importance, 1, NoteIfUnset(a.importance)),
-            FactorTerm("difficulty", difficulty, -1,
-                       NoteIfUnset(a.difficulty))};
+            Term("importance", importance, importance, 1.0 / difficulty,
+                 importance / difficulty, NoteIfUnset(a.importance)),
+            Term("difficulty", difficulty, difficulty, 0, 0,
+                 a.difficulty == 0 ? "divisor; unset = 5" : "divisor")};
       }
       return absl::OkStatus();
     case PrioritizationMethod::kWsjf:
-      out->combination = Combination::kSum;
       for (int index : ranked) {
         const Task& task = plan.tasks[index];
         const TaskAttributes& a = task.attributes;
@@ -397,7 +392,6 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
       }
       return absl::OkStatus();
     case PrioritizationMethod::kRice:
-      out->combination = Combination::kProduct;
       for (int index : ranked) {
         const TaskAttributes& a = plan.tasks[index].attributes;
         // Presence was checked before scoring.
@@ -406,23 +400,25 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
         const double confidence = *a.rice_confidence;
         const double effort = *a.rice_effort;
         (*scores)[index] = reach * impact * confidence / effort;
-        (*contributions)[index] = {FactorTerm("rice_reach", reach, 1),
-                                   FactorTerm("rice_impact", impact, 1),
-                                   FactorTerm("rice_confidence", confidence, 1),
-                                   FactorTerm("rice_effort", effort, -1)};
+        const double factor = impact * confidence / effort;
+        (*contributions)[index] = {
+            Term("rice_reach", reach, reach, factor, reach * factor),
+            Term("rice_impact", impact, impact, 0, 0, "factor"),
+            Term("rice_confidence", confidence, confidence, 0, 0, "factor"),
+            Term("rice_effort", effort, effort, 0, 0, "divisor")};
       }
       return absl::OkStatus();
     case PrioritizationMethod::kWeighted:
       break;
   }
 
-  out->combination = Combination::kSum;
   const size_t k = options.criteria.size();
   std::vector<double> weights(k);
   if (!options.ahp_matrix.empty()) {
-    ASSIGN_OR_RETURN(AhpResult ahp,
-                     ComputeAhpWeights(options.ahp_matrix,
-                                       options.ahp_max_consistency_ratio));
+    ASSIGN_OR_RETURN(
+        AhpResult ahp,
+        ComputeAhpWeights(options.ahp_matrix, options.ahp_max_consistency_ratio,
+                          "ahp"));
     weights = ahp.weights;
     out->ahp = std::move(ahp);
   } else {
@@ -478,6 +474,35 @@ absl::Status ScoreTasks(const Plan& plan, const std::vector<int>& ranked,
   return absl::OkStatus();
 }
 
+// The value w and size p the execution order weighs a ranked task by.
+std::pair<double, double> ValueAndSize(PrioritizationMethod method,
+                                       const Task& task,
+                                       const SlackUrgency* urgency, int index,
+                                       double own) {
+  const TaskAttributes& a = task.attributes;
+  switch (method) {
+    case PrioritizationMethod::kWsjf: {
+      const double time = urgency != nullptr
+                              ? urgency->value[index]
+                              : AttributeOrDefault(a.time_criticality);
+      return {AttributeOrDefault(a.business_value) + time +
+                  AttributeOrDefault(a.risk_reduction),
+              static_cast<double>(task.duration_days)};
+    }
+    case PrioritizationMethod::kRice:
+      return {*a.rice_reach * *a.rice_impact * *a.rice_confidence,
+              *a.rice_effort};
+    case PrioritizationMethod::kQuickWins:
+      return {static_cast<double>(AttributeOrDefault(a.importance)),
+              static_cast<double>(AttributeOrDefault(a.difficulty))};
+    case PrioritizationMethod::kImportance:
+    case PrioritizationMethod::kHardestFirst:
+    case PrioritizationMethod::kWeighted:
+      break;
+  }
+  return {own, 1.0};
+}
+
 }  // namespace
 
 absl::string_view PrioritizationMethodName(PrioritizationMethod method) {
@@ -494,24 +519,6 @@ absl::string_view PrioritizationMethodName(PrioritizationMethod method) {
       return "rice";
     case PrioritizationMethod::kWeighted:
       return "weighted";
-  }
-  return "unknown";
-}
-
-absl::string_view CriterionName(Criterion criterion) {
-  switch (criterion) {
-    case Criterion::kImportance:
-      return "importance";
-    case Criterion::kDifficulty:
-      return "difficulty";
-    case Criterion::kBusinessValue:
-      return "business_value";
-    case Criterion::kTimeCriticality:
-      return "time_criticality";
-    case Criterion::kRiskReduction:
-      return "risk_reduction";
-    case Criterion::kJobSize:
-      return "job_size";
   }
   return "unknown";
 }
@@ -542,6 +549,13 @@ absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
         "slack_plan_version: the slack comes from plan version ",
         *options.slack_plan_version, " but the plan is at version ",
         plan.version, "; reschedule first"));
+  }
+
+  if (options.method == PrioritizationMethod::kWeighted &&
+      options.criteria.empty()) {
+    PrioritizeOptions with_defaults = options;
+    with_defaults.criteria = DefaultWeightedCriteria();
+    return Prioritize(plan, graph, with_defaults);
   }
 
   Priorities out;
@@ -592,6 +606,11 @@ absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
   // lowest id (-1: nothing ranked); a lexicographic max, so it composes.
   std::vector<double> effective(num_nodes, kNoScore);
   std::vector<int> source(num_nodes, -1);
+  auto better = [&id_rank](double a, int a_source, double b, int b_source) {
+    if (b_source < 0) return true;
+    const int c = CompareRatios(a, b);
+    return c > 0 || (c == 0 && id_rank[a_source] < id_rank[b_source]);
+  };
   for (auto it = graph.topological_order.rbegin();
        it != graph.topological_order.rend(); ++it) {
     const int node = *it;
@@ -599,17 +618,13 @@ absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
     int best_source = -1;
     for (const PlanGraph::Edge& edge : graph.Successors(node)) {
       const int s = source[edge.node];
-      if (s < 0) continue;
-      const double e = effective[edge.node];
-      if (best_source < 0 || e > best ||
-          (e == best && id_rank[s] < id_rank[best_source])) {
-        best = e;
+      if (s >= 0 && better(effective[edge.node], s, best, best_source)) {
+        best = effective[edge.node];
         best_source = s;
       }
     }
     if (node < num_tasks && own[node] != kNoScore &&
-        (best_source < 0 || own[node] > best ||
-         (own[node] == best && id_rank[node] < id_rank[best_source]))) {
+        better(own[node], node, best, best_source)) {
       best = own[node];
       best_source = node;
     }
@@ -617,66 +632,64 @@ absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
     source[node] = best_source;
   }
 
-  // Execution order: Kahn's algorithm over the whole graph. Goals and
-  // milestones cost nothing and are released as soon as they are ready, so
-  // "ready" for a task means all its ranked prerequisites are taken; among
-  // ready tasks a heap takes the highest effective score, then the lowest id.
-  std::vector<int> pending(num_nodes);
-  for (int n = 0; n < num_nodes; ++n) {
-    pending[n] = static_cast<int>(graph.Predecessors(n).size());
+  // The execution order: minimise sum(w * C) over the plan graph, goals and
+  // milestones as free nodes.
+  OrderingProblem problem;
+  problem.value.assign(num_nodes, 0);
+  problem.size.assign(num_nodes, 0);
+  for (int index : ranked) {
+    const auto [w, p] = ValueAndSize(options.method, plan.tasks[index],
+                                     urgency.has_value() ? &*urgency : nullptr,
+                                     index, own[index]);
+    problem.value[index] = w;
+    problem.size[index] = p;
   }
-  auto after = [&effective, &id_rank](int a, int b) {
-    if (effective[a] != effective[b]) return effective[a] < effective[b];
-    return id_rank[a] > id_rank[b];
-  };
-  std::vector<int> heap_storage;
-  heap_storage.reserve(ranked.size());
-  std::priority_queue<int, std::vector<int>, decltype(after)> ready(
-      after, std::move(heap_storage));
-  std::vector<int> free_ready;  // Ready goals and milestones.
-  auto make_ready = [&](int node) {
-    if (node < num_tasks && own[node] != kNoScore) {
-      ready.push(node);
-    } else {
-      free_ready.push_back(node);
-    }
-  };
-  for (int n = 0; n < num_nodes; ++n) {
-    if (pending[n] == 0) make_ready(n);
+  problem.succ_offsets = graph.succ_offsets;
+  problem.pred_offsets = graph.pred_offsets;
+  problem.succ.reserve(graph.succ_edges.size());
+  for (const PlanGraph::Edge& e : graph.succ_edges)
+    problem.succ.push_back(e.node);
+  problem.pred.reserve(graph.pred_edges.size());
+  for (const PlanGraph::Edge& e : graph.pred_edges)
+    problem.pred.push_back(e.node);
+  problem.topological_order = graph.topological_order;
+  problem.tie_rank = std::move(id_rank);
+  OrderingOptions ordering_options;
+  ordering_options.exact_max_nodes = options.exact_max_nodes;
+  ordering_options.should_stop = options.should_stop;
+  ASSIGN_OR_RETURN(Ordering ordering,
+                   OrderForWeightedCompletion(problem, ordering_options));
+  if (ordering.jobs.size() != ranked.size()) {
+    // BuildPlanGraph refuses cycles, so only a hand-made graph gets here.
+    return absl::InvalidArgumentError(
+        "graph: has a cycle; pass BuildPlanGraph(plan)");
   }
-  auto release = [&](int node) {
-    for (const PlanGraph::Edge& edge : graph.Successors(node)) {
-      if (--pending[edge.node] == 0) make_ready(edge.node);
-    }
-  };
+  out.exact_order = ordering.exact;
+  out.num_sets = static_cast<int>(ordering.sets.size());
 
   const double capacity =
       options.capacity_days.has_value() ? *options.capacity_days : 0;
   int64_t running_days = 0;
+  double time = 0;
   out.tasks.reserve(ranked.size());
   out.execution_order.reserve(ranked.size());
-  while (true) {
-    while (!free_ready.empty()) {
-      const int node = free_ready.back();
-      free_ready.pop_back();
-      release(node);
-    }
-    if (ready.empty()) break;
-    const int index = ready.top();
-    ready.pop();
-    release(index);
-
+  for (const OrderedJob& job : ordering.jobs) {
+    const int index = job.job;
     const Task& task = plan.tasks[index];
+    time += problem.size[index];
+    out.weighted_completion += problem.value[index] * time;
     TaskPriority p;
     p.task_id = task.id;
     p.task_index = index;
     p.own_score = own[index];
     p.effective_score = effective[index];
-    if (own[index] != effective[index]) {
+    if (CompareRatios(own[index], effective[index]) != 0) {
       p.inherited_from = plan.tasks[source[index]].id;
     }
     p.rank = static_cast<int>(out.tasks.size()) + 1;
     p.contributions = std::move(contributions[index]);
+    p.order_value = problem.value[index];
+    p.order_size = problem.size[index];
     if (options.capacity_days.has_value()) {
       running_days += task.duration_days;
       const double total = static_cast<double>(running_days) - kTierEpsilon;
@@ -697,11 +710,7 @@ absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
     out.execution_order.push_back(task.id);
     out.tasks.push_back(std::move(p));
   }
-  if (out.tasks.size() != ranked.size()) {
-    // BuildPlanGraph refuses cycles, so only a hand-made graph gets here.
-    return absl::InvalidArgumentError(
-        "graph: has a cycle; pass BuildPlanGraph(plan)");
-  }
+  ExplainOrder(plan, options.method, problem, ordering, &out.tasks);
   return out;
 }
 

@@ -1,55 +1,66 @@
 // Prioritization: which tasks of a plan to focus on first, and why.
 //
-// Prioritize() scores every ranked task of a plan by one method, lifts each
-// score to the highest score of anything that depends on it (a prerequisite
-// of an important task is important), and returns an execution order that
-// respects the dependencies, plus optional MoSCoW tiers for a capacity. Every
-// score comes with its per-criterion contributions.
+// Prioritize() scores every ranked task of a plan by one method, and orders
+// the tasks so that, done one after another in that order, the most value is
+// delivered soonest: every method gives each task a value w and a size p, and
+// the execution order is the dependency-respecting order (goals and
+// milestones included, lags ignored) that minimises sum(w * C), C being the
+// task's completion (the sizes of it and everything before it). The rank is
+// the position in that order. Optional MoSCoW tiers for a capacity follow the
+// order. Every score comes with its per-criterion contributions, and every
+// task with the reason for its place.
 //
 //   PrioritizeOptions options;
 //   options.method = PrioritizationMethod::kWsjf;
 //   options.capacity_days = 40;
 //   ASSIGN_OR_RETURN(Priorities priorities, Prioritize(plan, options));
-//   for (const TaskPriority& t : priorities.tasks) { ... t.rank, t.tier ... }
+//   for (const TaskPriority& t : priorities.tasks) { ... t.rank, t.reason ... }
 //
 // Ranked tasks are the plan's tasks with duration_days > 0. A task of
 // duration 0 is a milestone: it is not scored or ranked (it is listed in
-// Priorities::unranked_task_ids), but, like goals, it passes the effective
-// score of its dependents on to its prerequisites.
+// Priorities::unranked_task_ids), but, like goals, it passes dependencies on.
 //
-// Methods (own score of a ranked task; 1-10 attributes read 0 as 5):
+// Methods (own score of a ranked task; 1-10 attributes read 0 as 5), and the
+// value w and size p the order weighs:
 //   kImportance    importance + (11 - difficulty) / 100: highest importance
 //                  first, ties by lower difficulty (the tie-break term is
 //                  below 0.11, so it never outweighs one step of importance).
+//                  w = score, p = 1.
 //   kHardestFirst  difficulty + importance / 100: de-risk first, ties by
-//                  higher importance.
-//   kQuickWins     importance / difficulty.
+//                  higher importance. w = score, p = 1.
+//   kQuickWins     importance / difficulty. w = importance, p = difficulty.
 //   kWsjf          (business_value + time_criticality + risk_reduction) /
-//                  job size, job size = duration_days (always >= 1 here, as
-//                  0-day tasks are milestones and not ranked). With
+//                  job size, job size = duration_days. With
 //                  use_schedule_slack, time_criticality comes from slack.
+//                  w = cost of delay (the sum), p = duration_days.
 //   kRice          reach * impact * confidence / effort; every ranked task
-//                  must carry all four RICE inputs.
-//   kWeighted      sum over the caller's criteria of weight * value, each
-//                  value min-max normalised to [0, 1] over the ranked tasks
-//                  (a criterion on which all tasks are equal normalises to 0
-//                  for all); weights are the caller's, scaled to sum 1, or
-//                  derived by AHP from a pairwise comparison matrix.
+//                  must carry all four RICE inputs. w = reach * impact *
+//                  confidence, p = effort.
+//   kWeighted      sum over the criteria of weight * value, each value
+//                  min-max normalised to [0, 1] over the ranked tasks (a
+//                  criterion on which all tasks are equal normalises to 0 for
+//                  all); weights are the caller's scaled to sum 1, derived by
+//                  AHP from a pairwise comparison matrix, or, when neither is
+//                  given, DefaultWeightedCriteria(). w = score, p = 1.
 //
-// Dependency awareness: effective score = max of the task's own score and the
-// own scores of every ranked task that depends on it, directly or through
-// goals and milestones. The execution order is a topological order of the
-// ranked tasks that always takes the ready task (all ranked prerequisites,
-// direct or through goals and milestones, already taken) with the highest
-// effective score, ties by lower task id (byte-wise string order).
-// O((n + e) log n) for n nodes and e edges of the plan graph.
+// The order is found by OrderForWeightedCompletion (sidney.h): Sidney's
+// decomposition with Lawler's algorithm inside series-parallel sets, optimal
+// on series-parallel plans and close elsewhere, and a fast list-scheduling
+// variant above exact_max_nodes plan nodes.
 //
-// Pure and deterministic: equal inputs give equal outputs, whatever the order
-// of tasks in the plan. No clock, randomness or I/O.
+// Effective score (kept for callers that read it; it no longer drives the
+// order): max of the task's own score and the own scores of every ranked task
+// that depends on it, directly or through goals and milestones.
+//
+// Ties: scores or ratios within 1e-9 relative are equal, then the lower task
+// id (byte-wise) goes first. Pure and deterministic: equal inputs give equal
+// outputs, whatever the order of tasks in the plan. No clock, randomness or
+// I/O.
 #ifndef BACKPLAN_LIBS_PRIORITIZE_PRIORITIZE_H_
 #define BACKPLAN_LIBS_PRIORITIZE_PRIORITIZE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +71,8 @@
 #include "libs/core/plan.h"
 #include "libs/core/plan_graph.h"
 #include "libs/prioritize/ahp.h"
+#include "libs/prioritize/criteria.h"
+#include "libs/prioritize/sidney.h"
 
 namespace backplan {
 
@@ -74,32 +87,6 @@ enum class PrioritizationMethod {
 
 // "importance", "hardest_first", "quick_wins", "wsjf", "rice", "weighted".
 absl::string_view PrioritizationMethodName(PrioritizationMethod method);
-
-// A criterion a kWeighted prioritization can use.
-enum class Criterion {
-  kImportance,       // attributes.importance, 1-10.
-  kDifficulty,       // attributes.difficulty, 1-10.
-  kBusinessValue,    // attributes.business_value, 1-10.
-  kTimeCriticality,  // attributes.time_criticality or, with
-                     // use_schedule_slack, derived from slack (1-10).
-  kRiskReduction,    // attributes.risk_reduction, 1-10.
-  kJobSize,          // duration_days, >= 1 for ranked tasks.
-};
-
-// "importance", "difficulty", "business_value", "time_criticality",
-// "risk_reduction", "job_size".
-absl::string_view CriterionName(Criterion criterion);
-
-// One criterion of a kWeighted prioritization.
-struct WeightedCriterion {
-  Criterion criterion = Criterion::kImportance;
-  // Relative weight, finite and >= 0; scaled so all weights sum to 1. Must be
-  // left 0 when PrioritizeOptions::ahp_matrix is given (AHP sets it).
-  double weight = 0;
-  // Normalise as (max - x) / (max - min), so lower raw values score higher
-  // (e.g. difficulty or job size when easy/short work should come first).
-  bool prefer_lower = false;
-};
 
 // MoSCoW tiers.
 enum class Tier { kUnset, kMust, kShould, kCould, kWont };
@@ -120,7 +107,7 @@ struct PrioritizeOptions {
   PrioritizationMethod method = PrioritizationMethod::kImportance;
 
   // kWeighted only (refused with other methods): the criteria, each at most
-  // once, at least one.
+  // once; none (and no ahp_matrix) means DefaultWeightedCriteria().
   std::vector<WeightedCriterion> criteria;
   // kWeighted only: when not empty, the weights of `criteria` are derived by
   // AHP from this matrix (row/column i = criteria[i]); the matrix is refused
@@ -149,16 +136,19 @@ struct PrioritizeOptions {
   // never improve along the execution order.
   std::optional<int> capacity_days;
   TierFractions tiers;
+
+  // Plans of more nodes (tasks plus goals) use the fast ordering.
+  int exact_max_nodes = 1000;
+  // Polled during the ordering; true makes the call fail with CANCELLED.
+  std::function<bool()> should_stop;
 };
 
-// How one criterion produced part of a task's own score.
-//
-// Additive methods (kImportance, kHardestFirst, kWsjf, kWeighted):
-//   contribution = weight * normalized_value, and the contributions sum to
-//   the own score (up to rounding).
-// Multiplicative methods (kQuickWins, kRice): weight is the exponent (+1 for
-//   a factor, -1 for a divisor), contribution = normalized_value ^ weight,
-//   and the contributions multiply to the own score (up to rounding).
+// How one criterion produced part of a task's own score, for every method:
+// contribution = weight * normalized_value, and the contributions of a task
+// sum to its own score (up to rounding). A divisor (WSJF's job size, quick
+// wins' difficulty, RICE's effort) and the other factors of a product (RICE's
+// impact and confidence) show in the weight of the term they scale; their own
+// weight and contribution are 0 and their note says so.
 struct Contribution {
   std::string criterion;  // E.g. "importance", "rice_reach", "job_size".
   double raw_value = 0;   // As read (unset 1-10 attributes as 5) or derived.
@@ -169,15 +159,10 @@ struct Contribution {
   double weight = 0;
   double contribution = 0;
   // Where the value came from or what it does, when not plainly the
-  // attribute: "unset = 5" (attribute 0 read as 5); "slack S of M" (time
-  // criticality from slack S working days, M the largest slack); "tie-break"
-  // (the kImportance / kHardestFirst secondary term); "divisor" (WSJF's job
-  // size, whose effect is in the other terms' weights 1 / job_size; its own
-  // weight and contribution are 0).
+  // attribute: "unset = 5"; "slack S of M" (time criticality from slack S
+  // working days, M the largest slack); "tie-break"; "divisor"; "factor".
   std::string note;
 };
-
-enum class Combination { kSum, kProduct };
 
 struct TaskPriority {
   std::string task_id;
@@ -192,7 +177,25 @@ struct TaskPriority {
   int rank = 0;  // 1-based position in the execution order.
   Tier tier = Tier::kUnset;
   std::vector<Contribution> contributions;
+
+  // Why it sits where it does.
+  double order_value = 0;  // w (see the methods above).
+  double order_size = 0;   // p.
+  // The set it was ordered in (1-based, in order): a prerequisite-closed set
+  // of the tasks left at that point with the highest total value per total
+  // size (one task per set with the fast ordering).
+  int set_index = 0;
+  int set_tasks = 0;     // Tasks in the set.
+  double set_ratio = 0;  // Total w / total p of the set.
+  // Tasks later in the same set that depend on it, directly or not, in
+  // order; at most kMaxUnlocksListed. With the fast ordering, the next task
+  // on its best chain of dependents.
+  std::vector<std::string> unlocks;
+  std::string reason;  // One line for a person, e.g. "first of 3 tasks ...".
 };
+
+// At most this many ids in TaskPriority::unlocks.
+inline constexpr int kMaxUnlocksListed = 10;
 
 // The weight a kWeighted prioritization used for a criterion.
 struct CriterionWeight {
@@ -205,7 +208,6 @@ struct CriterionWeight {
 
 struct Priorities {
   PrioritizationMethod method = PrioritizationMethod::kImportance;
-  Combination combination = Combination::kSum;
   int64_t plan_version = 0;
   // Ranked tasks in execution order: tasks[k].rank == k + 1.
   std::vector<TaskPriority> tasks;
@@ -219,6 +221,10 @@ struct Priorities {
   std::optional<AhpResult> ahp;
   // Total duration of the ranked tasks in each tier (when tiers were asked).
   int must_days = 0, should_days = 0, could_days = 0, wont_days = 0;
+  // sum(w * C) of the execution order, C counted in units of p.
+  double weighted_completion = 0;
+  bool exact_order = true;  // false: the fast ordering ran.
+  int num_sets = 0;
 };
 
 // Prioritizes `plan`, whose graph `graph` must be BuildPlanGraph(plan) (the
@@ -238,6 +244,7 @@ struct Priorities {
 // slack for an unknown id; capacity_days <= 0; tier fractions not ordered
 // 0 <= must <= should <= could or not finite.
 // FAILED_PRECONDITION when slack_plan_version differs from plan.version.
+// CANCELLED when should_stop returns true.
 absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
                                       const PrioritizeOptions& options);
 

@@ -66,12 +66,6 @@ double SumOf(const std::vector<Contribution>& terms) {
   return sum;
 }
 
-double ProductOf(const std::vector<Contribution>& terms) {
-  double product = 1;
-  for (const Contribution& c : terms) product *= c.contribution;
-  return product;
-}
-
 // Four independent tasks that every simple method orders differently.
 Plan FourTasks() {
   return MakePlan({MakeTask("a", 1, 5, 3), MakeTask("b", 1, 8, 7),
@@ -86,7 +80,6 @@ TEST(Prioritize, ImportanceFirstTiesByLowerDifficulty) {
   // importance reads as 5): by id.
   EXPECT_THAT(p.execution_order, ElementsAre("c", "b", "a", "d"));
   EXPECT_EQ(p.method, PrioritizationMethod::kImportance);
-  EXPECT_EQ(p.combination, Combination::kSum);
   EXPECT_EQ(p.plan_version, 7);
   const TaskPriority& c = p.tasks[0];
   EXPECT_EQ(c.rank, 1);
@@ -117,13 +110,17 @@ TEST(Prioritize, QuickWinsIsImportanceOverDifficulty) {
       Priorities p,
       Prioritize(FourTasks(), Method(PrioritizationMethod::kQuickWins)));
   EXPECT_THAT(p.execution_order, ElementsAre("c", "a", "d", "b"));
-  EXPECT_EQ(p.combination, Combination::kProduct);
   const TaskPriority& c = p.tasks[0];
   EXPECT_DOUBLE_EQ(c.own_score, 4);
   ASSERT_EQ(c.contributions.size(), 2u);
-  EXPECT_EQ(c.contributions[1].weight, -1);
-  EXPECT_DOUBLE_EQ(c.contributions[1].contribution, 0.5);
-  EXPECT_DOUBLE_EQ(ProductOf(c.contributions), 4);
+  // importance 8 x 1/difficulty 2 = 4; the divisor itself adds nothing.
+  EXPECT_DOUBLE_EQ(c.contributions[0].weight, 0.5);
+  EXPECT_DOUBLE_EQ(c.contributions[0].contribution, 4);
+  EXPECT_EQ(c.contributions[1].weight, 0);
+  EXPECT_EQ(c.contributions[1].note, "divisor");
+  EXPECT_EQ(c.order_value, 8);
+  EXPECT_EQ(c.order_size, 2);
+  EXPECT_DOUBLE_EQ(SumOf(c.contributions), 4);
 }
 
 Task WsjfTask(std::string id, int days, int value, int time, int risk) {
@@ -178,8 +175,14 @@ TEST(Prioritize, RiceScoresReachImpactConfidenceOverEffort) {
   ASSERT_EQ(a->contributions.size(), 4u);
   EXPECT_EQ(a->contributions[0].criterion, "rice_reach");
   EXPECT_EQ(a->contributions[3].criterion, "rice_effort");
-  EXPECT_DOUBLE_EQ(a->contributions[3].contribution, 0.25);
-  EXPECT_THAT(ProductOf(a->contributions), DoubleNear(800, 1e-9));
+  // reach 2000 x (impact 2 x confidence 0.8 / effort 4) = 800.
+  EXPECT_DOUBLE_EQ(a->contributions[0].weight, 0.4);
+  EXPECT_DOUBLE_EQ(a->contributions[0].contribution, 800);
+  EXPECT_EQ(a->contributions[3].contribution, 0);
+  EXPECT_EQ(a->contributions[3].note, "divisor");
+  EXPECT_DOUBLE_EQ(a->order_value, 3200);
+  EXPECT_EQ(a->order_size, 4);
+  EXPECT_THAT(SumOf(a->contributions), DoubleNear(800, 1e-9));
 }
 
 TEST(Prioritize, RiceNamesTaskAndMissingField) {
@@ -256,8 +259,21 @@ TEST(Prioritize, PrerequisitesInheritAlongAChain) {
   ASSERT_OK_AND_ASSIGN(
       Priorities p,
       Prioritize(ImportanceChain(), Method(PrioritizationMethod::kImportance)));
-  // a -> b -> c with c at 9: a and b inherit 9.06 and come before d (7.06).
-  EXPECT_THAT(p.execution_order, ElementsAre("a", "b", "c", "d"));
+  // a -> b -> c with c at 9: a and b inherit 9.06, but the chain is worth
+  // 16.18 / 3 = 5.39 per task and d alone 7.06, so d goes first.
+  EXPECT_THAT(p.execution_order, ElementsAre("d", "a", "b", "c"));
+  EXPECT_EQ(p.num_sets, 2);
+  EXPECT_EQ(Find(p, "a")->set_tasks, 3);
+  EXPECT_EQ(Find(p, "a")->set_index, 2);
+  EXPECT_DOUBLE_EQ(Find(p, "a")->set_ratio, 16.18 / 3);
+  EXPECT_THAT(Find(p, "a")->unlocks, ElementsAre("b", "c"));
+  EXPECT_THAT(Find(p, "a")->reason,
+              HasSubstr("first of a set of 3 tasks together worth score 5.39 "
+                        "per task: unlocks b and c"));
+  EXPECT_THAT(Find(p, "c")->reason, HasSubstr("completes a set of 3"));
+  EXPECT_THAT(Find(p, "d")->reason, HasSubstr("on its own"));
+  EXPECT_DOUBLE_EQ(p.weighted_completion,
+                   7.06 * 1 + 5.06 * 2 + 2.06 * 3 + 9.06 * 4);
   const TaskPriority* a = Find(p, "a");
   EXPECT_DOUBLE_EQ(a->own_score, 5.06);
   EXPECT_DOUBLE_EQ(a->effective_score, 9.06);
@@ -282,8 +298,8 @@ TEST(Prioritize, DiamondTakesTheBestBranch) {
   // c keeps its own 4 (d's 3 is lower).
   EXPECT_THAT(Find(p, "c")->inherited_from, IsEmpty());
   EXPECT_DOUBLE_EQ(Find(p, "c")->effective_score, 4.06);
-  // a (9) before e (7); then b (9); then e (7) before c (4); d last.
-  EXPECT_THAT(p.execution_order, ElementsAre("a", "b", "e", "c", "d"));
+  // e (7.06) beats {a, b} (5.06 per task), which beats c (4.06), then d.
+  EXPECT_THAT(p.execution_order, ElementsAre("e", "a", "b", "c", "d"));
 }
 
 TEST(Prioritize, InheritanceTieNamesLowestId) {
@@ -317,7 +333,9 @@ TEST(Prioritize, GoalsAndMilestonesPassTheMaxThrough) {
   EXPECT_DOUBLE_EQ(Find(p, "s2")->effective_score, 6.06);
   EXPECT_EQ(Find(p, "m"), nullptr);
   EXPECT_THAT(p.unranked_task_ids, ElementsAre("m"));
-  EXPECT_THAT(p.execution_order, ElementsAre("s1", "t1", "x", "s2", "t2"));
+  // x (8.06) first; then {s1, t1} (5.06 per task) before {s2, t2} (4.06).
+  EXPECT_THAT(p.execution_order, ElementsAre("x", "s1", "t1", "s2", "t2"));
+  EXPECT_THAT(Find(p, "s2")->unlocks, ElementsAre("t2"));
 }
 
 TEST(Prioritize, WeightedNormalisesCriteriaAndScalesWeights) {
@@ -389,14 +407,12 @@ TEST(Prioritize, WeightedOptionErrors) {
   using absl::StatusCode::kInvalidArgument;
   const Plan plan = FourTasks();
   PrioritizeOptions options = Method(PrioritizationMethod::kWeighted);
-  EXPECT_THAT(Prioritize(plan, options),
-              StatusIs(kInvalidArgument, HasSubstr("at least one criterion")));
   options.criteria = {{Criterion::kImportance, 1}, {Criterion::kImportance, 2}};
   EXPECT_THAT(Prioritize(plan, options),
-              StatusIs(kInvalidArgument, HasSubstr("criteria[1]")));
+              StatusIs(kInvalidArgument, HasSubstr("weights[1]: criterion")));
   options.criteria = {{Criterion::kImportance, -1}};
   EXPECT_THAT(Prioritize(plan, options),
-              StatusIs(kInvalidArgument, HasSubstr("criteria[0].weight")));
+              StatusIs(kInvalidArgument, HasSubstr("weights[0].weight")));
   options.criteria = {{Criterion::kImportance, 0}};
   EXPECT_THAT(Prioritize(plan, options),
               StatusIs(kInvalidArgument, HasSubstr("all weights are 0")));
@@ -411,11 +427,11 @@ TEST(Prioritize, WeightedOptionErrors) {
   PrioritizeOptions not_weighted = Method(PrioritizationMethod::kWsjf);
   not_weighted.criteria = {{Criterion::kImportance, 1}};
   EXPECT_THAT(Prioritize(plan, not_weighted),
-              StatusIs(kInvalidArgument, HasSubstr("criteria")));
+              StatusIs(kInvalidArgument, HasSubstr("weights: only")));
   not_weighted.criteria.clear();
   not_weighted.ahp_matrix = {{1}};
   EXPECT_THAT(Prioritize(plan, not_weighted),
-              StatusIs(kInvalidArgument, HasSubstr("ahp_matrix")));
+              StatusIs(kInvalidArgument, HasSubstr("ahp: only")));
 }
 
 TEST(Prioritize, SlackDrivesWsjfTimeCriticality) {
@@ -549,6 +565,75 @@ TEST(Names, AreStable) {
   EXPECT_EQ(TierName(Tier::kWont), "wont");
 }
 
+TEST(Prioritize, WeightedWithoutWeightsUsesTheDefaults) {
+  // The tie case: importance/difficulty z 1/1, a 7/10, c 10/5.
+  // Defaults 0.6 importance, 0.4 difficulty (lower is better), normalised
+  // over 1..10: z = 0 + 0.4 = 0.4, a = 0.6 * 6/9 + 0 = 0.39999999999999997,
+  // c = 0.6 + 0.4 * 5/9. a and z are equal within 1e-9, so a (lower id)
+  // comes before z.
+  Plan plan = MakePlan({MakeTask("z", 1, 1, 1), MakeTask("a", 1, 7, 10),
+                        MakeTask("c", 1, 10, 5)});
+  ASSERT_OK_AND_ASSIGN(
+      Priorities p, Prioritize(plan, Method(PrioritizationMethod::kWeighted)));
+  EXPECT_THAT(p.execution_order, ElementsAre("c", "a", "z"));
+  ASSERT_EQ(p.weights.size(), 2u);
+  EXPECT_EQ(p.weights[0].criterion, "importance");
+  EXPECT_DOUBLE_EQ(p.weights[0].weight, 0.6);
+  EXPECT_EQ(p.weights[1].criterion, "difficulty");
+  EXPECT_TRUE(p.weights[1].prefer_lower);
+  EXPECT_NEAR(Find(p, "a")->own_score, 0.4, 1e-12);
+  EXPECT_DOUBLE_EQ(Find(p, "z")->own_score, 0.4);
+}
+
+TEST(Prioritize, ContributionArithmeticChecksForEveryMethod) {
+  Plan plan =
+      MakePlan({RiceTask("a", 2000, 2, 0.8, 4), RiceTask("b", 500, 3, 1, 1),
+                RiceTask("c", 100, 0.25, 0.5, 2)},
+               {{"a", "c", 0}});
+  plan.tasks[0].duration_days = 3;
+  plan.tasks[0].attributes = {};
+  plan.tasks[0].attributes.rice_reach = 2000;
+  plan.tasks[0].attributes.rice_impact = 2;
+  plan.tasks[0].attributes.rice_confidence = 0.8;
+  plan.tasks[0].attributes.rice_effort = 4;
+  plan.tasks[1].attributes.importance = 9;
+  plan.tasks[1].attributes.business_value = 7;
+  plan.tasks[2].attributes.difficulty = 8;
+  plan.tasks[2].attributes.time_criticality = 2;
+  std::vector<PrioritizeOptions> all;
+  for (PrioritizationMethod m :
+       {PrioritizationMethod::kImportance, PrioritizationMethod::kHardestFirst,
+        PrioritizationMethod::kQuickWins, PrioritizationMethod::kWsjf,
+        PrioritizationMethod::kRice, PrioritizationMethod::kWeighted}) {
+    all.push_back(Method(m));
+  }
+  all.push_back(Method(PrioritizationMethod::kWeighted));
+  all.back().criteria = {{Criterion::kBusinessValue, 2},
+                         {Criterion::kTimeCriticality, 1},
+                         {Criterion::kJobSize, 1, true}};
+  for (const PrioritizeOptions& options : all) {
+    SCOPED_TRACE(PrioritizationMethodName(options.method));
+    ASSERT_OK_AND_ASSIGN(Priorities p, Prioritize(plan, options));
+    ASSERT_EQ(p.tasks.size(), 3u);
+    for (const TaskPriority& t : p.tasks) {
+      double sum = 0;
+      for (const Contribution& c : t.contributions) {
+        EXPECT_NEAR(c.normalized_value * c.weight, c.contribution,
+                    1e-12 * (1 + std::abs(c.contribution)))
+            << t.task_id << " " << c.criterion;
+        sum += c.contribution;
+      }
+      EXPECT_NEAR(sum, t.own_score, 1e-9 * (1 + std::abs(t.own_score)))
+          << t.task_id;
+      // The order weighs w / p, which is the score for every method.
+      EXPECT_NEAR(t.order_value / t.order_size, t.own_score,
+                  1e-9 * (1 + std::abs(t.own_score)))
+          << t.task_id;
+      EXPECT_FALSE(t.reason.empty());
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Property tests on seeded random plans against a brute-force reference.
 
@@ -620,14 +705,12 @@ Plan RandomPlan(uint64_t seed) {
 }
 
 struct Reference {
-  std::vector<std::string> order;
   absl::flat_hash_map<std::string, double> effective;
   absl::flat_hash_map<std::string, std::string> inherited_from;
 };
 
 // O(n^2)-and-worse reference: reachability by DFS from every node, effective
-// scores as the max over all descendants, and the order by repeatedly scanning
-// for the best ready task.
+// scores as the max over all descendants.
 Reference BruteForce(const Plan& plan, const PlanGraph& graph,
                      const absl::flat_hash_map<std::string, double>& own) {
   const int n = static_cast<int>(graph.nodes.size());
@@ -651,51 +734,23 @@ Reference BruteForce(const Plan& plan, const PlanGraph& graph,
   }
   Reference ref;
   for (int t : ranked) {
+    // The highest score among the task and its ranked dependents, scores
+    // within 1e-9 relative equal, then the lowest id.
     const std::string& id = plan.tasks[t].id;
+    std::string from = id;
     double best = own.at(id);
     for (int d : ranked) {
-      if (reach[t][d]) best = std::max(best, own.at(plan.tasks[d].id));
-    }
-    // The lowest id among dependents with the best score, unless the task's
-    // own score is the best.
-    std::string from;
-    if (best != own.at(id)) {
-      for (int d : ranked) {
-        const std::string& did = plan.tasks[d].id;
-        if (reach[t][d] && own.at(did) == best &&
-            (from.empty() || did < from)) {
-          from = did;
-        }
+      if (!reach[t][d]) continue;
+      const std::string& did = plan.tasks[d].id;
+      const int c = CompareRatios(own.at(did), best);
+      if (c > 0 || (c == 0 && did < from)) {
+        best = own.at(did);
+        from = did;
       }
     }
+    if (CompareRatios(own.at(id), best) == 0) from.clear();
     ref.effective[id] = best;
     ref.inherited_from[id] = from;
-  }
-  std::vector<bool> taken(graph.num_tasks(), false);
-  for (size_t step = 0; step < ranked.size(); ++step) {
-    int pick = -1;
-    for (int t : ranked) {
-      if (taken[t]) continue;
-      bool ready = true;
-      for (int a : ranked) {
-        if (!taken[a] && a != t && reach[a][t]) {
-          ready = false;
-          break;
-        }
-      }
-      if (!ready) continue;
-      if (pick < 0) {
-        pick = t;
-        continue;
-      }
-      const double et = ref.effective[plan.tasks[t].id];
-      const double ep = ref.effective[plan.tasks[pick].id];
-      if (et > ep || (et == ep && plan.tasks[t].id < plan.tasks[pick].id)) {
-        pick = t;
-      }
-    }
-    taken[pick] = true;
-    ref.order.push_back(plan.tasks[pick].id);
   }
   return ref;
 }
@@ -731,7 +786,7 @@ TEST(PrioritizeProperty, MatchesBruteForceOnRandomPlans) {
       for (const TaskPriority& t : p.tasks) own[t.task_id] = t.own_score;
       ASSERT_EQ(own.size() + p.unranked_task_ids.size(), plan.tasks.size());
       const Reference ref = BruteForce(plan, graph, own);
-      ASSERT_EQ(p.execution_order, ref.order);
+      // The order itself is checked against the optimum in sidney_test.cc.
       int running = 0;
       Tier last = Tier::kMust;
       for (size_t k = 0; k < p.tasks.size(); ++k) {
@@ -742,10 +797,13 @@ TEST(PrioritizeProperty, MatchesBruteForceOnRandomPlans) {
         EXPECT_EQ(t.effective_score, ref.effective.at(t.task_id));
         EXPECT_EQ(t.inherited_from, ref.inherited_from.at(t.task_id));
         // Contributions explain the own score.
-        const double explained = p.combination == Combination::kSum
-                                     ? SumOf(t.contributions)
-                                     : ProductOf(t.contributions);
-        EXPECT_NEAR(explained, t.own_score, 1e-9 * (1 + std::abs(t.own_score)));
+        EXPECT_NEAR(SumOf(t.contributions), t.own_score,
+                    1e-9 * (1 + std::abs(t.own_score)));
+        for (const Contribution& c : t.contributions) {
+          EXPECT_NEAR(c.weight * c.normalized_value, c.contribution,
+                      1e-12 * (1 + std::abs(c.contribution)))
+              << c.criterion;
+        }
         // Tiers never improve along the order.
         running += plan.tasks[t.task_index].duration_days;
         EXPECT_GE(static_cast<int>(t.tier), static_cast<int>(last));

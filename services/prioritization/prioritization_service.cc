@@ -2,41 +2,26 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "backplan/v1/scheduling.pb.h"
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
 #include "libs/prioritize/ahp.h"
+#include "libs/prioritize/criteria.h"
 #include "libs/prioritize/prioritize.h"
 #include "services/common/service_support.h"
 
 namespace backplan {
 namespace {
 
-absl::StatusOr<Criterion> CriterionFromName(absl::string_view name,
-                                            absl::string_view field) {
-  if (name == "importance") return Criterion::kImportance;
-  if (name == "difficulty") return Criterion::kDifficulty;
-  if (name == "business_value") return Criterion::kBusinessValue;
-  if (name == "time_criticality") return Criterion::kTimeCriticality;
-  if (name == "risk_reduction") return Criterion::kRiskReduction;
-  if (name == "duration" || name == "job_size") return Criterion::kJobSize;
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": unknown criterion \"", name,
-      "\" (importance, difficulty, business_value, time_criticality, "
-      "risk_reduction, duration)"));
-}
-
-// Lower is better for difficulty and size.
-bool PrefersLower(Criterion criterion) {
-  return criterion == Criterion::kDifficulty ||
-         criterion == Criterion::kJobSize;
-}
-
 absl::StatusOr<AhpMatrix> AhpFromProto(const v1::AhpMatrix& in,
                                        absl::string_view field) {
   const int n = in.criteria_size();
+  RETURN_IF_ERROR(CheckCriterionNames(
+      std::vector<std::string>(in.criteria().begin(), in.criteria().end()),
+      absl::StrCat(field, ".criteria")));
   if (in.values_size() != n * n) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ".values: ", in.values_size(), " values for ", n,
@@ -71,12 +56,8 @@ absl::StatusOr<PrioritizeOptions> OptionsFromProto(
     const v1::PrioritizeRequest& request) {
   PrioritizeOptions options;
   switch (request.method()) {
-    case v1::PRIORITY_METHOD_UNSPECIFIED:
+    case v1::PRIORITY_METHOD_UNSPECIFIED:  // Weighted, default weights.
       options.method = PrioritizationMethod::kWeighted;
-      if (request.weights_size() == 0 && request.ahp().criteria_size() == 0) {
-        options.criteria = {{Criterion::kImportance, 0.6, false},
-                            {Criterion::kDifficulty, 0.4, true}};
-      }
       break;
     case v1::IMPORTANCE:
       options.method = PrioritizationMethod::kImportance;
@@ -100,14 +81,14 @@ absl::StatusOr<PrioritizeOptions> OptionsFromProto(
       return absl::InvalidArgumentError(
           absl::StrCat("method: unknown value ", request.method()));
   }
-  if (request.ahp().criteria_size() > 0) {
+  if (request.ahp().criteria_size() > 0 || request.ahp().values_size() > 0) {
+    ASSIGN_OR_RETURN(options.ahp_matrix, AhpFromProto(request.ahp(), "ahp"));
     for (int i = 0; i < request.ahp().criteria_size(); ++i) {
       ASSIGN_OR_RETURN(Criterion c, CriterionFromName(
                                         request.ahp().criteria(i),
                                         absl::StrCat("ahp.criteria[", i, "]")));
       options.criteria.push_back({c, 0, PrefersLower(c)});
     }
-    ASSIGN_OR_RETURN(options.ahp_matrix, AhpFromProto(request.ahp(), "ahp"));
   }
   for (int i = 0; i < request.weights_size(); ++i) {
     ASSIGN_OR_RETURN(
@@ -153,7 +134,16 @@ void PrioritiesToProto(const Priorities& in, absl::string_view plan_id,
       contribution->set_value(c.raw_value);
       contribution->set_weight(c.weight);
       contribution->set_contribution(c.contribution);
+      contribution->set_normalized_value(c.normalized_value);
+      contribution->set_note(c.note);
     }
+    t->set_order_value(task.order_value);
+    t->set_order_size(task.order_size);
+    t->set_set_index(task.set_index);
+    t->set_set_tasks(task.set_tasks);
+    t->set_set_ratio(task.set_ratio);
+    for (const std::string& id : task.unlocks) t->add_unlocks(id);
+    t->set_reason(task.reason);
   }
   for (const std::string& id : in.execution_order) out->add_execution_order(id);
   for (const CriterionWeight& w : in.weights) {
@@ -161,6 +151,9 @@ void PrioritiesToProto(const Priorities& in, absl::string_view plan_id,
     weight->set_criterion(w.criterion);
     weight->set_weight(w.weight);
   }
+  out->set_weighted_completion(in.weighted_completion);
+  out->set_fast_order(!in.exact_order);
+  out->set_num_sets(in.num_sets);
 }
 
 }  // namespace
@@ -176,6 +169,10 @@ absl::Status PrioritizationServiceImpl::DoPrioritize(
     const rpc::CallScope& call, const v1::PrioritizeRequest& request,
     v1::PrioritizeResponse* response) {
   ASSIGN_OR_RETURN(PrioritizeOptions options, OptionsFromProto(request));
+  grpc::ServerContext* context = call.context();
+  if (context != nullptr) {
+    options.should_stop = [context] { return context->IsCancelled(); };
+  }
   switch (request.source_case()) {
     case v1::PrioritizeRequest::kPlan: {
       if (request.urgency_from_schedule()) {
@@ -246,7 +243,7 @@ grpc::Status PrioritizationServiceImpl::ComputeAhpWeights(
                                  ? kDefaultMaxConsistencyRatio
                                  : request->consistency_threshold();
     ASSIGN_OR_RETURN(AhpResult result,
-                     backplan::ComputeAhpWeights(matrix, threshold));
+                     backplan::ComputeAhpWeights(matrix, threshold, "matrix"));
     for (size_t i = 0; i < result.weights.size(); ++i) {
       v1::CriterionWeight* weight = response->add_weights();
       weight->set_criterion(request->matrix().criteria(i));

@@ -348,7 +348,8 @@ class Runner : public Client {
     if (int code = ExpectArgs(
             args, 1,
             "prioritize PLAN_ID|FILE --method importance|hardest_first|"
-            "quick_wins|wsjf|rice|weighted [--weights c=w,...]");
+            "quick_wins|wsjf|rice|weighted [--weights c=w,...] [--explain] "
+            "[--urgency]");
         code != kExitOk) {
       return code;
     }
@@ -356,6 +357,7 @@ class Runner : public Client {
     v1::PriorityMethod method;
     if (!ParseMethod(&method) || !ParseWeights(&request)) return kExitUsage;
     request.set_method(method);
+    request.set_urgency_from_schedule(options_.urgency);
     if (!SetSource(args[0], &request)) return kExitUsage;
     if (request.has_plan_id()) request.set_idempotency_key(NewRequestId());
 
@@ -384,7 +386,8 @@ class Runner : public Client {
       if (!decomposition->GetPlan(&context, get, &plan).ok()) plan.Clear();
     }
     for (const auto& task : plan.tasks()) titles[task.id()] = task.title();
-    return Output(response, FormatPriorities(response, titles));
+    return Output(response,
+                  FormatPriorities(response, titles, options_.explain));
   }
 
   int Export(const std::vector<std::string>& args) {
@@ -524,9 +527,12 @@ plans:
   delete PLAN_ID            delete a stored plan
   schedule PLAN_ID|FILE     schedule a stored plan, or FILE inline (nothing
                             stored); --mode backward|forward
-  prioritize PLAN_ID|FILE   rank the tasks with their score contributions;
+  prioritize PLAN_ID|FILE   rank the tasks in the order that delivers value
+                            soonest, each with its score and reason;
                             --method importance|hardest_first|quick_wins|wsjf|
-                            rice|weighted, --weights criterion=w,...
+                            rice|weighted, --weights criterion=w,...,
+                            --explain (contributions), --urgency (stored plan:
+                            time criticality from the schedule's slack)
   export PLAN_ID|FILE       print the timeline as --format ics|mermaid|csv
   ahp FILE                  criteria weights from a pairwise comparison matrix
                             (FILE: criteria: [..], matrix: [[..],..] with
@@ -683,7 +689,8 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
 }
 
 std::string FormatPriorities(const v1::PrioritizeResponse& response,
-                             const std::map<std::string, std::string>& titles) {
+                             const std::map<std::string, std::string>& titles,
+                             bool explain) {
   const v1::Priorities& priorities = response.priorities();
   std::string out;
   if (priorities.plan_id().empty()) {
@@ -704,26 +711,37 @@ std::string FormatPriorities(const v1::PrioritizeResponse& response,
   if (response.stale()) absl::StrAppend(&out, " | STALE: the plan changed");
   absl::StrAppend(&out, "\n\n");
 
-  Table table({"RANK", "ID", "TITLE", "SCORE", "EFFECTIVE", "INHERITED FROM",
-               "TIER", "CONTRIBUTIONS"});
+  Table table({"RANK", "ID", "TITLE", "SCORE", "TIER", "REASON"});
   table.AlignRight(0);
   table.AlignRight(3);
-  table.AlignRight(4);
   table.SetMaxWidth(2, 40);
-  table.SetMaxWidth(7, 200);
+  table.SetMaxWidth(5, 200);
   for (const auto& task : priorities.tasks()) {
-    std::vector<std::string> parts;
-    for (const auto& c : task.contributions()) {
-      parts.push_back(absl::StrCat(c.criterion(), " ", Number(c.value()), "x",
-                                   Number(c.weight()), "=",
-                                   Number(c.contribution())));
-    }
     auto title = titles.find(task.task_id());
     table.AddRow({absl::StrCat(task.rank()), task.task_id(),
                   title == titles.end() ? "" : title->second,
-                  Number(task.score()), Number(task.effective_score()),
-                  task.inherited_from(), TierName(task.tier()),
-                  absl::StrJoin(parts, "; ")});
+                  Number(task.score()), TierName(task.tier()), task.reason()});
+  }
+  absl::StrAppend(&out, table.Render());
+  if (!explain) return out;
+  absl::StrAppend(&out, "\ncontributions (value x weight = contribution):\n");
+  for (const auto& task : priorities.tasks()) {
+    std::vector<std::string> parts;
+    for (const auto& c : task.contributions()) {
+      parts.push_back(absl::StrCat(
+          c.criterion(), " ", Number(c.normalized_value()), "x",
+          Number(c.weight()), "=", Number(c.contribution()),
+          c.note().empty() ? "" : absl::StrCat(" (", c.note(), ")")));
+    }
+    absl::StrAppend(&out, "  ", task.task_id(), ": ",
+                    absl::StrJoin(parts, " + "), " = ", Number(task.score()),
+                    "; order value ", Number(task.order_value()), " / size ",
+                    Number(task.order_size()), "; effective ",
+                    Number(task.effective_score()),
+                    task.inherited_from().empty()
+                        ? ""
+                        : absl::StrCat(" from ", task.inherited_from()),
+                    "\n");
   }
   absl::StrAppend(&out, table.Render());
   return out;

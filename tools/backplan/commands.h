@@ -42,6 +42,8 @@ struct Options {
   std::string format;  // Export format: "ics", "mermaid" or "csv".
   // WEIGHTED weights, "criterion=weight,..." (e.g. "importance=0.6,...").
   std::string weights;
+  bool explain = false;  // prioritize: print the contributions too.
+  bool urgency = false;  // prioritize: urgency_from_schedule.
 
   // decompose (recipe_commands.h).
   std::string recipes;             // --recipes FILE: an inline YAML book.
@@ -84,10 +86,13 @@ std::string HelpText();
 // then one row per scheduled node in the order the response lists them.
 std::string FormatTimeline(const v1::ScheduleResponse& response);
 
-// Renders a Prioritize answer as a ranked table with contributions.
+// Renders a Prioritize answer as a ranked table: rank, id, title, score,
+// tier and the reason for the task's place; with `explain`, each task's
+// contributions (value x weight = contribution, summing to the score) follow.
 // `titles` maps task ids to titles (may be empty).
 std::string FormatPriorities(const v1::PrioritizeResponse& response,
-                             const std::map<std::string, std::string>& titles);
+                             const std::map<std::string, std::string>& titles,
+                             bool explain = false);
 
 }  // namespace backplan::cli
 

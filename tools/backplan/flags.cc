@@ -19,6 +19,10 @@ ABSL_FLAG(std::string, method, "", "Prioritization method.");
 ABSL_FLAG(std::string, format, "", "Export format: ics, mermaid or csv.");
 ABSL_FLAG(std::string, weights, "",
           "Weights for --method weighted: criterion=weight,...");
+ABSL_FLAG(bool, explain, false,
+          "prioritize: also print each score's contributions.");
+ABSL_FLAG(bool, urgency, false,
+          "prioritize: time criticality from the stored schedule's slack.");
 
 ABSL_FLAG(std::string, recipes, "", "decompose: a YAML recipe book file.");
 ABSL_FLAG(std::string, book, "", "decompose: a stored recipe book's name.");
@@ -61,6 +65,8 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.method = absl::GetFlag(FLAGS_method);
   options.format = absl::GetFlag(FLAGS_format);
   options.weights = absl::GetFlag(FLAGS_weights);
+  options.explain = absl::GetFlag(FLAGS_explain);
+  options.urgency = absl::GetFlag(FLAGS_urgency);
 
   options.recipes = absl::GetFlag(FLAGS_recipes);
   options.book = absl::GetFlag(FLAGS_book);
