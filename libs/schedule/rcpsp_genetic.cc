@@ -123,7 +123,11 @@ class Island {
 
   // Justifies out->start (makespan m) and fills the rest of *out.
   void Finish(int m, Individual* out) {
-    engine_.Justify(&out->start, &m, &passes_, [this] { return Budget(); });
+    const int limit = params_.justify_rounds > 0
+                          ? passes_ + 2 * params_.justify_rounds
+                          : budget_;
+    engine_.Justify(&out->start, &m, &passes_,
+                    [this, limit] { return Budget() && passes_ < limit; });
     out->makespan = m;
     engine_.OrderByStart(engine_.forward(), out->start, &out->list);
     out->fingerprint = Fingerprint(out->start);
@@ -149,6 +153,14 @@ class Island {
       ind.fingerprint = Fingerprint(ind.start);
       pop_.push_back(std::move(ind));
     }
+    Sample();
+    if (pop_.empty()) done_ = true;
+    UpdateDone();
+    best_makespan_ = pop_.empty() ? 0 : pop_.front().makespan;
+  }
+
+  // Fills the population with justified biased-sampling schedules.
+  void Sample() {
     while (static_cast<int>(pop_.size()) < params_.population && Budget()) {
       if (stop_->Stopped()) {
         done_ = true;
@@ -164,8 +176,20 @@ class Island {
       pop_.push_back(std::move(ind));
     }
     std::stable_sort(pop_.begin(), pop_.end(), ByMakespan);
-    if (pop_.empty()) done_ = true;
-    UpdateDone();
+  }
+
+  // After params_.restart_after generations without a better best, all but
+  // the best are replaced by fresh samples.
+  void MaybeRestart() {
+    if (pop_.front().makespan < best_makespan_) {
+      best_makespan_ = pop_.front().makespan;
+      stale_ = 0;
+      return;
+    }
+    if (params_.restart_after <= 0 || ++stale_ < params_.restart_after) return;
+    stale_ = 0;
+    pop_.resize(1);
+    Sample();
   }
 
   int Uniform(int lo, int hi) {  // Inclusive.
@@ -264,6 +288,13 @@ class Island {
         Crossover(side == 0 ? mother.list : father.list,
                   side == 0 ? father.list : mother.list, q1, q2, &list_);
         Mutate(&list_);
+        const int whole = static_cast<int>(params_.shift);
+        const int shifts =
+            whole + (absl::Bernoulli(gen_, params_.shift - whole) ? 1 : 0);
+        for (int i = 0; i < shifts; ++i) {
+          shifted_.swap(list_);
+          Shift(shifted_, &list_);
+        }
         Individual child;
         if (Evaluate(list_, &child)) children_.push_back(std::move(child));
       }
@@ -276,6 +307,7 @@ class Island {
       }
     }
     Select();
+    MaybeRestart();
     UpdateDone();
   }
 
@@ -320,9 +352,11 @@ class Island {
   bool initialized_ = false;
   bool done_ = false;
   int passes_ = 0;
+  int best_makespan_ = 0;
+  int stale_ = 0;                // Generations since best_makespan_ improved.
   std::vector<Individual> pop_;  // Sorted by makespan, best first.
   std::vector<Individual> children_;
-  std::vector<int> list_, position_;
+  std::vector<int> list_, position_, shifted_;
   std::vector<char> taken_;
 };
 

@@ -7,11 +7,15 @@
 //     (so decoding the list gives the schedule back);
 //   - each generation makes `population` offspring by two-point crossover of
 //     tournament-selected parents, then a mutation that swaps neighbours not
-//     linked by a precedence, then decodes and double-justifies them;
-//   - a neighbourhood step on the island's best: a job moved to a random
-//     place between its predecessors and successors, decoded and justified;
+//     linked by a precedence and a few shift moves (a job moved to a random
+//     place between its last predecessor and first successor, which keeps
+//     precedence), then decodes and double-justifies them;
+//   - a neighbourhood step on the island's best: shift moves, each decoded
+//     and justified;
 //   - the population keeps the best `population` distinct schedules of
-//     parents and offspring (ties: newest first).
+//     parents and offspring (ties: newest first); after `restart_after`
+//     generations without a better best, all but the best are replaced by
+//     fresh samples.
 // Islands evolve independently on their share of the budget and, every
 // `migration_interval` generations, each receives a copy of its left
 // neighbour's best in place of its worst. Islands run through
@@ -40,11 +44,22 @@ struct Individual {
   uint64_t fingerprint = 0;  // Of `start` (filled by the search).
 };
 
+// Tuned on PSPLIB j30 and a tenth of j120 at 1,000 and 5,000 schedules
+// (BENCHMARKS.md).
 struct GeneticParams {
   int population = 40;          // Per island, independent of the budget.
   int migration_interval = 10;  // Generations between exchanges.
   double mutation = 0.05;       // Per list position.
+  // Shift moves (the neighbourhood step) per offspring after the mutation;
+  // a fraction is the probability of one more.
+  double shift = 3.0;
+  // Justification rounds (backward + forward) per offspring; 0: while
+  // they improve.
+  int justify_rounds = 1;
   int neighbourhood_moves = 4;  // Per generation, on the island's best.
+  // Generations without a better best before all but the best are
+  // replaced by fresh samples; 0: never.
+  int restart_after = 10;
 };
 
 struct GeneticOutcome {
