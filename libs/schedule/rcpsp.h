@@ -8,8 +8,12 @@
 // generation scheme (SGS): priority rules (latest finish LFT, minimum slack
 // MSLK, an optional caller order), forward-backward improvement (double
 // justification) and regret-based biased random sampling across a budget of
-// generated schedules. It is deterministic for a given seed and never reads
-// the clock: a time limit comes in as an injected `out_of_time` callback.
+// generated schedules, then a genetic search over activity lists
+// (rcpsp_genetic.h: two-point crossover, precedence-keeping mutation,
+// double justification of every offspring, a neighbourhood step on the best)
+// seeded from those schedules, on `threads` islands. It is deterministic for
+// a given seed, budget and thread count and never reads the clock: a time
+// limit comes in as an injected `out_of_time` callback.
 //
 //   rcpsp::Problem problem;
 //   problem.capacity = {2};
@@ -90,6 +94,7 @@ enum class Rule {
   kLatestFinish,  // LFT: smallest latest finish first.
   kMinSlack,      // MSLK: smallest slack (latest - earliest start) first.
   kSampling,      // Regret-based biased random sampling on LFT (+ FBI).
+  kGenetic,       // An offspring or neighbour in the genetic search.
 };
 
 const char* RuleName(Rule rule);
@@ -105,8 +110,23 @@ struct Options {
   // Checked between schedules; returning true ends the search with the best
   // schedule so far (at least one schedule is always generated). Inject the
   // clock here; the library never reads it.
+  // Checked between generations of the genetic search too, from the
+  // islands' threads (the library serializes the calls).
   std::function<bool()> out_of_time;
+  // Islands of the genetic search, 1..kMaxThreads, each on its own thread
+  // (the caller's for one), exchanging their best every few generations. The
+  // budget is split evenly among them; the result depends on the seed, the
+  // budget and `threads` only (unless out_of_time ends it early).
+  int threads = 1;
+  // Runs body(0), ..., body(count - 1), possibly concurrently, and returns
+  // when all have returned (e.g. on a process-wide pool). Empty: one
+  // std::thread per island, created per call.
+  std::function<void(int count, const std::function<void(int)>& body)>
+      run_islands;
 };
+
+// Upper bound on Options::threads.
+inline constexpr int kMaxThreads = 16;
 
 struct Result {
   std::vector<int> start;  // Per job.
@@ -124,6 +144,8 @@ struct Result {
 };
 
 // Solves `problem` (ValidateProblem first; its errors are returned).
+// INVALID_ARGUMENT also for max_schedules < 1 or threads outside
+// 1..kMaxThreads.
 absl::StatusOr<Result> Solve(const Problem& problem, const Options& options);
 
 // The serial SGS on a fixed activity list: jobs in `order` (a permutation

@@ -166,6 +166,7 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
   solve.max_schedules = options.max_schedules;
   solve.seed = options.seed;
   solve.out_of_time = options.out_of_time;
+  solve.threads = options.threads;
   if (!options.priority_order.empty()) {
     solve.caller_order = NodeOrder(graph, options.priority_order);
     // In the mirror the last work is placed first.

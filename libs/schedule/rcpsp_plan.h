@@ -30,9 +30,10 @@
 //     outcome.start_date, else request.today); fixed deadlines and the
 //     target are not constraints, they only decide `feasible`.
 //   - The search (rcpsp.h) is a serial schedule-generation scheme with the
-//     caller's priority order, LFT and MSLK, double justification and biased
-//     random sampling, within options.max_schedules and out_of_time; it is
-//     deterministic for a given seed.
+//     caller's priority order, LFT and MSLK, double justification, biased
+//     random sampling and a genetic search on `threads` islands, within
+//     options.max_schedules and out_of_time; it is deterministic for a given
+//     seed, budget and thread count.
 // Timeline fields (cpm.h) in a resource timeline: planned_start and deadline
 // of every node, final_milestone, feasible and days_short (the work outside
 // [start date, target] or a missed fixed deadline, in working days) are the
@@ -73,6 +74,8 @@ struct ResourceScheduleOptions {
   // Checked between schedules; true ends the search with the best so far.
   // The caller injects the clock; nothing here reads it.
   std::function<bool()> out_of_time;
+  // Islands of the genetic search (rcpsp::Options::threads), 1..16.
+  int threads = 1;
   // Refuse plans whose horizon (working days) times pools exceeds this.
   int64_t max_horizon_cells = 4 << 20;
 };
