@@ -16,7 +16,10 @@ out="$1"
 shift
 [ ! -e "$out" ] || { echo "prune-rootfs: $out exists" >&2; exit 1; }
 
-# Dependency closure over the dpkg database.
+# Dependency closure over the dpkg database. ca-certificates is data (the CA
+# bundle); its dependencies (openssl, debconf and so perl) only build that
+# bundle at install time, so they are not followed.
+data_only=" ca-certificates "
 want="$*"
 kept=""
 while [ -n "$want" ]; do
@@ -28,6 +31,7 @@ while [ -n "$want" ]; do
       exit 1
     }
     kept="$kept $p"
+    case "$data_only" in *" $p "*) continue ;; esac
     deps="$(dpkg-query -W -f='${Pre-Depends}, ${Depends}' "$p")"
     # "a (>= 1) | b, c:any" -> for each group, the first installed alternative.
     groups="$(printf '%s\n' "$deps" | tr ',' '\n' | sed 's/([^)]*)//g; s/:any//g; s/ //g')"

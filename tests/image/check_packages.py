@@ -51,6 +51,11 @@ def installed_dependencies():
     return deps
 
 
+# Kept for their files only; their dependencies run at install time
+# (prune-rootfs.sh's data_only).
+DATA_ONLY = {"ca-certificates"}
+
+
 def closure(packages, deps):
     """Same rule as prune-rootfs.sh: the first installed alternative."""
     kept, todo = set(), list(packages)
@@ -62,6 +67,8 @@ def closure(packages, deps):
             sys.exit("FAIL image: %s is not installed on this host, so its "
                      "dependencies cannot be resolved offline" % p)
         kept.add(p)
+        if p in DATA_ONLY:
+            continue
         for alts in deps[p]:
             pick = next((a for a in alts if a in deps), None)
             if pick is None:
