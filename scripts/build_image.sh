@@ -129,7 +129,7 @@ base="$(buildah from scratch)"
 trap 'buildah rm "$base" >/dev/null 2>&1 || true; [[ -n "${ctr:-}" ]] && buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
 buildah copy --quiet "$base" "$rootfs/image" / >/dev/null
 base_image="localhost/backplan-runtime-base:$version"
-buildah commit --quiet --rm --timestamp "$timestamp" --format oci "$base" "$base_image" >/dev/null
+buildah commit --quiet --rm --timestamp "$timestamp" --format oci --disable-compression=false "$base" "$base_image" >/dev/null
 base=""
 ctr="$(buildah from "$base_image")"
 buildah copy --quiet --chown 0:0 --chmod 0755 "$ctr" "$bin/" /usr/local/bin/ >/dev/null
@@ -144,7 +144,7 @@ buildah config \
   --label org.opencontainers.image.version="$version" \
   --label org.opencontainers.image.revision="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)" \
   "$ctr"
-buildah commit --quiet --rm --timestamp "$timestamp" --format oci "$ctr" "oci-archive:$OUT:$ref" >/dev/null
+buildah commit --quiet --rm --timestamp "$timestamp" --format oci --disable-compression=false "$ctr" "oci-archive:$OUT:$ref" >/dev/null
 ctr=""
 buildah rmi "$base_image" >/dev/null 2>&1 || true
 

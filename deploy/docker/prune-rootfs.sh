@@ -55,8 +55,13 @@ list="$out.files"
 : >"$list"
 for p in $kept; do
   # Regular files and symlinks; directories come with them. Docs, manuals,
-  # locales and lintian overrides are not needed at run time.
+  # locales and lintian overrides are not needed at run time, nor the
+  # programs of data-only packages (update-ca-certificates needs a shell).
+  case "$data_only" in *" $p "*) data=1 ;; *) data=0 ;; esac
   dpkg-query -L "$p" | while IFS= read -r f; do
+    if [ "$data" = 1 ]; then
+      case "$f" in /etc/* | /usr/share/*) ;; *) continue ;; esac
+    fi
     [ -d "$f" ] && [ ! -L "$f" ] && continue
     case "$f" in
       /usr/share/doc/* | /usr/share/man/* | /usr/share/locale/* | /usr/share/lintian/* | /usr/share/bug/*) continue ;;
@@ -72,7 +77,10 @@ for f in /bin/sleep /etc/ssl/certs /etc/passwd /etc/group /etc/nsswitch.conf \
 done
 # Debian 12 merges /usr: keep /bin, /lib, /lib64 and /sbin as the symlinks they are.
 for d in bin lib lib64 sbin; do
-  [ -L "/$d" ] && cp -P "/$d" "$out/$d"
+  if [ -L "/$d" ]; then
+    cp -P "/$d" "$out/$d"
+    mkdir -p "$out/$(readlink "/$d" | sed 's|^/||')"
+  fi
 done
 sed 's|^/||' "$list" | tar -C / -cf - --files-from=- | tar -C "$out" --keep-directory-symlink -xf -
 mkdir -p "$out/tmp" "$out/etc"
