@@ -45,6 +45,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 runner="${RUNNER:-}"
+podman_rt=""
 trap cleanup EXIT
 
 # ---- unpack and inspect -----------------------------------------------------
@@ -102,23 +103,41 @@ redis_port="$(free_port)"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$TMP/redis.log" 2>&1 &
 redis_pid=$!
 
-if [[ -z "$runner" ]]; then
-  if podman load -q -i "$ARCHIVE" >"$TMP/podman-load.log" 2>&1 \
-    && podman run --rm --network=host --user "$USER" "$REF" /bin/sleep 0 >"$TMP/podman-run.log" 2>&1; then
-    runner=podman
-  else
+# podman: its default rlimits (nofile 1048576) exceed what root may set in
+# some sandboxes, so ask for the host's hard limits; crun refuses hybrid
+# cgroup v1/v2 hosts, so fall back to runc there.
+podman_args=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit nproc=4096:4096)
+if [[ -z "$runner" || "$runner" == podman ]]; then
+  if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+      --no-install-recommends podman runc >"$TMP/apt.log" 2>&1 || echo "cannot install podman/runc: $(tail -1 "$TMP/apt.log")"
+  fi
+  : >"$TMP/podman.log"
+  if command -v podman >/dev/null && podman load -q -i "$ARCHIVE" >>"$TMP/podman.log" 2>&1; then
+    for rt in "" runc; do
+      if podman ${rt:+--runtime "$rt"} run --rm "${podman_args[@]}" --network=host --user "$USER" \
+        "$REF" /bin/sleep 0 >>"$TMP/podman.log" 2>&1; then
+        runner=podman
+        podman_rt="$rt"
+        break
+      fi
+    done
+  fi
+  if [[ "$runner" != podman ]]; then
+    [[ -n "$runner" ]] && fail "RUNNER=podman: podman cannot run the image here"
+    echo "podman cannot run containers here, so chroot: $(grep -i error "$TMP/podman.log" | tr '\n' ' ')"
     runner=chroot
-    echo "podman cannot run containers here, so chroot: $(tail -2 "$TMP/podman-load.log" "$TMP/podman-run.log" | grep -v '^==>' | grep -v '^$' | tr '\n' ' ')"
   fi
 fi
-echo "runner: $runner"
+echo "runner: $runner${podman_rt:+ (--runtime $podman_rt)}"
 
 # start NAME ARGS...: the image's binary, read-only root, tmpfs /tmp, as $USER.
 start() {
   local name="$1"
   shift
   if [[ "$runner" == podman ]]; then
-    podman run --rm --name "backplan-check-$name" --network=host --read-only --tmpfs /tmp \
+    podman ${podman_rt:+--runtime "$podman_rt"} run --rm --name "backplan-check-$name" "${podman_args[@]}" \
+      --network=host --read-only --tmpfs /tmp \
       --user "$USER" --cap-drop=ALL --security-opt=no-new-privileges \
       "$REF" "/usr/local/bin/backplan-$name" "$@" >"$TMP/$name.log" 2>&1 &
   else
@@ -153,7 +172,7 @@ for s in "${SERVICES[@]}"; do
   done
 done
 if [[ "$runner" == podman ]]; then
-  check "preStop: /bin/sleep 5 runs as $USER" podman exec --user "$USER" backplan-check-scheduling /bin/sleep 5
+  check "preStop: /bin/sleep 5 runs as $USER" podman ${podman_rt:+--runtime "$podman_rt"} exec --user "$USER" backplan-check-scheduling /bin/sleep 5
 else
   check "preStop: /bin/sleep 5 runs as $USER" chroot --userspec="$USER" "$R" /bin/sleep 5
 fi
