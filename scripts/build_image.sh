@@ -12,7 +12,8 @@
 #    CA bundle and the account files: no shell, no package manager;
 # 4. buildah from scratch + copy + config + commit, no RUN step: layer 1 is the
 #    pruned tree, layer 2 the three binaries from BUILD_DIR (stripped copies),
-#    committed with a fixed timestamp (the last commit's) as an OCI archive.
+#    committed with fixed timestamps as an OCI archive (same inputs, same
+#    digests).
 #
 # The version is the first "## X.Y.Z" heading of CHANGELOG.md; the image is
 # $BACKPLAN_IMAGE:<version> (default registry.example.com/backplan/backplan,
@@ -122,6 +123,10 @@ for s in "${SERVICES[@]}"; do
 done
 
 # ---- 4. assemble with buildah (no RUN) --------------------------------------
+# Fixed timestamps make the layers reproducible: the base layer's is when its
+# packages last changed (so it is reused across commits), the binaries' the
+# last commit's.
+base_timestamp="$(stat -c %Y "$rootfs/var/lib/dpkg/status")"
 timestamp="$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)"
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"
@@ -129,7 +134,7 @@ base="$(buildah from scratch)"
 trap 'buildah rm "$base" >/dev/null 2>&1 || true; [[ -n "${ctr:-}" ]] && buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
 buildah copy --quiet "$base" "$rootfs/image" / >/dev/null
 base_image="localhost/backplan-runtime-base:$version"
-buildah commit --quiet --rm --timestamp "$timestamp" --format oci --disable-compression=false "$base" "$base_image" >/dev/null
+buildah commit --quiet --rm --timestamp "$base_timestamp" --format oci --disable-compression=false "$base" "$base_image" >/dev/null
 base=""
 ctr="$(buildah from "$base_image")"
 buildah copy --quiet --chown 0:0 --chmod 0755 "$ctr" "$bin/" /usr/local/bin/ >/dev/null
