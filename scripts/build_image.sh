@@ -154,7 +154,8 @@ ctr=""
 buildah rmi "$base_image" >/dev/null 2>&1 || true
 
 # ---- facts ------------------------------------------------------------------
-chroot "$rootfs" dpkg-query -W -f='${Package} ${Version}\n' $(cat "$rootfs/image.packages") >"$OUT.packages"
+mapfile -t kept <"$rootfs/image.packages"
+chroot "$rootfs" dpkg-query -W -f='${Package} ${Version}\n' "${kept[@]}" >"$OUT.packages"
 /usr/bin/python3 - "$OUT" "$ref" "$((SECONDS - started))" >"$OUT.facts" <<'EOF'
 import json, sys, tarfile
 path, ref, secs = sys.argv[1:]

@@ -14,7 +14,9 @@
 #    skips it), otherwise with chroot into the unpacked tree (private mount
 #    namespace, read-only bind mount, chroot --userspec from the image's
 #    config). From outside, gRPC health "" and "backplan.store" must be
-#    SERVING (tests/image/health_probe.py, Debian's python3-grpcio); then
+#    SERVING (tests/image/health_probe.py, Debian's python3-grpcio), and
+#    CreatePlan then Schedule must give the expected dates
+#    (tests/image/pipeline_probe.py: Redis, DNS, scheduling -> prioritization); then
 #    SIGTERM must drain each service to exit code 0, and /bin/sleep 5 (the
 #    preStop hook) must run as that user.
 # Ends with "N passed, M failed"; exits non-zero on any failure.
@@ -141,13 +143,15 @@ start() {
       --user "$USER" --cap-drop=ALL --security-opt=no-new-privileges \
       "$REF" "/usr/local/bin/backplan-$name" "$@" >"$TMP/$name.log" 2>&1 &
   else
-    # A private mount namespace: the read-only bind, /proc, /dev and /tmp go
+    # A private mount namespace: the read-only bind, /proc, /dev, /tmp and
+    # the host's /etc/hosts and resolv.conf (as a runtime mounts them) go
     # away with the process. No --fork, so the pid is the service's.
     unshare --mount --propagation private -- /bin/sh -c '
       r="$1"; u="$2"; shift 2
       mount --bind "$r" "$r" && mount -o remount,bind,ro "$r" &&
       mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
       mount -t tmpfs -o size=64m,mode=1777 tmpfs "$r/tmp" &&
+      mount --bind /etc/hosts "$r/etc/hosts" && mount --bind /etc/resolv.conf "$r/etc/resolv.conf" &&
       exec chroot --userspec="$u" "$r" "$@"' sh "$R" "$USER" \
       "/usr/local/bin/backplan-$name" "$@" >"$TMP/$name.log" 2>&1 &
   fi
@@ -155,7 +159,9 @@ start() {
   eval "pid_$name=$!"
 }
 if [[ "$runner" == chroot ]]; then
+  # Mount points for what a container runtime (and the kubelet) provides.
   mkdir -p "$R/proc" "$R/dev" "$R/tmp"
+  touch "$R/etc/hosts" "$R/etc/resolv.conf"
 fi
 declare -A port
 for s in "${SERVICES[@]}"; do port[$s]="$(free_port)"; done
@@ -163,7 +169,7 @@ common=(--redis="127.0.0.1:$redis_port" --store_check_interval_ms=200 --grace_pe
 start decomposition --port="${port[decomposition]}" --metrics_port="$(free_port)" "${common[@]}"
 start prioritization --port="${port[prioritization]}" --metrics_port="$(free_port)" "${common[@]}"
 start scheduling --port="${port[scheduling]}" --metrics_port="$(free_port)" "${common[@]}" \
-  --prioritization_address="127.0.0.1:${port[prioritization]}"
+  --prioritization_address="dns:///localhost:${port[prioritization]}"
 
 for s in "${SERVICES[@]}"; do
   for svc in "" backplan.store; do
@@ -171,6 +177,13 @@ for s in "${SERVICES[@]}"; do
     check "$s ($runner): health \"$svc\" is $got from outside" [ "$got" == SERVING ]
   done
 done
+# One real request through all three (Redis, DNS, the scheduling ->
+# prioritization channel), with the dates checked.
+/usr/bin/python3 "$ROOT/tests/image/pipeline_probe.py" "127.0.0.1:${port[decomposition]}" \
+  "127.0.0.1:${port[scheduling]}" >"$TMP/pipeline.out" 2>&1
+cat "$TMP/pipeline.out"
+passed=$((passed + $(grep -c '^PASS ' "$TMP/pipeline.out")))
+grep -q '^PASS ' "$TMP/pipeline.out" || failed=$((failed + 1))
 if [[ "$runner" == podman ]]; then
   check "preStop: /bin/sleep 5 runs as $USER" podman ${podman_rt:+--runtime "$podman_rt"} exec --user "$USER" backplan-check-scheduling /bin/sleep 5
 else
