@@ -63,6 +63,9 @@ def closure(packages, deps):
         p = todo.pop()
         if p in kept:
             continue
+        if p not in deps and p in DATA_ONLY:
+            kept.add(p)  # no libraries, no dependencies followed
+            continue
         if p not in deps:
             sys.exit("FAIL image: %s is not installed on this host, so its "
                      "dependencies cannot be resolved offline" % p)
