@@ -3,7 +3,9 @@
 // (services/<name>/CMakeLists.txt add_executable(backplan-<name>), output in
 // build/services/<name>/), they land where the manifests run them, the
 // runtime stage installs the runtime libraries, and the user is numeric and
-// the one the manifests run as.
+// the one the manifests run as. Also that scripts/build_image.sh (the build
+// without Docker) makes the same image, and that the manifests' image tags
+// are CHANGELOG.md's version.
 //
 //   node deploy/tests/check-dockerfile.mjs [REPO_ROOT] [--strict]
 //
