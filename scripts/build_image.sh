@@ -123,10 +123,11 @@ for s in "${SERVICES[@]}"; do
 done
 
 # ---- 4. assemble with buildah (no RUN) --------------------------------------
-# Fixed timestamps make the layers reproducible: the base layer's is when its
-# packages last changed (so it is reused across commits), the binaries' the
-# last commit's.
-base_timestamp="$(stat -c %Y "$rootfs/var/lib/dpkg/status")"
+# Fixed timestamps make the layers reproducible: the base layer's is the
+# newest library's as packaged (so the same package versions give the same
+# layer, reused across commits and debootstraps), the binaries' the last
+# commit's.
+base_timestamp="$(find "$rootfs/image/usr/lib/x86_64-linux-gnu" -maxdepth 1 -type f -name '*.so*' -printf '%T@\n' | sort -n | tail -1 | cut -d. -f1)"
 timestamp="$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)"
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"
