@@ -3,7 +3,9 @@
 // (services/<name>/CMakeLists.txt add_executable(backplan-<name>), output in
 // build/services/<name>/), they land where the manifests run them, the
 // runtime stage installs the runtime libraries, and the user is numeric and
-// the one the manifests run as.
+// the one the manifests run as. Also that scripts/build_image.sh (the build
+// without Docker) makes the same image, and that the manifests' image tags
+// are CHANGELOG.md's version.
 //
 //   node deploy/tests/check-dockerfile.mjs [REPO_ROOT] [--strict]
 //
@@ -55,6 +57,7 @@ for (const l of lines) {
 // Base images: Debian 12, pinned to a point release, never latest.
 for (const s of stages) {
   if (stages.some((o) => o.name === s.image)) continue; // FROM an earlier stage
+  if (s.image === 'scratch') continue;
   check(`stage ${s.name} base image ${s.image} is Debian 12 pinned by tag`,
     /^debian:12\.[0-9]+(-slim)?$/.test(s.image), 'want debian:12.<point>[-slim]');
 }
@@ -102,8 +105,11 @@ for (const name of Object.keys(SERVICES)) {
   }
 }
 
-// Runtime stage: only runtime libraries, from Debian.
-const runtimeRuns = runtime.lines.filter((l) => l.instr === 'RUN').map((l) => l.rest).join(' ');
+// Runtime stage: only runtime libraries, from Debian, installed either in the
+// final stage or in the stages it copies its root from.
+const runtimeStages = [runtime, ...stages.filter((o) => o !== build && runtime.lines.some(
+  (l) => l.instr === 'COPY' && l.rest.includes(`--from=${o.name} `)))];
+const runtimeRuns = runtimeStages.flatMap((st) => st.lines).filter((l) => l.instr === 'RUN').map((l) => l.rest).join(' ');
 for (const lib of ['libgrpc++1.51', 'libprotobuf32', 'libhiredis0.14', 'libabsl20220623', 'libyaml-cpp0.7', 'libprometheus-cpp-core1.0', 'libprometheus-cpp-pull1.0']) {
   check(`runtime stage installs ${lib}`, runtimeRuns.split(/\s+/).includes(lib), 'not installed');
 }
@@ -156,5 +162,66 @@ if (fs.existsSync(buildSh)) {
   const want = new Set([...sh.matchAll(/\b(lib[\w.+-]+-dev|protobuf-compiler(?:-grpc)?|prometheus-cpp-dev)\b/g)].map((m) => m[1]));
   const missing = [...want].filter((p) => !buildRuns.split(/\s+/).includes(p) && !/gtest|gmock|benchmark/.test(p));
   if (missing.length) console.log(`note dockerfile: scripts/build.sh installs ${missing.join(', ')}, which the build stage does not (fine if test-only)`);
+}
+// scripts/build_image.sh builds the same image without Docker (debootstrap +
+// buildah): the same runtime packages, pruning, user, ports and command.
+const buildImage = path.join(root, 'scripts/build_image.sh');
+const flat = (t) => t.replace(/\\\n/g, ' ').replace(/[ \t]+/g, ' ');
+if (!fs.existsSync(buildImage)) {
+  skip('scripts/build_image.sh builds the same image', 'scripts/build_image.sh does not exist');
+} else {
+  const sh = fs.readFileSync(buildImage, 'utf8');
+  const block = /^RUNTIME_PACKAGES=\(\n([\s\S]*?)^\)/m.exec(sh);
+  const shPkgs = block ? block[1].split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).sort() : [];
+  const dfList = /\bset -- (.*?) &&/.exec(flat(runtimeRuns));
+  const dfPkgs = dfList ? dfList[1].trim().split(/\s+/).sort() : [];
+  check(`build_image.sh RUNTIME_PACKAGES are the Dockerfile's runtime packages (${shPkgs.join(' ')})`,
+    shPkgs.length > 0 && shPkgs.join(' ') === dfPkgs.join(' '), `Dockerfile: ${dfPkgs.join(' ') || 'no "set -- <packages> &&" list'}`);
+  check('both keep only those packages\' files with deploy/docker/prune-rootfs.sh',
+    /prune-rootfs\.sh \/image "\$@"/.test(runtimeRuns) && /prune-rootfs\.sh \/image "\$\{RUNTIME_PACKAGES\[@\]\}"/.test(sh)
+      && runtime.lines.some((l) => l.instr === 'COPY' && /--from=\S+ \/image\/? \/$/.test(l.rest)),
+    'want `prune-rootfs.sh /image` over the package list in both, and the runtime stage built FROM scratch with COPY --from=<stage> /image/ /');
+  const accounts = (t) => [...flat(t).matchAll(/\b(?:groupadd|useradd) --system [^&|;\n]*?backplan\b/g)].map((m) => m[0]);
+  check('same groupadd/useradd as build_image.sh', accounts(runtimeRuns).length === 2 && accounts(runtimeRuns).join('|') === accounts(sh).join('|'),
+    `Dockerfile: ${accounts(runtimeRuns).join('; ')}; build_image.sh: ${accounts(sh).join('; ')}`);
+  const shUser = /--user (\S+)/.exec(sh)?.[1];
+  check(`same USER as build_image.sh (${shUser})`, shUser === user, `Dockerfile USER ${user}`);
+  const dfPorts = runtime.lines.filter((l) => l.instr === 'EXPOSE').flatMap((l) => l.rest.split(/\s+/)).sort().join(' ');
+  const shPorts = [...flat(sh).matchAll(/--port (\d+)/g)].map((m) => m[1]).sort().join(' ');
+  check(`same ports as build_image.sh (${shPorts})`, dfPorts === shPorts, `Dockerfile EXPOSE ${dfPorts}`);
+  const dfCmd = runtime.lines.filter((l) => l.instr === 'CMD').at(-1)?.rest;
+  const shCmd = /--cmd '([^']*)'/.exec(sh)?.[1];
+  let sameCmd = false;
+  try { sameCmd = JSON.stringify(JSON.parse(dfCmd)) === JSON.stringify(JSON.parse(shCmd)); } catch { /* not JSON */ }
+  check(`same CMD as build_image.sh (${shCmd})`, sameCmd, `Dockerfile CMD ${dfCmd}`);
+  check('no ENTRYPOINT in either', !runtime.lines.some((l) => l.instr === 'ENTRYPOINT') && !/--entrypoint/.test(sh), 'ENTRYPOINT set');
+}
+
+// The image tag the manifests ship is CHANGELOG.md's version (the first
+// "## X.Y.Z" heading), which scripts/build_image.sh tags the image with.
+const changelog = path.join(root, 'CHANGELOG.md');
+const version = fs.existsSync(changelog) ? /^## ([0-9]+\.[0-9]+\.[0-9]+)\b/m.exec(fs.readFileSync(changelog, 'utf8'))?.[1] : undefined;
+if (!version) {
+  fail('CHANGELOG.md', 'missing, or no "## X.Y.Z" heading');
+} else {
+  const kustomizations = [];
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+    const f = path.join(d, e.name);
+    if (e.isDirectory()) walk(f); else if (e.name === 'kustomization.yaml') kustomizations.push(f);
+  });
+  walk(path.join(root, 'deploy/k8s'));
+  for (const f of kustomizations.sort()) {
+    for (const img of YAML.parse(fs.readFileSync(f, 'utf8'))?.images ?? []) {
+      if (!/(^|\/)backplan$/.test(img.name ?? '')) continue;
+      check(`${path.relative(root, f)} tags ${img.newName ?? img.name} with CHANGELOG.md's version ${version}`,
+        String(img.newTag) === version, `newTag ${img.newTag}`);
+    }
+  }
+  for (const name of Object.keys(SERVICES)) {
+    const f = path.join(root, 'deploy/k8s/base', name, 'deployment.yaml');
+    if (!fs.existsSync(f)) continue;
+    const image = YAML.parse(fs.readFileSync(f, 'utf8'))?.spec?.template?.spec?.containers?.[0]?.image ?? '';
+    check(`${name} Deployment image ${image} has CHANGELOG.md's version ${version}`, image.endsWith(`:${version}`), 'update the tag');
+  }
 }
 process.exit(failed ? 1 : 0);
