@@ -223,11 +223,33 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
   line("CALSCALE", "GREGORIAN");
   for (const ScheduledNode& node : timeline.nodes) {
     if (node.kind != PlanGraph::Kind::kTask) continue;
+    const std::string uid = EscapeIcsText(
+        plan.id.empty() ? absl::StrCat(node.id, "@backplan")
+                        : absl::StrCat(node.id, ".", plan.id, "@backplan"));
+    if (options.events != IcsEvents::kTodo) {
+      const bool span = options.events == IcsEvents::kSpan;
+      line("BEGIN", "VEVENT");
+      line("UID", uid);
+      line("DTSTAMP", dtstamp);
+      line("SUMMARY",
+           EscapeIcsText(span ? Title(plan, node)
+                              : absl::StrCat("Deadline: ", Title(plan, node))));
+      // All-day events end on the exclusive day after (RFC 5545 3.6.1).
+      line("DTSTART;VALUE=DATE",
+           IcsDate(span ? node.planned_start : node.deadline));
+      line("DTEND;VALUE=DATE", IcsDate(node.deadline + 1));
+      line("TRANSP", "TRANSPARENT");
+      if (node.critical) line("PRIORITY", "1");
+      std::string description = Describe(timeline, node);
+      if (node.status == TaskStatus::kInProgress) {
+        description = absl::StrCat("in progress\n", description);
+      }
+      line("DESCRIPTION", EscapeIcsText(description));
+      line("END", "VEVENT");
+      continue;
+    }
     line("BEGIN", "VTODO");
-    line("UID",
-         EscapeIcsText(plan.id.empty()
-                           ? absl::StrCat(node.id, "@backplan")
-                           : absl::StrCat(node.id, ".", plan.id, "@backplan")));
+    line("UID", uid);
     line("DTSTAMP", dtstamp);
     line("SUMMARY", EscapeIcsText(Title(plan, node)));
     // RFC 5545 3.8.2.3: DUE must be later than DTSTART; a one-day task is
