@@ -56,9 +56,10 @@ absl::string_view StatusName(TaskStatus status) {
   return "";
 }
 
-// The exporters read titles from the plan through the timeline's source
-// indices; refuse a timeline that was computed from another plan.
-absl::Status CheckMatches(const Plan& plan, const Timeline& timeline) {
+}  // namespace
+
+absl::Status CheckTimelineMatchesPlan(const Plan& plan,
+                                      const Timeline& timeline) {
   for (size_t n = 0; n < timeline.nodes.size(); ++n) {
     const ScheduledNode& node = timeline.nodes[n];
     const std::string* id = nullptr;
@@ -79,6 +80,8 @@ absl::Status CheckMatches(const Plan& plan, const Timeline& timeline) {
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 const std::string& Title(const Plan& plan, const ScheduledNode& node) {
   const std::string* title = &node.id;
@@ -206,7 +209,8 @@ std::string CsvField(absl::string_view field) {
 absl::StatusOr<std::string> ExportIcs(const Plan& plan,
                                       const Timeline& timeline,
                                       const IcsOptions& options) {
-  if (absl::Status status = CheckMatches(plan, timeline); !status.ok()) {
+  if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
+      !status.ok()) {
     return status;
   }
   std::string out;
@@ -281,7 +285,8 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
 absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
                                                const Timeline& timeline,
                                                const MermaidOptions& options) {
-  if (absl::Status status = CheckMatches(plan, timeline); !status.ok()) {
+  if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
+      !status.ok()) {
     return status;
   }
   std::string out = "gantt\n";
@@ -362,7 +367,8 @@ absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
 
 absl::StatusOr<std::string> ExportCsv(const Plan& plan,
                                       const Timeline& timeline) {
-  if (absl::Status status = CheckMatches(plan, timeline); !status.ok()) {
+  if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
+      !status.ok()) {
     return status;
   }
   std::string out =

@@ -19,6 +19,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -94,6 +95,11 @@ absl::StatusOr<std::string> ExportCsv(const Plan& plan,
                                       const Timeline& timeline);
 
 // Building blocks, exposed for tests and other exporters.
+// INVALID_ARGUMENT naming the node unless every node of `timeline` refers
+// (by source index and id) to the same task or goal of `plan`: exporters read
+// titles through those indices.
+absl::Status CheckTimelineMatchesPlan(const Plan& plan,
+                                      const Timeline& timeline);
 // RFC 5545 TEXT escaping (section 3.3.11).
 std::string EscapeIcsText(absl::string_view text);
 // RFC 5545 line folding (section 3.1) of one unfolded content line (without

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "libs/core/calendar.h"
+#include "libs/schedule/export.h"
 #include "libs/schedule/gantt_page.h"
 
 namespace backplan {
@@ -36,13 +37,6 @@ std::string Num(double v) {
 }
 
 std::string Date(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
-std::string LongDate(absl::CivilDay day) {
-  static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu",
-                                          "Fri", "Sat", "Sun"};
-  return absl::StrCat(kDays[static_cast<int>(absl::GetWeekday(day))], " ",
-                      Date(day));
-}
 
 // At most kLabelChars code points, never cutting a UTF-8 sequence.
 std::string Ellipsize(const std::string& text) {
@@ -71,7 +65,6 @@ class Chart {
 
   absl::Status Lay();
   std::string Svg(bool standalone) const;
-  std::string HeaderHtml() const;
 
  private:
   const std::string& Title(const ScheduledNode& node) const;
@@ -297,16 +290,18 @@ std::string Chart::Tooltip(int n) const {
   const ScheduledNode& node = tl_.nodes[n];
   std::string tip = absl::StrCat(Title(node), " (", node.id, ")\n");
   if (node.duration_days == 0) {
-    absl::StrAppend(&tip, "milestone ", LongDate(node.deadline));
+    absl::StrAppend(&tip, "milestone ",
+                    gantt_internal::LongDate(node.deadline));
   } else {
-    absl::StrAppend(&tip, LongDate(node.planned_start), " to ",
-                    LongDate(node.deadline), ", ", node.duration_days,
-                    " working days");
+    absl::StrAppend(&tip, gantt_internal::LongDate(node.planned_start), " to ",
+                    gantt_internal::LongDate(node.deadline), ", ",
+                    node.duration_days, " working days");
   }
   if (node.status == TaskStatus::kDone) return tip + "\ndone";
   if (node.status == TaskStatus::kInProgress) tip += "\nin progress";
-  absl::StrAppend(&tip, "\nlatest finish ", LongDate(node.latest_finish),
-                  ", slack ", node.slack_days, " working days",
+  absl::StrAppend(&tip, "\nlatest finish ",
+                  gantt_internal::LongDate(node.latest_finish), ", slack ",
+                  node.slack_days, " working days",
                   node.critical ? " (critical)" : "");
   switch (node.deadline_reason.kind) {
     case DeadlineReason::Kind::kSuccessor:
@@ -564,59 +559,10 @@ std::string Chart::Svg(bool standalone) const {
   return out;
 }
 
-std::string Chart::HeaderHtml() const {
-  std::string status =
-      tl_.feasible ? absl::StrCat("on time, ", tl_.min_slack_days,
-                                  " working days of slack")
-                   : absl::StrCat("misses the target by ", tl_.days_short,
-                                  " working days (earliest ",
-                                  LongDate(tl_.earliest_finish), ")");
-  int tasks = 0;
-  for (const ScheduledNode& node : tl_.nodes) {
-    tasks += node.kind == PlanGraph::Kind::kTask;
-  }
-  return absl::StrCat(
-      "<header><h1>", XmlEscape(plan_.outcome.title), "</h1>\n<p>Target ",
-      LongDate(tl_.target_date), " \xC2\xB7 final milestone ",
-      LongDate(tl_.final_milestone), " \xC2\xB7 ", status, " \xC2\xB7 ", tasks,
-      " tasks \xC2\xB7 ",
-      tl_.mode == ScheduleMode::kBackward ? "latest dates (backward)"
-                                          : "earliest dates (forward)",
-      "</p>\n<p class=\"legend\"><span><i class=\"l-bar\"></i>task</span>"
-      "<span><i class=\"l-crit\"></i>critical</span>"
-      "<span><i class=\"l-done\"></i>progress</span>"
-      "<span><i class=\"l-ms\"></i>goal</span>"
-      "<span><i class=\"l-non\"></i>weekend</span>"
-      "<span><i class=\"l-hol\"></i>holiday</span>"
-      "<span><i class=\"l-target\"></i>target</span>"
-      "<span>\xE2\x96\xBC deadline \xC2\xB7 click a group to fold it</span>"
-      "</p></header>\n");
-}
-
-// As export.cc: the timeline must come from this plan.
-absl::Status CheckMatches(const Plan& plan, const Timeline& timeline) {
-  for (const ScheduledNode& node : timeline.nodes) {
-    const std::string* id = nullptr;
-    if (node.kind == PlanGraph::Kind::kOutcome) continue;
-    const bool task = node.kind == PlanGraph::Kind::kTask;
-    const size_t size = task ? plan.tasks.size() : plan.goals.size();
-    if (node.source_index >= 0 &&
-        static_cast<size_t>(node.source_index) < size) {
-      id = task ? &plan.tasks[node.source_index].id
-                : &plan.goals[node.source_index].id;
-    }
-    if (id == nullptr || *id != node.id) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("timeline: node \"", node.id,
-                       "\" does not match the plan it is exported with"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::string> Render(const Plan& plan, const Timeline& timeline,
                                    const GanttOptions& options, bool html) {
-  if (absl::Status status = CheckMatches(plan, timeline); !status.ok()) {
+  if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
+      !status.ok()) {
     return status;
   }
   absl::StatusOr<WorkingCalendar> calendar =
@@ -625,7 +571,8 @@ absl::StatusOr<std::string> Render(const Plan& plan, const Timeline& timeline,
   Chart chart(plan, timeline, *calendar, options);
   if (absl::Status status = chart.Lay(); !status.ok()) return status;
   if (!html) return chart.Svg(/*standalone=*/true);
-  return gantt_internal::Page(plan.outcome.title, chart.HeaderHtml(),
+  return gantt_internal::Page(plan.outcome.title,
+                              gantt_internal::Header(plan, timeline),
                               chart.Svg(/*standalone=*/false));
 }
 

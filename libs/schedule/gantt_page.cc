@@ -6,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "libs/schedule/gantt.h"
 
 namespace backplan {
@@ -212,6 +213,43 @@ std::string XmlEscape(absl::string_view text) {
 namespace gantt_internal {
 
 absl::string_view ChartCss() { return kChartCss; }
+
+std::string LongDate(absl::CivilDay day) {
+  static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu",
+                                          "Fri", "Sat", "Sun"};
+  return absl::StrCat(kDays[static_cast<int>(absl::GetWeekday(day))], " ",
+                      absl::FormatCivilTime(day));
+}
+
+std::string Header(const Plan& plan, const Timeline& timeline) {
+  std::string status =
+      timeline.feasible
+          ? absl::StrCat("on time, ", timeline.min_slack_days,
+                         " working days of slack")
+          : absl::StrCat("misses the target by ", timeline.days_short,
+                         " working days (earliest ",
+                         LongDate(timeline.earliest_finish), ")");
+  int tasks = 0;
+  for (const ScheduledNode& node : timeline.nodes) {
+    tasks += node.kind == PlanGraph::Kind::kTask;
+  }
+  return absl::StrCat(
+      "<header><h1>", XmlEscape(plan.outcome.title), "</h1>\n<p>Target ",
+      LongDate(timeline.target_date), " \xC2\xB7 final milestone ",
+      LongDate(timeline.final_milestone), " \xC2\xB7 ", status, " \xC2\xB7 ",
+      tasks, " tasks \xC2\xB7 ",
+      timeline.mode == ScheduleMode::kBackward ? "latest dates (backward)"
+                                               : "earliest dates (forward)",
+      "</p>\n<p class=\"legend\"><span><i class=\"l-bar\"></i>task</span>"
+      "<span><i class=\"l-crit\"></i>critical</span>"
+      "<span><i class=\"l-done\"></i>progress</span>"
+      "<span><i class=\"l-ms\"></i>goal</span>"
+      "<span><i class=\"l-non\"></i>weekend</span>"
+      "<span><i class=\"l-hol\"></i>holiday</span>"
+      "<span><i class=\"l-target\"></i>target</span>"
+      "<span>\xE2\x96\xBC deadline \xC2\xB7 click a group to fold it</span>"
+      "</p></header>\n");
+}
 
 std::string Page(absl::string_view title, absl::string_view header_html,
                  absl::string_view svg) {

@@ -6,11 +6,20 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "libs/core/plan.h"
+#include "libs/schedule/cpm.h"
 
 namespace backplan::gantt_internal {
 
 // CSS for the chart's SVG elements (classes as in gantt.h).
 absl::string_view ChartCss();
+
+// "Wed 2027-06-30".
+std::string LongDate(absl::CivilDay day);
+
+// The page header: outcome, target, feasibility, task count and legend.
+std::string Header(const Plan& plan, const Timeline& timeline);
 
 // The whole HTML document: `title` (plain text) in <title>, `header_html`
 // (already escaped markup) above the chart, `svg` (an inline <svg> element
