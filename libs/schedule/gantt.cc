@@ -24,8 +24,8 @@ constexpr double kRowHeight = 22;
 constexpr double kTitleHeight = 30;
 constexpr double kAxisHeight = 34;
 constexpr double kBottomPad = 24;
-constexpr double kRightPad = 40;
-constexpr double kChartWidth = 1100;  // Preferred width of the day columns.
+constexpr double kRightPad = 60;
+constexpr double kChartWidth = 1000;  // Preferred width of the day columns.
 constexpr size_t kLabelChars = 44;
 
 // Numbers in SVG attributes: at most two decimals, no trailing zeros.

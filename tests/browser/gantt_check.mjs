@@ -29,12 +29,15 @@ const browser = await chromium.launch({
   ],
 });
 
-// Share of pixels that are not (nearly) white, decoded in a separate blank
-// context so its work never shows in the chart's request log.
+// One context for every chart (each in its own page, with its own logs) and
+// one blank page that decodes screenshots, so its work never shows in a
+// chart's request log.
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+const decoder = await context.newPage();
+
+// Share of pixels that are not (nearly) white.
 async function drawnShare(png) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const share = await page.evaluate(async (b64) => {
+  return decoder.evaluate(async (b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -47,14 +50,11 @@ async function drawnShare(png) {
     }
     return drawn / (bitmap.width * bitmap.height);
   }, png.toString("base64"));
-  await context.close();
-  return share;
 }
 
 const results = [];
 for (const c of cases) {
   const url = pathToFileURL(c.html).href;
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const consoleMessages = [];
   const pageErrors = [];
@@ -63,7 +63,7 @@ for (const c of cases) {
     if (m.type() === "error" || m.type() === "warning") consoleMessages.push(m.text());
   });
   page.on("pageerror", (e) => pageErrors.push(String(e)));
-  context.on("request", (r) => {
+  page.on("request", (r) => {
     if (r.url() !== url) requests.push(r.url());
   });
   await page.goto(url, { waitUntil: "load" });
@@ -125,7 +125,7 @@ for (const c of cases) {
   facts.pageErrors = pageErrors;
   facts.requests = requests;
   results.push({ name: c.name, ...facts });
-  await context.close();
+  await page.close();
 }
 await browser.close();
 process.stdout.write(JSON.stringify(results));

@@ -230,8 +230,9 @@ class GanttBrowserTest(unittest.TestCase):
                 for g in root.iter(SVG_NS + "g") if "bar" in g.get("class", "").split()}
 
     def test_svg_parses_with_the_same_bars(self):
-        for name, text in (("kindle", self.kindle_svg),
-                           ("generated500", open(os.path.join(self.tmp, "generated500.svg")).read())):
+        with open(os.path.join(self.tmp, "generated500.svg")) as f:
+            generated = f.read()
+        for name, text in (("kindle", self.kindle_svg), ("generated500", generated)):
             bars = self.svg_bars(text)
             expect = self.expect[name]["tasks"]
             self.assertEqual(bars, {k: (s.isoformat(), e.isoformat())
@@ -241,10 +242,11 @@ class GanttBrowserTest(unittest.TestCase):
 
     def ics_events(self, mode):
         text = self.cli("export", KINDLE, "--format", "ics", "--ics_events", mode)
-        unfolded = text.replace("\r\n ", "")
+        # The CLI's output was read as text, so CRLF arrived as "\n".
+        unfolded = text.replace("\r\n", "\n").replace("\n ", "")
         events = []
-        for block in re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", unfolded, re.S):
-            props = dict(line.split(":", 1) for line in block.split("\r\n") if line)
+        for block in re.findall(r"BEGIN:VEVENT\n(.*?)END:VEVENT", unfolded, re.S):
+            props = dict(line.split(":", 1) for line in block.split("\n") if line)
             events.append(props)
         self.assertNotIn("BEGIN:VTODO", text)
         return events
