@@ -5,7 +5,7 @@
 //   node tests/browser/gantt_check.mjs cases.json > results.json
 //
 // cases.json: [{"name": ..., "html": "/abs/path.html", "screenshot":
-// "/abs/out.png"}]. Per case the result holds: console errors and warnings,
+// "/abs/out.png" or ""}]. Per case the result holds: console errors and warnings,
 // uncaught page errors, every request other than the page itself, the bars
 // (id, dates, critical, computed fill colour), the arrows, the geometry of the
 // target line, the share of non-white pixels in a viewport screenshot, and
