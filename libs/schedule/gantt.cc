@@ -238,6 +238,11 @@ void Chart::GroupByMember() {
 }
 
 absl::Status Chart::Lay() {
+  if (tl_.nodes.size() > static_cast<size_t>(kMaxGanttNodes)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "timeline: ", tl_.nodes.size(),
+        " tasks and goals, more than a Gantt chart's ", kMaxGanttNodes));
+  }
   if (!options_.assignees.empty() &&
       options_.assignees.size() != tl_.nodes.size()) {
     return absl::InvalidArgumentError(

@@ -52,6 +52,9 @@ namespace backplan {
 // The longest timeline a chart draws, in calendar days (about 20 years):
 // bounds the output size whatever dates a caller sends.
 inline constexpr int kMaxGanttDays = 7320;
+// The most timeline nodes (tasks, goals, outcome) a chart draws: about
+// 0.7 KB of output each, so a chart stays far below gRPC message limits.
+inline constexpr int kMaxGanttNodes = 20000;
 
 struct GanttOptions {
   // Per node (Timeline::nodes order) the members doing it; empty, or all
@@ -61,8 +64,9 @@ struct GanttOptions {
 
 // INVALID_ARGUMENT when the timeline was not computed from `plan` (as the
 // other exporters, export.h), when `assignees` is non-empty but not one
-// entry per node, when the plan's calendar is invalid, and when the dates
-// span more than kMaxGanttDays.
+// entry per node, when the plan's calendar is invalid, when the dates
+// span more than kMaxGanttDays, and when the timeline has more than
+// kMaxGanttNodes nodes.
 absl::StatusOr<std::string> ExportGanttHtml(const Plan& plan,
                                             const Timeline& timeline,
                                             const GanttOptions& options);

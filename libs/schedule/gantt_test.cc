@@ -270,6 +270,16 @@ TEST(GanttExport, RefusesBadInput) {
   EXPECT_THAT(ExportGanttSvg(long_plan, ScheduleOrDie(long_plan), {}),
               testing::StatusIs(absl::StatusCode::kInvalidArgument,
                                 HasSubstr("more than a Gantt chart's 7320")));
+  Plan big = plan;
+  big.tasks.resize(kMaxGanttNodes);
+  for (int i = 0; i < kMaxGanttNodes; ++i) {
+    big.tasks[i] = MakeTask(absl::StrCat("t", i), "", 1);
+  }
+  big.dependencies.clear();
+  big.goals.clear();
+  EXPECT_THAT(ExportGanttHtml(big, ScheduleOrDie(big), {}),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("more than a Gantt chart's 20000")));
 }
 
 }  // namespace
