@@ -38,12 +38,12 @@ std::string Num(double v) {
 
 std::string Date(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
-// At most kLabelChars code points, never cutting a UTF-8 sequence.
-std::string Ellipsize(const std::string& text) {
+// At most `max` code points, never cutting a UTF-8 sequence.
+std::string Ellipsize(const std::string& text, size_t max = kLabelChars) {
   size_t points = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (++points > kLabelChars) return text.substr(0, i) + "\xE2\x80\xA6";
+    if (++points > max) return text.substr(0, i) + "\xE2\x80\xA6";
   }
   return text;
 }
@@ -368,8 +368,7 @@ void Chart::AppendBar(int n, double y, std::string* out) const {
     if (w >= 60 && rows_[row_of_[n]].kind == Row::Kind::kLane) {
       absl::StrAppend(
           out, "<text x=\"", Num(x + 3), "\" y=\"", Num(y + 15), "\">",
-          XmlEscape(
-              Ellipsize(Title(node)).substr(0, static_cast<size_t>(w / 6))),
+          XmlEscape(Ellipsize(Title(node), static_cast<size_t>(w / 7))),
           "</text>");
     }
   }

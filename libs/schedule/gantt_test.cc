@@ -230,7 +230,14 @@ TEST(GanttHtml, ProgressFillsBars) {
 }
 
 TEST(GanttSvg, MembersBecomeSwimLanes) {
-  const Plan plan = ChartPlan();
+  Plan plan = ChartPlan();
+  plan.tasks[0].title.clear();
+  for (int i = 0; i < 30; ++i) plan.tasks[0].title += "\xC3\x89";  // É
+  const std::string cut = [] {
+    std::string s;
+    for (int i = 0; i < 24; ++i) s += "\xC3\x89";
+    return s;
+  }();
   const Timeline timeline = ScheduleOrDie(plan);
   GanttOptions options;
   options.assignees.resize(timeline.nodes.size());
@@ -247,6 +254,10 @@ TEST(GanttSvg, MembersBecomeSwimLanes) {
   EXPECT_THAT(svg, HasSubstr(">Unassigned</text>"));  // d.
   EXPECT_THAT(svg, HasSubstr(">Goals</text>"));
   EXPECT_EQ(Count(svg, "class=\"also\""), 1);  // c in Ana's lane too.
+  // a's bar in a lane carries its title, cut between characters: Tue 3 to
+  // Mon 9 is 7 calendar days, 168 px, room for 24 characters of 7 px.
+  EXPECT_EQ(AttrNum(svg, "class=\"gantt\"", "data-day-width"), 24);
+  EXPECT_THAT(svg, HasSubstr(absl::StrCat(">", cut, "\xE2\x80\xA6</text>")));
   // a and b share Ana's row; the arrow a -> b stays in it.
   EXPECT_EQ(Attr(svg, "data-from=\"a\" data-to=\"b\"", "data-r1"),
             Attr(svg, "data-from=\"a\" data-to=\"b\"", "data-r2"));
