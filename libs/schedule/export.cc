@@ -56,9 +56,10 @@ absl::string_view StatusName(TaskStatus status) {
   return "";
 }
 
-// The exporters read titles from the plan through the timeline's source
-// indices; refuse a timeline that was computed from another plan.
-absl::Status CheckMatches(const Plan& plan, const Timeline& timeline) {
+}  // namespace
+
+absl::Status CheckTimelineMatchesPlan(const Plan& plan,
+                                      const Timeline& timeline) {
   for (size_t n = 0; n < timeline.nodes.size(); ++n) {
     const ScheduledNode& node = timeline.nodes[n];
     const std::string* id = nullptr;
@@ -79,6 +80,8 @@ absl::Status CheckMatches(const Plan& plan, const Timeline& timeline) {
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 const std::string& Title(const Plan& plan, const ScheduledNode& node) {
   const std::string* title = &node.id;
@@ -206,7 +209,8 @@ std::string CsvField(absl::string_view field) {
 absl::StatusOr<std::string> ExportIcs(const Plan& plan,
                                       const Timeline& timeline,
                                       const IcsOptions& options) {
-  if (absl::Status status = CheckMatches(plan, timeline); !status.ok()) {
+  if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
+      !status.ok()) {
     return status;
   }
   std::string out;
@@ -223,11 +227,33 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
   line("CALSCALE", "GREGORIAN");
   for (const ScheduledNode& node : timeline.nodes) {
     if (node.kind != PlanGraph::Kind::kTask) continue;
+    const std::string uid = EscapeIcsText(
+        plan.id.empty() ? absl::StrCat(node.id, "@backplan")
+                        : absl::StrCat(node.id, ".", plan.id, "@backplan"));
+    if (options.events != IcsEvents::kTodo) {
+      const bool span = options.events == IcsEvents::kSpan;
+      line("BEGIN", "VEVENT");
+      line("UID", uid);
+      line("DTSTAMP", dtstamp);
+      line("SUMMARY",
+           EscapeIcsText(span ? Title(plan, node)
+                              : absl::StrCat("Deadline: ", Title(plan, node))));
+      // All-day events end on the exclusive day after (RFC 5545 3.6.1).
+      line("DTSTART;VALUE=DATE",
+           IcsDate(span ? node.planned_start : node.deadline));
+      line("DTEND;VALUE=DATE", IcsDate(node.deadline + 1));
+      line("TRANSP", "TRANSPARENT");
+      if (node.critical) line("PRIORITY", "1");
+      std::string description = Describe(timeline, node);
+      if (node.status == TaskStatus::kInProgress) {
+        description = absl::StrCat("in progress\n", description);
+      }
+      line("DESCRIPTION", EscapeIcsText(description));
+      line("END", "VEVENT");
+      continue;
+    }
     line("BEGIN", "VTODO");
-    line("UID",
-         EscapeIcsText(plan.id.empty()
-                           ? absl::StrCat(node.id, "@backplan")
-                           : absl::StrCat(node.id, ".", plan.id, "@backplan")));
+    line("UID", uid);
     line("DTSTAMP", dtstamp);
     line("SUMMARY", EscapeIcsText(Title(plan, node)));
     // RFC 5545 3.8.2.3: DUE must be later than DTSTART; a one-day task is
@@ -259,7 +285,8 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
 absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
                                                const Timeline& timeline,
                                                const MermaidOptions& options) {
-  if (absl::Status status = CheckMatches(plan, timeline); !status.ok()) {
+  if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
+      !status.ok()) {
     return status;
   }
   std::string out = "gantt\n";
@@ -340,7 +367,8 @@ absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
 
 absl::StatusOr<std::string> ExportCsv(const Plan& plan,
                                       const Timeline& timeline) {
-  if (absl::Status status = CheckMatches(plan, timeline); !status.ok()) {
+  if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
+      !status.ok()) {
     return status;
   }
   std::string out =

@@ -19,6 +19,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -27,8 +28,17 @@
 
 namespace backplan {
 
+// What each task becomes in an ICS export. Calendar apps (Google Calendar,
+// Outlook) show VEVENTs but not VTODOs.
+enum class IcsEvents {
+  kTodo,      // A VTODO due on the deadline (the default).
+  kDeadline,  // An all-day VEVENT on the deadline day.
+  kSpan,      // An all-day VEVENT from the planned start to the deadline.
+};
+
 struct IcsOptions {
-  // DTSTAMP of every VTODO, in UTC (RFC 5545 requires one; injected so the
+  IcsEvents events = IcsEvents::kTodo;
+  // DTSTAMP of every component, in UTC (RFC 5545 requires one; injected so the
   // output is reproducible).
   absl::CivilSecond dtstamp_utc;
   std::string prodid = "-//Backplan//Backplan Scheduler//EN";
@@ -43,6 +53,14 @@ struct IcsOptions {
 //   DTSTART is left out when both fall on one day),
 //   STATUS NEEDS-ACTION / IN-PROCESS / COMPLETED, PRIORITY:1 on critical
 //   tasks, and a DESCRIPTION with slack and why the deadline is what it is.
+// With IcsEvents::kDeadline or kSpan each task is instead one all-day VEVENT
+// with the same UID, DTSTAMP, PRIORITY and DESCRIPTION (status as its first
+// line when not "not started"), TRANSP:TRANSPARENT (it does not make anyone
+// busy) and DTSTART;VALUE=DATE / DTEND;VALUE=DATE, DTEND exclusive (the day
+// after the last day):
+//   kDeadline: SUMMARY "Deadline: <title>", DTSTART = deadline, DTEND =
+//     deadline + 1.
+//   kSpan: SUMMARY = title, DTSTART = planned start, DTEND = deadline + 1.
 // Lines end in CRLF and are folded at 75 octets (CRLF + one space), never
 // inside a UTF-8 sequence; TEXT values escape `\`, `;`, `,` and newlines, and
 // drop other control characters.
@@ -77,6 +95,11 @@ absl::StatusOr<std::string> ExportCsv(const Plan& plan,
                                       const Timeline& timeline);
 
 // Building blocks, exposed for tests and other exporters.
+// INVALID_ARGUMENT naming the node unless every node of `timeline` refers
+// (by source index and id) to the same task or goal of `plan`: exporters read
+// titles through those indices.
+absl::Status CheckTimelineMatchesPlan(const Plan& plan,
+                                      const Timeline& timeline);
 // RFC 5545 TEXT escaping (section 3.3.11).
 std::string EscapeIcsText(absl::string_view text);
 // RFC 5545 line folding (section 3.1) of one unfolded content line (without

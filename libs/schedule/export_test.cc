@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
@@ -139,6 +140,75 @@ TEST(IcsExport, RoundTripsThroughParser) {
   EXPECT_EQ(todos[1].at("DUE;VALUE=DATE"), "20260313");
   EXPECT_EQ(todos[1].count("DTSTART;VALUE=DATE"), 0u);  // One-day task.
   EXPECT_EQ(todos[2].count("PRIORITY"), 0u);
+}
+
+// The components named `kind` (VTODO or VEVENT) as property maps.
+std::vector<std::map<std::string, std::string>> Components(
+    absl::string_view ics, absl::string_view kind) {
+  std::vector<std::map<std::string, std::string>> out;
+  bool inside = false;
+  for (const IcsProperty& p : ParseIcs(ics)) {
+    if (p.name == "BEGIN" && p.value == kind) {
+      out.emplace_back();
+      inside = true;
+    } else if (p.name == "END" && p.value == kind) {
+      inside = false;
+    } else if (inside) {
+      out.back()[p.name] = p.value;
+    }
+  }
+  return out;
+}
+
+TEST(IcsExport, DeadlineEventsAreAllDayOnEachDeadline) {
+  const Plan plan = ExportPlan();
+  const Timeline timeline = ScheduleOrDie(plan);
+  IcsOptions options = Options();
+  options.events = IcsEvents::kDeadline;
+  ASSERT_OK_AND_ASSIGN(std::string ics, ExportIcs(plan, timeline, options));
+  EXPECT_TRUE(Components(ics, "VTODO").empty());
+  const auto events = Components(ics, "VEVENT");
+  ASSERT_EQ(events.size(), 3u);  // One per task.
+  // a is due Thu 12, b and c Fri 13; DTEND is the exclusive next day.
+  const char* starts[] = {"20260312", "20260313", "20260313"};
+  const char* ends[] = {"20260313", "20260314", "20260314"};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(events[i].at("DTSTART;VALUE=DATE"), starts[i]);
+    EXPECT_EQ(events[i].at("DTEND;VALUE=DATE"), ends[i]);
+    EXPECT_EQ(events[i].at("TRANSP"), "TRANSPARENT");
+    EXPECT_EQ(events[i].at("DTSTAMP"), "20260301T123005Z");
+    EXPECT_EQ(events[i].count("DUE;VALUE=DATE"), 0u);
+  }
+  EXPECT_EQ(events[0].at("UID"), "a.plan-7@backplan");
+  EXPECT_EQ(UnescapeIcsText(events[1].at("SUMMARY")), "Deadline: Launch event");
+  EXPECT_EQ(events[0].at("PRIORITY"), "1");
+  EXPECT_EQ(events[2].count("PRIORITY"), 0u);
+}
+
+TEST(IcsExport, SpanEventsRunFromPlannedStartToDeadline) {
+  const Plan plan = ExportPlan();
+  const Timeline timeline = ScheduleOrDie(plan);
+  IcsOptions options = Options();
+  options.events = IcsEvents::kSpan;
+  ASSERT_OK_AND_ASSIGN(std::string ics, ExportIcs(plan, timeline, options));
+  const auto events = Components(ics, "VEVENT");
+  ASSERT_EQ(events.size(), 3u);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const ScheduledNode& node = timeline.nodes[i];
+    ASSERT_EQ(node.kind, PlanGraph::Kind::kTask);
+    EXPECT_EQ(UnescapeIcsText(events[i].at("SUMMARY")), plan.tasks[i].title);
+    EXPECT_EQ(
+        events[i].at("DTSTART;VALUE=DATE"),
+        absl::FormatTime(
+            "%Y%m%d", absl::FromCivil(node.planned_start, absl::UTCTimeZone()),
+            absl::UTCTimeZone()));
+  }
+  // a: Tue 10 - Thu 12 inclusive, so DTEND Fri 13.
+  EXPECT_EQ(events[0].at("DTSTART;VALUE=DATE"), "20260310");
+  EXPECT_EQ(events[0].at("DTEND;VALUE=DATE"), "20260313");
+  EXPECT_EQ(events[1].at("DTSTART;VALUE=DATE"), "20260313");
+  EXPECT_EQ(events[1].at("DTEND;VALUE=DATE"), "20260314");
+  EXPECT_THAT(ics, HasSubstr("SUMMARY:Write\\, review\\; "));
 }
 
 TEST(IcsExport, EscapesTextSpecials) {

@@ -13,6 +13,7 @@
 #include "libs/rpc/grpc_status.h"
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/export.h"
+#include "libs/schedule/gantt.h"
 #include "libs/schedule/progress.h"
 #include "libs/schedule/rcpsp_plan.h"
 #include "services/scheduling/scheduling_internal.h"
@@ -368,19 +369,50 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
       return absl::InvalidArgumentError("source: give plan or plan_id");
   }
   ASSIGN_OR_RETURN(Plan plan, PlanFromProto(source));
-  RETURN_IF_ERROR(CheckNoDemands(plan));
+  const bool ics = request.format() == v1::EXPORT_FORMAT_UNSPECIFIED ||
+                   request.format() == v1::ICS;
+  if (!ics &&
+      request.ics_events() != v1::ExportRequest::ICS_EVENTS_UNSPECIFIED) {
+    return absl::InvalidArgumentError("ics_events: only for format ICS");
+  }
   ScheduleRequest schedule_request;
   ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
   ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
                    OptionalDayFromProto(request.as_of(), "as_of"));
   schedule_request.today = as_of ? *as_of : today_();
   schedule_request.as_of = as_of;
-  ASSIGN_OR_RETURN(Timeline timeline,
-                   backplan::Schedule(plan, schedule_request));
+  // Plans with demands are laid out under their resources (default search
+  // options); named members become the Gantt chart's swim lanes.
+  Timeline timeline;
+  GanttOptions gantt;
+  if (UsesResources(plan)) {
+    ASSIGN_OR_RETURN(ResourceScheduleOptions options,
+                     ResourceOptionsFromProto(v1::ResourceOptions()));
+    ASSIGN_OR_RETURN(ResourceTimeline laid,
+                     ScheduleWithResources(plan, schedule_request, options));
+    timeline = std::move(laid.timeline);
+    gantt.assignees = std::move(laid.assignees);
+  } else {
+    ASSIGN_OR_RETURN(timeline, backplan::Schedule(plan, schedule_request));
+  }
   switch (request.format()) {
     case v1::EXPORT_FORMAT_UNSPECIFIED:
     case v1::ICS: {
       IcsOptions options;
+      switch (request.ics_events()) {
+        case v1::ExportRequest::ICS_EVENTS_UNSPECIFIED:
+        case v1::ExportRequest::VTODO:
+          break;
+        case v1::ExportRequest::DEADLINE:
+          options.events = IcsEvents::kDeadline;
+          break;
+        case v1::ExportRequest::SPAN:
+          options.events = IcsEvents::kSpan;
+          break;
+        default:
+          return absl::InvalidArgumentError(
+              absl::StrCat("ics_events: unknown value ", request.ics_events()));
+      }
       options.dtstamp_utc =
           absl::ToCivilSecond(absl::Now(), absl::UTCTimeZone());
       ASSIGN_OR_RETURN(*response->mutable_body(),
@@ -397,6 +429,18 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
     case v1::CSV: {
       ASSIGN_OR_RETURN(*response->mutable_body(), ExportCsv(plan, timeline));
       response->set_content_type("text/csv; charset=utf-8");
+      break;
+    }
+    case v1::HTML: {
+      ASSIGN_OR_RETURN(*response->mutable_body(),
+                       ExportGanttHtml(plan, timeline, gantt));
+      response->set_content_type("text/html; charset=utf-8");
+      break;
+    }
+    case v1::SVG: {
+      ASSIGN_OR_RETURN(*response->mutable_body(),
+                       ExportGanttSvg(plan, timeline, gantt));
+      response->set_content_type("image/svg+xml");
       break;
     }
     default:

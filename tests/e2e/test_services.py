@@ -181,13 +181,19 @@ class ServicesTest(unittest.TestCase):
                         scheduling_pb2.ScheduleRequest(), contains="source")
 
     def test_unsupported_field_is_refused(self):
-        # Schedule lays out resources now (tests/e2e/test_resources.py);
-        # Export does not yet, and says so rather than ignoring the demands.
+        # Schedule and Export lay out resources now (tests/e2e/test_resources.py,
+        # tests/browser); progress under resources is not supported yet, and
+        # says so rather than ignoring the demands.
         plan = chain_plan()
         plan.resources.add(name="dev", capacity=1)
         plan.tasks[0].demands.add(pool="dev", units=1)
+        ics = self.scheduling.Export(scheduling_pb2.ExportRequest(plan=plan)).body
+        self.assertEqual(ics.count("BEGIN:VTODO"), 3)
+        plan.tasks[0].progress.status = plan_pb2.DONE
+        plan.tasks[0].progress.actual_finish.CopyFrom(date(2027, 6, 8))
         self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.scheduling.Export,
-                        scheduling_pb2.ExportRequest(plan=plan), contains="not supported")
+                        scheduling_pb2.ExportRequest(plan=plan, as_of=date(2027, 6, 9)),
+                        contains="not supported")
 
     def test_unknown_plan_is_not_found(self):
         for call, request in (

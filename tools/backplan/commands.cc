@@ -391,9 +391,10 @@ class Runner : public Client {
   }
 
   int Export(const std::vector<std::string>& args) {
-    if (int code = ExpectArgs(
-            args, 1,
-            "export PLAN_ID|FILE --format ics|mermaid|csv [--mode ...]");
+    if (int code =
+            ExpectArgs(args, 1,
+                       "export PLAN_ID|FILE --format ics|mermaid|csv|html|svg "
+                       "[--ics_events vtodo|deadline|span] [--mode ...]");
         code != kExitOk) {
       return code;
     }
@@ -405,9 +406,26 @@ class Runner : public Client {
       request.set_format(v1::MERMAID);
     } else if (format == "csv") {
       request.set_format(v1::CSV);
+    } else if (format == "html") {
+      request.set_format(v1::HTML);
+    } else if (format == "svg") {
+      request.set_format(v1::SVG);
     } else {
-      return Usage(absl::StrCat("--format must be ics, mermaid or csv, not \"",
-                                options_.format, "\""));
+      return Usage(absl::StrCat(
+          "--format must be ics, mermaid, csv, html or svg, not \"",
+          options_.format, "\""));
+    }
+    const std::string events = absl::AsciiStrToLower(options_.ics_events);
+    if (events == "deadline") {
+      request.set_ics_events(v1::ExportRequest::DEADLINE);
+    } else if (events == "span") {
+      request.set_ics_events(v1::ExportRequest::SPAN);
+    } else if (events == "vtodo") {
+      request.set_ics_events(v1::ExportRequest::VTODO);
+    } else if (!events.empty()) {
+      return Usage(
+          absl::StrCat("--ics_events must be vtodo, deadline or span, not \"",
+                       options_.ics_events, "\""));
     }
     v1::ScheduleMode mode;
     if (!ParseMode(&mode)) return kExitUsage;
@@ -533,7 +551,10 @@ plans:
                             rice|weighted, --weights criterion=w,...,
                             --explain (contributions), --urgency (stored plan:
                             time criticality from the schedule's slack)
-  export PLAN_ID|FILE       print the timeline as --format ics|mermaid|csv
+  export PLAN_ID|FILE       print the timeline as --format ics|mermaid|csv,
+                            or a Gantt chart: --format html (one page, opens
+                            in a browser) or svg; --ics_events deadline|span
+                            makes calendar events instead of tasks
   ahp FILE                  criteria weights from a pairwise comparison matrix
                             (FILE: criteria: [..], matrix: [[..],..] with
                             numbers or fractions "1/3", optional threshold);
@@ -588,7 +609,12 @@ flags:
   --method=NAME             prioritize method (default: the server's weighted)
   --weights=C=W,...         prioritize --method weighted, e.g.
                             importance=0.6,difficulty=0.4
-  --format=ics|mermaid|csv  export format (default ics)
+  --format=ics|mermaid|csv|html|svg
+                            export format (default ics)
+  --ics_events=vtodo|deadline|span
+                            export --format ics: a task per task (default),
+                            an all-day event on each deadline, or an event
+                            from planned start to deadline
   --threshold=R             ahp consistency ratio threshold (default: the
                             file's, else 0.10)
 

@@ -39,7 +39,9 @@ struct Options {
   bool json = false;   // Print protobuf JSON instead of tables.
   std::string mode;    // "", "backward" or "forward".
   std::string method;  // Prioritization method name; "" = server default.
-  std::string format;  // Export format: "ics", "mermaid" or "csv".
+  std::string format;  // Export format: ics, mermaid, csv, html or svg.
+  // ICS export: "vtodo", "deadline", "span" or "" (the server's default).
+  std::string ics_events;
   // WEIGHTED weights, "criterion=weight,..." (e.g. "importance=0.6,...").
   std::string weights;
   bool explain = false;  // prioritize: print the contributions too.

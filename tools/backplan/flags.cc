@@ -16,7 +16,12 @@ ABSL_FLAG(int, timeout_s, 30, "Deadline of each call, in seconds.");
 ABSL_FLAG(bool, json, false, "Print responses as protobuf JSON.");
 ABSL_FLAG(std::string, mode, "", "Schedule mode: backward or forward.");
 ABSL_FLAG(std::string, method, "", "Prioritization method.");
-ABSL_FLAG(std::string, format, "", "Export format: ics, mermaid or csv.");
+ABSL_FLAG(std::string, format, "",
+          "Export format: ics, mermaid, csv, html or svg.");
+ABSL_FLAG(std::string, ics_events, "",
+          "Export --format ics: vtodo (tasks, the default), deadline (an "
+          "all-day event on each deadline) or span (an event from planned "
+          "start to deadline).");
 ABSL_FLAG(std::string, weights, "",
           "Weights for --method weighted: criterion=weight,...");
 ABSL_FLAG(bool, explain, false,
@@ -64,6 +69,7 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.mode = absl::GetFlag(FLAGS_mode);
   options.method = absl::GetFlag(FLAGS_method);
   options.format = absl::GetFlag(FLAGS_format);
+  options.ics_events = absl::GetFlag(FLAGS_ics_events);
   options.weights = absl::GetFlag(FLAGS_weights);
   options.explain = absl::GetFlag(FLAGS_explain);
   options.urgency = absl::GetFlag(FLAGS_urgency);
