@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "backplan/v1/scheduling.grpc.pb.h"
 #include "tools/backplan/plan_file.h"
 #include "tools/backplan/table.h"
@@ -67,29 +68,29 @@ std::string FormatSimulation(const v1::SimulateResponse& r) {
     absl::StrAppend(&out, "plan ", r.plan_id(), " v", r.plan_version(),
                     r.stale() ? " (STALE: the plan changed)" : "", " | ");
   }
-  absl::StrAppend(
-      &out, r.iterations(), " runs, seed ", r.seed(), ", ",
-      r.distribution() == v1::TRIANGULAR ? "triangular" : "PERT",
-      r.resource_constrained() ? ", with people" : "", " | start ",
-      Day(r.start_date()), " | target ", Day(r.target_date()),
-      " | most likely finish ", Day(r.deterministic_finish()), "\n");
-  absl::StrAppend(&out,
-                  absl::StrFormat("P(on time) %.1f%%\n",
-                                  100 * r.probability_on_time()));
+  absl::StrAppend(&out, r.iterations(), " runs, seed ", r.seed(), ", ",
+                  r.distribution() == v1::TRIANGULAR ? "triangular" : "PERT",
+                  r.resource_constrained() ? ", with people" : "", " | start ",
+                  Day(r.start_date()), " | target ", Day(r.target_date()),
+                  " | most likely finish ", Day(r.deterministic_finish()),
+                  "\n");
+  absl::StrAppend(&out, absl::StrFormat("P(on time) %.1f%%\n",
+                                        100 * r.probability_on_time()));
+  std::vector<std::string> percentiles;
   for (const auto& p : r.percentiles()) {
-    absl::StrAppend(&out, absl::StrFormat("P%g %s  ", p.percentile(),
-                                          Day(p.date())));
+    percentiles.push_back(
+        absl::StrFormat("P%g %s", p.percentile(), Day(p.date())));
   }
-  absl::StrAppend(&out, "\n\nfinishes by week (Monday):\n");
+  absl::StrAppend(&out, absl::StrJoin(percentiles, "  "),
+                  "\n\nfinishes by week (Monday):\n");
   int64_t most = 1;
   for (const auto& w : r.histogram()) most = std::max(most, w.runs());
   const double runs = std::max(1, r.iterations());
   for (const auto& w : r.histogram()) {
     const int bar = static_cast<int>((w.runs() * kBarWidth + most - 1) / most);
-    absl::StrAppend(&out,
-                    absl::StrFormat("  %s %-*s %5.1f%%\n", Day(w.monday()),
-                                    kBarWidth, std::string(bar, '#'),
-                                    100 * w.runs() / runs));
+    absl::StrAppend(
+        &out, absl::StrFormat("  %s %-*s %5.1f%%\n", Day(w.monday()), kBarWidth,
+                              std::string(bar, '#'), 100 * w.runs() / runs));
   }
 
   absl::StrAppend(&out, "\nmost critical:\n");
@@ -97,9 +98,9 @@ std::string FormatSimulation(const v1::SimulateResponse& r) {
   for (int i = 1; i < 4; ++i) critical.AlignRight(i);
   for (int i = 0; i < r.criticality_size() && i < kTopTasks; ++i) {
     const auto& c = r.criticality(i);
-    critical.AddRow({c.id(), absl::StrFormat("%.1f%%", 100 * c.index()),
-                     Day(c.deadline()),
-                     absl::StrFormat("%.1f%%", 100 * c.probability_by_deadline())});
+    critical.AddRow(
+        {c.id(), absl::StrFormat("%.1f%%", 100 * c.index()), Day(c.deadline()),
+         absl::StrFormat("%.1f%%", 100 * c.probability_by_deadline())});
   }
   absl::StrAppend(&out, critical.Render());
   absl::StrAppend(&out, "\nmost sensitive (correlation with the finish):\n");
