@@ -1,5 +1,6 @@
 #include "libs/schedule/simulate.h"
 
+#include <atomic>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -370,6 +371,16 @@ TEST(Simulate, StopsWhenAsked) {
       Simulate(plan, options),
       StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("stopped")));
   EXPECT_EQ(polls, 4);
+
+  // With a pool the callback is polled from several threads at once.
+  ComputePool pool(3);
+  options.pool = &pool;
+  std::atomic<int> shared_polls{0};
+  options.stop = [&shared_polls] { return shared_polls.fetch_add(1) >= 10; };
+  EXPECT_THAT(
+      Simulate(plan, options),
+      StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("stopped")));
+  EXPECT_LT(shared_polls.load(), 100);
 }
 
 }  // namespace
