@@ -464,6 +464,14 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
                                           const SimulationOptions& options) {
   RETURN_IF_ERROR(CheckOptions(options));
   ASSIGN_OR_RETURN(PlanGraph graph, BuildPlanGraph(plan));
+  if (static_cast<int64_t>(options.iterations) *
+          static_cast<int64_t>(graph.nodes.size()) >
+      kMaxSimulationWork) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("iterations: ", options.iterations, " runs of a ",
+                     graph.nodes.size(), "-node plan exceed the limit of ",
+                     kMaxSimulationWork, " node-runs; ask for fewer"));
+  }
   ASSIGN_OR_RETURN(WorkingCalendar calendar,
                    WorkingCalendar::Create(plan.calendar));
   ScheduleRequest request;

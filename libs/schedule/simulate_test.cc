@@ -349,6 +349,14 @@ TEST(Simulate, RefusesBadOptionsNamingTheField) {
                          HasSubstr("percentiles[1]")));
   }
   options.percentiles.clear();
+  Plan big = plan;
+  for (int i = 0; i < 20000; ++i)
+    big.tasks.push_back(Ranged(absl::StrCat("x", i), 1, 1, 1));
+  options.iterations = kMaxSimulationIterations;
+  EXPECT_THAT(
+      Simulate(big, options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("node-runs")));
+  options.iterations = 10;
   plan.tasks[0].optimistic_days = 5;  // Above the most likely 4.
   EXPECT_THAT(Simulate(plan, options),
               StatusIs(absl::StatusCode::kInvalidArgument,
