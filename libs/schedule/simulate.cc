@@ -18,6 +18,7 @@
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/rcpsp.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "libs/schedule/simulate_tables.h"
 
 namespace backplan {
 namespace {
@@ -29,83 +30,6 @@ constexpr int64_t kMaxTableEntries = int64_t{1} << 22;
 constexpr int64_t kMaxHorizonCells = 4 << 20;  // As rcpsp_plan.h.
 
 enum : uint8_t { kFree = 0, kBegun = 1, kDone = 2 };
-
-uint64_t Mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-// SplitMix64 seeded from (seed, run): every run has its own stream, so the
-// result does not depend on which thread does which run.
-class RunStream {
- public:
-  RunStream(uint64_t seed, uint64_t run)
-      : state_(Mix64(seed + 0x9E3779B97F4A7C15ULL) ^
-               Mix64(run * 0xD1B54A32D192ED03ULL + 0x632BE59BD9B4E019ULL)) {}
-  uint64_t Next64() {
-    state_ += 0x9E3779B97F4A7C15ULL;
-    return Mix64(state_);
-  }
-
- private:
-  uint64_t state_;
-};
-
-// Continued fraction of the incomplete beta function (modified Lentz).
-double BetaContinuedFraction(double a, double b, double x) {
-  constexpr double kTiny = 1e-300;
-  double c = 1, d = 1 - (a + b) * x / (a + 1);
-  if (std::fabs(d) < kTiny) d = kTiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= 300; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    const double delta = d * c;
-    h *= delta;
-    if (std::fabs(delta - 1) < 1e-15) break;
-  }
-  return h;
-}
-
-// I_x(a, b). tgamma rather than lgamma: glibc's lgamma writes the global
-// signgam, a data race between concurrent simulations.
-double RegularizedBeta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const double front = std::tgamma(a + b) / (std::tgamma(a) * std::tgamma(b)) *
-                       std::pow(x, a) * std::pow(1 - x, b);
-  if (x < (a + 1) / (a + b + 2)) {
-    return front * BetaContinuedFraction(a, b, x) / a;
-  }
-  return 1 - front * BetaContinuedFraction(b, a, 1 - x) / b;
-}
-
-// P(draw <= x) for the continuous distribution on [o, p], o < p.
-double Cdf(double x, int o, int m, int p, DurationDistribution dist) {
-  const double span = p - o;
-  if (x <= o) return 0;
-  if (x >= p) return 1;
-  if (dist == DurationDistribution::kPert) {
-    return RegularizedBeta(1 + 4.0 * (m - o) / span, 1 + 4.0 * (p - m) / span,
-                           (x - o) / span);
-  }
-  if (x <= m) return (x - o) * (x - o) / (span * (m - o));
-  return 1 - (p - x) * (p - x) / (span * (p - m));
-}
 
 absl::Status CheckOptions(const SimulationOptions& options) {
   if (options.iterations < 1 || options.iterations > kMaxSimulationIterations) {
@@ -142,16 +66,9 @@ struct Model {
     int width = 0;  // p - o + 1 values.
     int table = 0;  // Its `width` alias entries start here.
   };
-  // Walker's alias method: value i is kept when the draw's low 32 bits are
-  // below `threshold`, else replaced by `alias`. O(1) and branch-free, where
-  // a search in a cumulative table mispredicts on almost every draw.
-  struct Alias {
-    uint32_t threshold = 0;
-    int32_t alias = 0;
-  };
   std::vector<Draw> draws;        // In plan.tasks order.
   std::vector<int> draw_of_task;  // -1 when fixed.
-  std::vector<Alias> aliases;
+  std::vector<AliasEntry> aliases;
   std::vector<int> task_pos;
   std::vector<int64_t> deadline_off;  // Per task: on time when ef <= this.
   int64_t target_off = 0;
@@ -223,7 +140,7 @@ absl::Status OneRun(const Model& m, uint64_t seed, int run, Worker& w) {
   for (const Model::Draw& d : m.draws) {
     const uint64_t x = rng.Next64();
     const uint32_t i = static_cast<uint32_t>(((x >> 32) * d.width) >> 32);
-    const Model::Alias& a = m.aliases[d.table + i];
+    const AliasEntry& a = m.aliases[d.table + i];
     // Arithmetic select: a branch here would mispredict at random.
     const int32_t replace =
         -static_cast<int32_t>(static_cast<uint32_t>(x) >= a.threshold);
@@ -287,35 +204,6 @@ std::vector<int> ListByKey(const Model& m, const std::vector<int64_t>& key) {
     }
   }
   return list;
-}
-
-// Vose's construction of the alias table of `pmf`, appended to `out`.
-void AppendAliasTable(const std::vector<double>& pmf,
-                      std::vector<Model::Alias>& out) {
-  const int w = static_cast<int>(pmf.size());
-  const size_t base = out.size();
-  out.resize(base + w);
-  std::vector<double> scaled(w);
-  std::vector<int> small, large;
-  for (int i = 0; i < w; ++i) {
-    scaled[i] = pmf[i] * w;
-    (scaled[i] < 1 ? small : large).push_back(i);
-  }
-  while (!small.empty() && !large.empty()) {
-    const int l = small.back();
-    small.pop_back();
-    const int g = large.back();
-    large.pop_back();
-    out[base + l].threshold = static_cast<uint32_t>(
-        std::clamp(std::floor(scaled[l] * 4294967296.0), 0.0, 4294967295.0));
-    out[base + l].alias = g;
-    scaled[g] += scaled[l] - 1;
-    (scaled[g] < 1 ? small : large).push_back(g);
-  }
-  // What is left has probability 1 (up to rounding): it always keeps itself.
-  for (const std::vector<int>* rest : {&small, &large}) {
-    for (int i : *rest) out[base + i] = {0xFFFFFFFFu, i};
-  }
 }
 
 absl::Status BuildTables(const Plan& plan, const std::vector<int>& pos_of_node,
@@ -418,31 +306,6 @@ absl::Status BuildProblem(const Plan& plan, const PlanGraph& graph,
 }
 
 }  // namespace
-
-absl::StatusOr<std::vector<double>> DurationPmf(int optimistic, int most_likely,
-                                                int pessimistic,
-                                                DurationDistribution dist) {
-  if (optimistic < 0 || optimistic > most_likely || most_likely > pessimistic) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "estimate: need 0 <= optimistic (", optimistic, ") <= most likely (",
-        most_likely, ") <= pessimistic (", pessimistic, ")"));
-  }
-  const int width = pessimistic - optimistic + 1;
-  std::vector<double> pmf(width, 0.0);
-  if (width == 1) {
-    pmf[0] = 1;
-    return pmf;
-  }
-  double previous = 0;
-  for (int k = 0; k < width; ++k) {
-    const double cdf = k + 1 == width ? 1.0
-                                      : Cdf(optimistic + k + 0.5, optimistic,
-                                            most_likely, pessimistic, dist);
-    pmf[k] = std::max(0.0, cdf - previous);
-    previous = std::max(previous, cdf);
-  }
-  return pmf;
-}
 
 double SimulationResult::ProbabilityBy(absl::CivilDay day) const {
   double p = 0;
