@@ -71,6 +71,7 @@ absl::StatusOr<StoredPlan> InMemoryPlanStore::GetPlan(
   result.version = plan->version;
   result.priorities = plan->priorities;
   result.schedule = plan->schedule;
+  result.simulation = plan->simulation;
   return result;
 }
 
@@ -114,7 +115,9 @@ absl::Status InMemoryPlanStore::PutStage(absl::string_view tenant,
                      " but the plan is at version ", plan->version));
   }
   std::optional<StoredStage>& stage =
-      part == StagePart::kPriorities ? plan->priorities : plan->schedule;
+      part == StagePart::kPriorities ? plan->priorities
+      : part == StagePart::kSchedule ? plan->schedule
+                                     : plan->simulation;
   stage = StoredStage{std::move(data), plan_version};
   AppendEvent(*plan, event, plan_version);
   return absl::OkStatus();

@@ -73,6 +73,7 @@ class InMemoryPlanStore : public PlanStore {
     int64_t version = 0;
     std::optional<StoredStage> priorities;
     std::optional<StoredStage> schedule;
+    std::optional<StoredStage> simulation;
     std::deque<Event> events;
   };
   using PlanMap = std::map<std::string, Plan, std::less<>>;

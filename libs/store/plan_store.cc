@@ -21,6 +21,8 @@ absl::string_view StagePartName(StagePart part) {
       return "priorities";
     case StagePart::kSchedule:
       return "schedule";
+    case StagePart::kSimulation:
+      return "simulation";
   }
   return "unknown";
 }

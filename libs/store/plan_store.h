@@ -40,9 +40,10 @@
 namespace backplan {
 
 // A result computed by a later stage from a given plan version.
-enum class StagePart { kPriorities, kSchedule };
+enum class StagePart { kPriorities, kSchedule, kSimulation };
 
-// "priorities" or "schedule": the key suffix and the name in messages.
+// "priorities", "schedule" or "simulation": the key suffix and the name in
+// messages.
 absl::string_view StagePartName(StagePart part);
 
 struct StoredStage {
@@ -55,6 +56,7 @@ struct StoredPlan {
   int64_t version = 0;  // >= 1 once stored.
   std::optional<StoredStage> priorities;
   std::optional<StoredStage> schedule;
+  std::optional<StoredStage> simulation;  // Monte Carlo results.
 };
 
 // What a write records in the plan's event stream.
@@ -97,7 +99,7 @@ class PlanStore {
  public:
   virtual ~PlanStore() = default;
 
-  // The plan with both stages, read atomically.
+  // The plan with its stages, read atomically.
   virtual absl::StatusOr<StoredPlan> GetPlan(absl::string_view tenant,
                                              absl::string_view plan_id) = 0;
 

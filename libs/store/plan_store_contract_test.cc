@@ -195,6 +195,46 @@ TEST_P(PlanStoreContractTest, StaleStageNeverOverwritesNewer) {
   EXPECT_EQ(plan.priorities->plan_version, 2);
 }
 
+// The simulation is a third stage, kept apart from the schedule, versioned
+// like it, announced by an event and deleted with the plan.
+TEST_P(PlanStoreContractTest, SimulationIsAStageOfItsOwn) {
+  ASSERT_OK(store().PutPlan(kTenant, "p", 0, "v1", Event("t", "r")).status());
+  ASSERT_OK(store().PutStage(kTenant, "p", StagePart::kSchedule, 1, "sched",
+                             Event("schedule.updated", "r")));
+  ASSERT_OK(store().PutStage(kTenant, "p", StagePart::kSimulation, 1, "sim1",
+                             Event("simulation.updated", "r7")));
+  ASSERT_OK_AND_ASSIGN(StoredPlan plan, store().GetPlan(kTenant, "p"));
+  ASSERT_TRUE(plan.simulation.has_value());
+  EXPECT_EQ(plan.simulation->data, "sim1");
+  EXPECT_EQ(plan.simulation->plan_version, 1);
+  ASSERT_TRUE(plan.schedule.has_value());
+  EXPECT_EQ(plan.schedule->data, "sched");
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<PlanEvent> events,
+      store().ReadEvents(kTenant, "p", "", 10, absl::ZeroDuration()));
+  ASSERT_THAT(events, SizeIs(3));
+  EXPECT_EQ(events[2].type, "simulation.updated");
+  EXPECT_EQ(events[2].plan_version, 1);
+  EXPECT_EQ(events[2].request_id, "r7");
+
+  // The plan moves on: the stored simulation stays, visibly stale, and one
+  // from the old version is refused.
+  ASSERT_OK(store().PutPlan(kTenant, "p", 1, "v2", Event("t", "r")).status());
+  EXPECT_THAT(store().PutStage(kTenant, "p", StagePart::kSimulation, 1, "old",
+                               Event("simulation.updated", "r")),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("simulation")));
+  ASSERT_OK_AND_ASSIGN(plan, store().GetPlan(kTenant, "p"));
+  ASSERT_TRUE(plan.simulation.has_value());
+  EXPECT_EQ(plan.simulation->data, "sim1");
+  EXPECT_EQ(plan.simulation->plan_version, 1);
+
+  ASSERT_OK(store().DeletePlan(kTenant, "p"));
+  ASSERT_OK(
+      store().PutPlan(kTenant, "p", 0, "again", Event("t", "r")).status());
+  ASSERT_OK_AND_ASSIGN(plan, store().GetPlan(kTenant, "p"));
+  EXPECT_FALSE(plan.simulation.has_value());
+}
+
 TEST_P(PlanStoreContractTest, DeleteRemovesPlanStagesAndEvents) {
   ASSERT_OK(store().PutPlan(kTenant, "p", 0, "v1", Event("t", "r")).status());
   ASSERT_OK(store().PutStage(kTenant, "p", StagePart::kPriorities, 1, "x",

@@ -40,11 +40,12 @@ constexpr int kChangesMaxLen = 10000;
   "redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])\n"
 
 constexpr const char* kScripts[] = {
-    // kGetPlan. KEYS: plan, priorities, schedule.
+    // kGetPlan. KEYS: plan, priorities, schedule, simulation.
     R"lua(
 return {redis.call('HMGET', KEYS[1], 'version', 'data'),
         redis.call('HMGET', KEYS[2], 'plan_version', 'data'),
-        redis.call('HMGET', KEYS[3], 'plan_version', 'data')}
+        redis.call('HMGET', KEYS[3], 'plan_version', 'data'),
+        redis.call('HMGET', KEYS[4], 'plan_version', 'data')}
 )lua",
     // kPutPlan. KEYS: plan, events, index, changes.
     // ARGV: expected version, data, type, request id, plan id,
@@ -72,12 +73,13 @@ redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*',
             'plan', ARGV[5], 'type', ARGV[3], 'plan_version', cur)
 return {'OK', cur}
 )lua",
-    // kDeletePlan. KEYS: plan, priorities, schedule, events, index, changes.
+    // kDeletePlan. KEYS: plan, priorities, schedule, events, index, changes,
+    // simulation.
     // ARGV: plan id, change ref, changes maxlen.
     R"lua(
 local cur = redis.call('HGET', KEYS[1], 'version')
 if not cur then return {'NOT_FOUND', 0} end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7])
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.pcall('XADD', KEYS[6], 'MAXLEN', '~', ARGV[3], '*',
             'plan', ARGV[2], 'type', 'plan.deleted', 'plan_version', cur)
@@ -246,11 +248,14 @@ absl::StatusOr<StoredPlan> RedisPlanStore::GetPlan(absl::string_view tenant,
   const std::string plan_key = PlanKey(tenant, plan_id, "plan");
   const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
   const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
-  ASSIGN_OR_RETURN(
-      RedisReplyPtr reply,
-      RunScript(kGetPlan, {plan_key, priorities_key, schedule_key}, {}));
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(kGetPlan,
+                             {plan_key, priorities_key, schedule_key,
+                              PlanKey(tenant, plan_id,
+                                      StagePartName(StagePart::kSimulation))},
+                             {}));
   const redisReply* r = reply.get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 ||
       r->element[0]->type != REDIS_REPLY_ARRAY ||
       r->element[0]->elements != 2) {
     return Unexpected("GetPlan", r);
@@ -267,6 +272,7 @@ absl::StatusOr<StoredPlan> RedisPlanStore::GetPlan(absl::string_view tenant,
   result.data = std::string(Str(plan->element[1]));
   ASSIGN_OR_RETURN(result.priorities, ParseStage(r->element[1]));
   ASSIGN_OR_RETURN(result.schedule, ParseStage(r->element[2]));
+  ASSIGN_OR_RETURN(result.simulation, ParseStage(r->element[3]));
   return result;
 }
 
@@ -378,7 +384,9 @@ absl::Status RedisPlanStore::DeletePlan(absl::string_view tenant,
   ASSIGN_OR_RETURN(RedisReplyPtr reply,
                    RunScript(kDeletePlan,
                              {plan_key, priorities_key, schedule_key,
-                              events_key, index_key, kChangesKey},
+                              events_key, index_key, kChangesKey,
+                              PlanKey(tenant, plan_id,
+                                      StagePartName(StagePart::kSimulation))},
                              {plan_id, ref, changes_max}));
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("DeletePlan", reply.get()));

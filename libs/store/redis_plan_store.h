@@ -9,6 +9,7 @@
 //   bp:{<tenant>/<plan-id>}:plan        hash  version, data
 //   bp:{<tenant>/<plan-id>}:priorities  hash  plan_version, data
 //   bp:{<tenant>/<plan-id>}:schedule    hash  plan_version, data
+//   bp:{<tenant>/<plan-id>}:simulation  hash  plan_version, data
 //   bp:{<tenant>/<plan-id>}:events      stream (MAXLEN ~ 1000) of
 //                                       type, plan_version, request_id
 //   bp:{<tenant>/book/<name>}           hash  version, data
@@ -22,7 +23,7 @@
 // Every write is one Lua script (EVALSHA, falling back to EVAL on NOSCRIPT,
 // so SCRIPT FLUSH and restarts are survived) that checks the version,
 // writes, maintains the index and appends the events, atomically. GetPlan
-// reads the three parts in one script. ReadEvents checks the plan exists,
+// reads the four parts in one script. ReadEvents checks the plan exists,
 // then XREADs (with BLOCK when waiting, capped at max_event_wait); a waiting
 // read holds one pool connection for its duration.
 //

@@ -10,6 +10,9 @@ ABSL_FLAG(std::string, prioritization_address, "127.0.0.1:50052",
           "The prioritization service, e.g. "
           "dns:///backplan-prioritization-headless:50052 (round-robin over its "
           "addresses); empty: none, stored schedules are degraded.");
+ABSL_FLAG(int, compute_threads, 0,
+          "Threads one simulation's runs are split over, the calling one "
+          "included (a process-wide pool); 0: the container's CPU quota.");
 
 int main(int argc, char** argv) {
   constexpr backplan::rpc::ServiceDefaults kDefaults = {"backplan-scheduling",
@@ -29,5 +32,9 @@ int main(int argc, char** argv) {
   }
   backplan::SchedulingServiceImpl service(
       store.get(), std::move(prioritization), backplan::TodayUtc);
+  const int threads = absl::GetFlag(FLAGS_compute_threads);
+  backplan::ComputePool pool(
+      (threads > 0 ? threads : backplan::ComputePool::DefaultThreads()) - 1);
+  service.set_compute_pool(&pool);
   return backplan::ServeWithStore(kDefaults, {&service}, store.get());
 }

@@ -1,5 +1,5 @@
-// SchedulingService: translates Schedule, ReportProgress and Export between
-// protobuf and libs/schedule.
+// SchedulingService: translates Schedule, Simulate, ReportProgress and Export
+// between protobuf and libs/schedule.
 //
 // Inline requests (a plan in the request) make no nested call and read or
 // store nothing. Schedule by plan_id is the one-call pipeline: read the plan
@@ -12,10 +12,12 @@
 #ifndef BACKPLAN_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 #define BACKPLAN_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 
+#include <functional>
 #include <memory>
 
 #include "backplan/v1/prioritization.grpc.pb.h"
 #include "backplan/v1/scheduling.grpc.pb.h"
+#include "libs/common/compute_pool.h"
 #include "libs/rpc/call.h"
 #include "libs/store/plan_store.h"
 #include "services/common/service_support.h"
@@ -43,6 +45,14 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   grpc::Status Export(grpc::ServerContext* context,
                       const v1::ExportRequest* request,
                       v1::ExportResponse* response) override;
+  // In simulate_handler.cc.
+  grpc::Status Simulate(grpc::ServerContext* context,
+                        const v1::SimulateRequest* request,
+                        v1::SimulateResponse* response) override;
+
+  // Simulation runs are split over `pool` (not owned; null: the calling
+  // thread alone). Set before serving.
+  void set_compute_pool(ComputePool* pool) { compute_pool_ = pool; }
 
  private:
   absl::Status DoSchedule(const rpc::CallScope& call,
@@ -57,10 +67,15 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   absl::Status DoExport(const rpc::CallScope& call,
                         const v1::ExportRequest& request,
                         v1::ExportResponse* response);
+  absl::Status DoSimulate(const rpc::CallScope& call,
+                          const v1::SimulateRequest& request,
+                          std::function<bool()> stop,
+                          v1::SimulateResponse* response);
 
   PlanStore* store_;
   std::unique_ptr<v1::PrioritizationService::StubInterface> prioritization_;
   TodayFunction today_;
+  ComputePool* compute_pool_ = nullptr;
 };
 
 }  // namespace backplan

@@ -25,6 +25,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/backplan/ahp_command.h"
+#include "tools/backplan/simulate_command.h"
 #include "tools/backplan/client.h"
 #include "tools/backplan/edit_commands.h"
 #include "tools/backplan/plan_file.h"
@@ -123,6 +124,7 @@ class Runner : public Client {
     if (command == "edit") return RunEdit(*this, rest);
     if (command == "watch") return RunWatch(*this, rest);
     if (command == "ahp") return RunAhp(*this, rest);
+    if (command == "simulate") return RunSimulate(*this, rest);
     return Usage(absl::StrCat("unknown command \"", command,
                               "\" (see backplan --help)"));
   }
@@ -555,6 +557,10 @@ plans:
                             or a Gantt chart: --format html (one page, opens
                             in a browser) or svg; --ics_events deadline|span
                             makes calendar events instead of tasks
+  simulate PLAN_ID|FILE     Monte Carlo over the three-point estimates:
+                            P(on time), P10-P95 finish dates, a histogram by
+                            week, the most critical and most sensitive
+                            tasks; --iterations N (default 1000), --seed S
   ahp FILE                  criteria weights from a pairwise comparison matrix
                             (FILE: criteria: [..], matrix: [[..],..] with
                             numbers or fractions "1/3", optional threshold);
@@ -617,6 +623,8 @@ flags:
                             from planned start to deadline
   --threshold=R             ahp consistency ratio threshold (default: the
                             file's, else 0.10)
+  --iterations=N            simulate runs, 1..100000 (default 1000)
+  --seed=S                  simulate seed: same seed, same answer
 
 A plan file mirrors backplan.v1.Plan (see examples/kindle.yaml): outcome,
 outcome_goal_id, goals, tasks, dependencies, calendar; dates as YYYY-MM-DD.

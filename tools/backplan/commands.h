@@ -73,6 +73,9 @@ struct Options {
   int64_t from_version = 0;
   // ahp: consistency threshold; 0 = the file's, else the server's default.
   double threshold = 0;
+  // simulate: runs (0: the server's 1000) and seed.
+  int iterations = 0;
+  uint64_t seed = 0;
 };
 
 // Runs `args` (the command and its arguments, flags already parsed into

@@ -55,6 +55,8 @@ ABSL_FLAG(int, importance, 0, "edit add-task/update-task: importance 1-10.");
 ABSL_FLAG(int, difficulty, 0, "edit add-task/update-task: difficulty 1-10.");
 ABSL_FLAG(int64_t, from_version, 0, "watch: events from this plan version.");
 ABSL_FLAG(double, threshold, 0, "ahp: consistency ratio threshold.");
+ABSL_FLAG(int, iterations, 0, "simulate: runs, 1..100000; 0: 1000.");
+ABSL_FLAG(uint64_t, seed, 0, "simulate: random seed.");
 
 namespace backplan::cli {
 
@@ -92,6 +94,8 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.difficulty = absl::GetFlag(FLAGS_difficulty);
   options.from_version = absl::GetFlag(FLAGS_from_version);
   options.threshold = absl::GetFlag(FLAGS_threshold);
+  options.iterations = absl::GetFlag(FLAGS_iterations);
+  options.seed = absl::GetFlag(FLAGS_seed);
   for (const auto& [name, value] : args.flag_values) {
     if (name == "fact") options.facts.push_back(value);
     if (name == "goal") options.goals.push_back(value);
