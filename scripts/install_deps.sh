@@ -7,6 +7,7 @@ packages=(
   libabsl-dev libhiredis-dev redis-server libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-grpcio python3-protobuf
+  libssl-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,6 +14,7 @@
 #include "libs/schedule/export.h"
 #include "libs/schedule/progress.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "services/common/idempotency.h"
 
 namespace backplan {
 namespace {
@@ -262,6 +263,13 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
                    OptionalDayFromProto(request.as_of(), "as_of"));
   schedule_request.today = as_of ? *as_of : today_();
   schedule_request.as_of = as_of;
+  ASSIGN_OR_RETURN(
+      Idempotency once,
+      Idempotency::For("Schedule", request, request.idempotency_key()));
+  ASSIGN_OR_RETURN(bool replayed,
+                   once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                               request.plan_id(), response));
+  if (replayed) return absl::OkStatus();
 
   // A plan edit between reading and writing makes the write ABORTED: redo the
   // read-compute-write a few times before giving the conflict to the caller.
@@ -286,6 +294,10 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
     } else {
       v1::PrioritizeRequest prioritize;
       prioritize.set_plan_id(request.plan_id());
+      // A key of its own per plan version, so the channel's retry policy
+      // may retry it and a retry of this Schedule reuses its answer.
+      prioritize.set_idempotency_key(once.NestedKey(
+          call.request_id(), absl::StrCat(loaded.stored.version)));
       v1::PrioritizeResponse prioritized;
       std::unique_ptr<grpc::ClientContext> context =
           call.NewDownstreamContext();
@@ -322,10 +334,11 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
     RETURN_IF_ERROR(LayOut(plan, schedule_request, request.resources(), order,
                            have_priorities ? &ranks : nullptr,
                            response->mutable_timeline()));
-    status =
-        store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
-                         loaded.stored.version, response->SerializeAsString(),
-                         {"schedule.updated", call.request_id()});
+    status = once.PutStage(*store_, call.tenant(), request.plan_id(),
+                           StagePart::kSchedule, loaded.stored.version,
+                           response->SerializeAsString(),
+                           {"schedule.updated", call.request_id()}, response)
+                 .status();
     if (!absl::IsAborted(status)) return status;
   }
   return status;
@@ -345,6 +358,14 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   if (request.base_version() <= 0) {
     return absl::InvalidArgumentError("base_version: required (>= 1)");
   }
+  RETURN_IF_ERROR(Required(request.plan_id(), "plan_id"));
+  ASSIGN_OR_RETURN(
+      Idempotency once,
+      Idempotency::For("ReportProgress", request, request.idempotency_key()));
+  ASSIGN_OR_RETURN(bool replayed,
+                   once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                               request.plan_id(), response));
+  if (replayed) return absl::OkStatus();
   ASSIGN_OR_RETURN(LoadedPlan loaded,
                    LoadPlan(*store_, call.tenant(), request.plan_id()));
   if (loaded.stored.version != request.base_version()) {
@@ -386,24 +407,26 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   ASSIGN_OR_RETURN(Timeline new_timeline,
                    backplan::Schedule(after, new_request));
 
-  ASSIGN_OR_RETURN(
-      int64_t version,
-      store_->PutPlan(call.tenant(), request.plan_id(), request.base_version(),
-                      edited.SerializeAsString(),
-                      {"plan.edited", call.request_id()}));
+  // The response is complete before the write: its record is kept with it.
+  const int64_t version = request.base_version() + 1;
   after.version = version;
   v1::ScheduleResponse stored;
   TimelineToProto(after, new_timeline, nullptr, stored.mutable_timeline());
   ChangesToProto(ChangedDeadlines(old_timeline, new_timeline),
                  stored.mutable_timeline());
+  response->set_version(version);
+  *response->mutable_timeline() = stored.timeline();
+  ASSIGN_OR_RETURN(
+      replayed, once.PutPlan(*store_, call.tenant(), request.plan_id(),
+                             request.base_version(), edited.SerializeAsString(),
+                             {"plan.edited", call.request_id()}, response));
+  if (replayed) return absl::OkStatus();
   absl::Status put = store_->PutStage(
       call.tenant(), request.plan_id(), StagePart::kSchedule, version,
       stored.SerializeAsString(), {"schedule.updated", call.request_id()});
   // A newer edit already landed: the progress is stored, the schedule is
   // simply not the latest one, which its version shows.
   if (!put.ok() && !absl::IsAborted(put)) return put;
-  response->set_version(version);
-  *response->mutable_timeline() = std::move(*stored.mutable_timeline());
   return absl::OkStatus();
 }
 
