@@ -17,7 +17,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import (chain_plan, decomposition_pb2, decomposition_pb2_grpc,  # noqa: E402
-                     grpc, metadata, plan_pb2)
+                     grpc, metadata, plan_pb2, prioritization_pb2, scheduling_pb2)
 
 CLI = os.path.join(harness.BUILD, "tools", "backplan", "backplan")
 SERVICE_CONFIG = os.path.join(harness.ROOT, "proto", "backplan", "v1",
@@ -143,6 +143,51 @@ class ConcurrentRetriesTest(IdempotencyTest):
         self.assertEqual(first.version, 1)
         # Plainly this would be ABORTED (the book exists); it is a replay.
         self.assertEqual(self.stub.PutRecipeBook(request), first)
+
+
+class StagesAndProgressTest(unittest.TestCase):
+    """Stored Prioritize, stored Schedule and ReportProgress replay too."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cluster = harness.Cluster()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cluster.close()
+
+    def test_stage_writes_and_progress_replay(self):
+        decomposition = self.cluster.stub("decomposition")
+        prioritization = self.cluster.stub("prioritization")
+        scheduling = self.cluster.stub("scheduling")
+        plan_id = decomposition.CreatePlan(create_request("stages", "stages-c")).plan_id
+
+        prioritize = prioritization_pb2.PrioritizeRequest(
+            plan_id=plan_id, method=prioritization_pb2.HARDEST_FIRST, idempotency_key="p-1")
+        first = prioritization.Prioritize(prioritize)
+        self.assertEqual(prioritization.Prioritize(prioritize), first)
+        prioritize.method = prioritization_pb2.IMPORTANCE
+        with self.assertRaises(grpc.RpcError) as raised:
+            prioritization.Prioritize(prioritize)
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+
+        schedule = scheduling_pb2.ScheduleRequest(plan_id=plan_id, idempotency_key="s-1")
+        scheduled = scheduling.Schedule(schedule)
+        progress = scheduling_pb2.ReportProgressRequest(
+            plan_id=plan_id, base_version=1, idempotency_key="r-1",
+            as_of=harness.date(2027, 6, 9))
+        update = progress.updates.add(task_id="a")
+        update.progress.status = plan_pb2.DONE
+        update.progress.actual_start.CopyFrom(harness.date(2027, 6, 7))
+        update.progress.actual_finish.CopyFrom(harness.date(2027, 6, 8))
+        reported = scheduling.ReportProgress(progress)
+        self.assertEqual(reported.version, 2)
+        # Retries after the plan moved on: the first answers, no new version.
+        self.assertEqual(scheduling.ReportProgress(progress), reported)
+        self.assertEqual(scheduling.Schedule(schedule), scheduled)
+        self.assertEqual(scheduled.timeline.plan_version, 1)
+        stored = decomposition.GetPlan(decomposition_pb2.GetPlanRequest(plan_id=plan_id))
+        self.assertEqual(stored.version, 2)
 
 
 class ShortTtlTest(IdempotencyTest):
