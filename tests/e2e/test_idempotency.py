@@ -191,7 +191,7 @@ class StagesAndProgressTest(unittest.TestCase):
 
 
 class ShortTtlTest(IdempotencyTest):
-    ttl_flag = "--idempotency_ttl=1s"
+    ttl_flag = "--idempotency_ttl=2s"
 
     def test_key_older_than_the_ttl_is_forgotten(self):
         plan_id = self.stub.CreatePlan(create_request("ttl", "create-t")).plan_id
@@ -200,7 +200,7 @@ class ShortTtlTest(IdempotencyTest):
         edit.edits.add().remove.id = "c"
         self.assertEqual(self.stub.EditPlan(edit).version, 2)
         self.assertEqual(self.stub.EditPlan(edit).version, 2)  # Replayed.
-        time.sleep(1.5)
+        time.sleep(3)
         # Forgotten: the edit runs again and is refused as stale, not replayed.
         with self.assertRaises(grpc.RpcError) as raised:
             self.stub.EditPlan(edit)
