@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-grpcio python3-protobuf
   chromium  # The Gantt chart's browser test (tests/browser, ctest -L browser).
+  libssl-dev
 )
 missing=()
 for p in "${packages[@]}"; do

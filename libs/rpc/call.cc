@@ -45,7 +45,12 @@ CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
   tenant_ = Metadata(context, kTenantHeader);
   if (tenant_.empty()) tenant_ = kDefaultTenant;
   tenant_status_ = ValidateTenant(tenant_);
-  context->AddInitialMetadata(kRequestIdHeader, request_id_);
+}
+
+void CallScope::SendRequestIdHeader() {
+  if (!header_added_)
+    context_->AddInitialMetadata(kRequestIdHeader, request_id_);
+  header_added_ = true;
 }
 
 std::unique_ptr<grpc::ClientContext> CallScope::NewDownstreamContext() const {
@@ -71,7 +76,14 @@ grpc::Status CallScope::Finish(const absl::Status& status) {
         .Add("tenant", tenant_);
     if (!status.ok()) line.Add("error", status.message());
   }
-  if (status.ok()) return grpc::Status::OK;
+  // An error goes out Trailers-Only (no headers): clients' retry policies
+  // only retry calls whose response headers never arrived.
+  if (status.ok()) {
+    SendRequestIdHeader();
+    return grpc::Status::OK;
+  }
+  if (!header_added_)
+    context_->AddTrailingMetadata(kRequestIdHeader, request_id_);
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()));
 }

@@ -50,8 +50,15 @@ class CallScope {
   // this call, request id and tenant passed on.
   std::unique_ptr<grpc::ClientContext> NewDownstreamContext() const;
 
-  // Logs and counts the call; returns `status` as a grpc::Status.
+  // Logs and counts the call; returns `status` as a grpc::Status. The
+  // request id is echoed in the response headers on success and in the
+  // trailers on failure, so an error is answered Trailers-Only: gRPC's
+  // client retry policies never retry a call whose headers arrived.
   grpc::Status Finish(const absl::Status& status);
+
+  // Echoes the request id in the response headers now: for streaming calls,
+  // whose headers leave with the first message, before Finish.
+  void SendRequestIdHeader();
 
  private:
   grpc::ServerContext* context_;
@@ -60,6 +67,7 @@ class CallScope {
   std::string tenant_;
   absl::Status tenant_status_;
   std::chrono::steady_clock::time_point start_;
+  bool header_added_ = false;
 };
 
 // Whether `tenant` is usable in keys: 1-64 of [A-Za-z0-9._-].

@@ -25,6 +25,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
+#include "libs/channel/keepalive.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
 #include "libs/rpc/metrics.h"
@@ -220,6 +221,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   // gRPC sets SO_REUSEPORT by default: a leftover process on the port would
   // then silently take half the connections instead of failing the bind.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Keepalive enforcement matching the clients' pings (libs/channel).
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+      backplan::channel::kServerMinPingIntervalMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             backplan::channel::kServerKeepaliveTimeMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             backplan::channel::kServerKeepaliveTimeoutMs);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   grpc::ResourceQuota quota(options.name);

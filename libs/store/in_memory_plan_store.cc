@@ -262,4 +262,86 @@ absl::Status InMemoryPlanStore::DeleteBook(absl::string_view tenant,
 
 absl::Status InMemoryPlanStore::Ping() { return absl::OkStatus(); }
 
+const InMemoryPlanStore::Record* InMemoryPlanStore::FindRecord(
+    const RecordId& id) {
+  auto it = records_.find(id);
+  if (it == records_.end()) return nullptr;
+  if (it->second.expires <= now_()) {
+    records_.erase(it);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+template <typename WriteFn>
+absl::StatusOr<OnceResult> InMemoryPlanStore::Once(
+    RecordId id, const IdempotencyRecord& record, WriteFn write) {
+  RETURN_IF_ERROR(store_internal::ValidateRecord(record));
+  std::lock_guard<std::mutex> lock(once_mu_);
+  OnceResult result;
+  if (const Record* found = FindRecord(id)) {
+    result.replay = found->response;
+    return result;
+  }
+  ASSIGN_OR_RETURN(result.version, write());
+  records_[std::move(id)] =
+      Record{RecordedResponse{record.request_hash, record.response},
+             now_() + record.ttl};
+  return result;
+}
+
+absl::StatusOr<OnceResult> InMemoryPlanStore::PutPlanOnce(
+    absl::string_view tenant, absl::string_view plan_id,
+    int64_t expected_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord& record) {
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
+  return Once(
+      RecordId(tenant, RecordOwner::kPlan, plan_id, record.method, record.key),
+      record, [&] {
+        return PutPlan(tenant, plan_id, expected_version, std::move(data),
+                       event);
+      });
+}
+
+absl::StatusOr<OnceResult> InMemoryPlanStore::PutStageOnce(
+    absl::string_view tenant, absl::string_view plan_id, StagePart part,
+    int64_t plan_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord& record) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  return Once(
+      RecordId(tenant, RecordOwner::kPlan, plan_id, record.method, record.key),
+      record, [&]() -> absl::StatusOr<int64_t> {
+        RETURN_IF_ERROR(PutStage(tenant, plan_id, part, plan_version,
+                                 std::move(data), event));
+        return plan_version;
+      });
+}
+
+absl::StatusOr<OnceResult> InMemoryPlanStore::PutBookOnce(
+    absl::string_view tenant, absl::string_view name, int64_t expected_version,
+    std::string data, const IdempotencyRecord& record) {
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, name, true, expected_version));
+  return Once(
+      RecordId(tenant, RecordOwner::kBook, name, record.method, record.key),
+      record,
+      [&] { return PutBook(tenant, name, expected_version, std::move(data)); });
+}
+
+absl::StatusOr<std::optional<RecordedResponse>> InMemoryPlanStore::GetRecord(
+    absl::string_view tenant, RecordOwner owner, absl::string_view id,
+    absl::string_view method, absl::string_view key) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(owner == RecordOwner::kPlan
+                      ? store_internal::ValidatePlanId(id)
+                      : store_internal::ValidateBookName(id));
+  RETURN_IF_ERROR(store_internal::ValidateRecordLookup(method, key));
+  std::lock_guard<std::mutex> lock(once_mu_);
+  const Record* found = FindRecord(RecordId(tenant, owner, id, method, key));
+  if (found == nullptr) return std::nullopt;
+  return found->response;
+}
+
 }  // namespace backplan

@@ -113,6 +113,38 @@ absl::Status ValidateBookName(absl::string_view name) {
   return ValidateName("book name", name, /*allow_slash=*/true);
 }
 
+absl::Status ValidateIdempotencyKey(absl::string_view key) {
+  if (key.empty()) {
+    return absl::InvalidArgumentError("idempotency_key is empty");
+  }
+  if (key.size() > kMaxIdempotencyKeyLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("idempotency_key ", Quote(key), " is longer than ",
+                     kMaxIdempotencyKeyLength, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRecordLookup(absl::string_view method,
+                                  absl::string_view key) {
+  if (method.empty() || method.size() > 64 ||
+      method.find_first_of(":{}") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("idempotency method ", Quote(method), " is malformed"));
+  }
+  return ValidateIdempotencyKey(key);
+}
+
+absl::Status ValidateRecord(const IdempotencyRecord& record) {
+  RETURN_IF_ERROR(ValidateRecordLookup(record.method, record.key));
+  if (record.ttl < absl::Milliseconds(1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("idempotency ttl ", absl::FormatDuration(record.ttl),
+                     " is shorter than 1ms"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidatePageToken(absl::string_view token) {
   if (token.empty()) return absl::OkStatus();
   return ValidateName("page_token", token, /*allow_slash=*/true);

@@ -14,7 +14,9 @@
 //
 // Errors: NOT_FOUND for a missing plan or book; ABORTED when a version check
 // fails (the caller must re-read and redo its change); UNAVAILABLE when the
-// backing store cannot be reached (the same call may be retried);
+// backing store cannot be reached and nothing happened (the same call may be
+// retried); DEADLINE_EXCEEDED when a write may or may not have happened (a
+// retry carrying the same idempotency record settles it);
 // INVALID_ARGUMENT for a malformed tenant, id or name, naming the field.
 //
 // Names: a tenant, plan id or book name is 1..128 bytes with no '{', '}',
@@ -24,6 +26,17 @@
 // for; a plan keeps about its last 1000 events. Deleting a plan deletes its
 // events too.
 // All methods are thread-safe.
+//
+// Idempotent writes (PutPlanOnce, PutStageOnce, PutBookOnce): a write may
+// carry an IdempotencyRecord, the response to give a retry of the same
+// request. It is stored in the same atomic step as the write, next to the
+// object written (a plan's record lives with the plan, a book's with the
+// book: one Redis Cluster slot), and kept for record.ttl. While a record for
+// (tenant, object, method, key) exists, a write carrying the same method and
+// key writes nothing and returns that record instead (a "replay"), whatever
+// its versions say; the caller compares request hashes and answers from it.
+// Only successful writes leave a record: a refused write (ABORTED, NOT_FOUND)
+// stores none, so its retry is refused again for the same reason.
 #ifndef BACKPLAN_LIBS_STORE_PLAN_STORE_H_
 #define BACKPLAN_LIBS_STORE_PLAN_STORE_H_
 
@@ -95,6 +108,34 @@ struct BookPage {
   std::string next_page_token;
 };
 
+// The first response to a request that carried an idempotency key.
+struct IdempotencyRecord {
+  std::string method;        // The RPC, e.g. "CreatePlan"; 1..64 bytes.
+  std::string key;           // The caller's key; 1..128 bytes.
+  std::string request_hash;  // Identifies the request (e.g. its SHA-256).
+  std::string response;      // What a retry is answered with (opaque bytes).
+  absl::Duration ttl = absl::Hours(24);  // How long it is kept; >= 1 ms.
+};
+
+// A stored record: the hash of the request that made it and its response.
+struct RecordedResponse {
+  std::string request_hash;
+  std::string response;
+};
+
+// Which object a record is kept with.
+enum class RecordOwner { kPlan, kBook };
+
+// The outcome of a write carrying a record.
+struct OnceResult {
+  // Set when a record with the same method and key already existed: nothing
+  // was written and this is what it holds.
+  std::optional<RecordedResponse> replay;
+  // When written: the new version (PutPlanOnce, PutBookOnce) or the plan
+  // version the stage was stored for (PutStageOnce).
+  int64_t version = 0;
+};
+
 class PlanStore {
  public:
   virtual ~PlanStore() = default;
@@ -153,6 +194,29 @@ class PlanStore {
 
   // OK when the backing store answers; UNAVAILABLE otherwise.
   virtual absl::Status Ping() = 0;
+
+  // Idempotent writes: as PutPlan, PutStage and PutBook, and `record` is
+  // stored with the write (see the file comment). INVALID_ARGUMENT naming
+  // "idempotency_key" for a key over 128 bytes or empty; the other errors
+  // are those of the plain write and leave no record.
+  virtual absl::StatusOr<OnceResult> PutPlanOnce(
+      absl::string_view tenant, absl::string_view plan_id,
+      int64_t expected_version, std::string data, const EventInfo& event,
+      const IdempotencyRecord& record) = 0;
+  virtual absl::StatusOr<OnceResult> PutStageOnce(
+      absl::string_view tenant, absl::string_view plan_id, StagePart part,
+      int64_t plan_version, std::string data, const EventInfo& event,
+      const IdempotencyRecord& record) = 0;
+  virtual absl::StatusOr<OnceResult> PutBookOnce(
+      absl::string_view tenant, absl::string_view name,
+      int64_t expected_version, std::string data,
+      const IdempotencyRecord& record) = 0;
+
+  // The live record for (tenant, owner `id`, method, key), or nullopt when
+  // there is none (never written, or older than its ttl).
+  virtual absl::StatusOr<std::optional<RecordedResponse>> GetRecord(
+      absl::string_view tenant, RecordOwner owner, absl::string_view id,
+      absl::string_view method, absl::string_view key) = 0;
 };
 
 }  // namespace backplan

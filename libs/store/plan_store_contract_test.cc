@@ -668,5 +668,198 @@ TEST_P(PlanStoreContractTest, RandomOperationsMatchOracle) {
 
 TEST_P(PlanStoreContractTest, PingIsOk) { EXPECT_OK(store().Ping()); }
 
+// --- Idempotent writes -----------------------------------------------------
+
+MATCHER(HoldsNoRecord, "is OK and holds no record") {
+  return arg.ok() && !arg->has_value();
+}
+MATCHER_P2(HoldsRecord, hash, response, "is OK and holds the record") {
+  return arg.ok() && arg->has_value() && (*arg)->request_hash == hash &&
+         (*arg)->response == response;
+}
+
+IdempotencyRecord Record(absl::string_view method, absl::string_view key,
+                         absl::string_view hash, absl::string_view response,
+                         absl::Duration ttl = absl::Hours(24)) {
+  return IdempotencyRecord{std::string(method), std::string(key),
+                           std::string(hash), std::string(response), ttl};
+}
+
+TEST_P(PlanStoreContractTest, OnceWritesThenReplaysWithoutWriting) {
+  const IdempotencyRecord create = Record("CreatePlan", "k1", "h1", "resp-1");
+  ASSERT_OK_AND_ASSIGN(
+      OnceResult first,
+      store().PutPlanOnce(kTenant, "p", 0, "one", Event("plan.created", "r1"),
+                          create));
+  EXPECT_FALSE(first.replay.has_value());
+  EXPECT_EQ(first.version, 1);
+  // The retry would be ABORTED as a plain write (the plan exists); with the
+  // record it is a replay and writes nothing.
+  ASSERT_OK_AND_ASSIGN(
+      OnceResult again,
+      store().PutPlanOnce(kTenant, "p", 0, "other", Event("plan.created", "r2"),
+                          Record("CreatePlan", "k1", "h2", "resp-2")));
+  ASSERT_TRUE(again.replay.has_value());
+  EXPECT_EQ(again.replay->request_hash, "h1");
+  EXPECT_EQ(again.replay->response, "resp-1");
+  ASSERT_OK_AND_ASSIGN(StoredPlan plan, store().GetPlan(kTenant, "p"));
+  EXPECT_EQ(plan.data, "one");
+  EXPECT_EQ(plan.version, 1);
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<PlanEvent> events,
+      store().ReadEvents(kTenant, "p", "", 100, absl::ZeroDuration()));
+  EXPECT_THAT(events, SizeIs(1));
+  ASSERT_OK_AND_ASSIGN(
+      std::optional<RecordedResponse> found,
+      store().GetRecord(kTenant, RecordOwner::kPlan, "p", "CreatePlan", "k1"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->response, "resp-1");
+  // Records are per method and per key.
+  EXPECT_THAT(
+      store().GetRecord(kTenant, RecordOwner::kPlan, "p", "EditPlan", "k1"),
+      HoldsNoRecord());
+  EXPECT_THAT(
+      store().GetRecord(kTenant, RecordOwner::kPlan, "p", "CreatePlan", "k2"),
+      HoldsNoRecord());
+}
+
+TEST_P(PlanStoreContractTest, RefusedOnceWriteLeavesNoRecord) {
+  ASSERT_OK(store().PutPlan(kTenant, "p", 0, "a", Event("t", "r")).status());
+  EXPECT_THAT(store().PutPlanOnce(kTenant, "p", 5, "b", Event("t", "r"),
+                                  Record("EditPlan", "k", "h", "x")),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("version")));
+  EXPECT_THAT(
+      store().GetRecord(kTenant, RecordOwner::kPlan, "p", "EditPlan", "k"),
+      HoldsNoRecord());
+  EXPECT_THAT(
+      store().PutStageOnce(kTenant, "nope", StagePart::kSchedule, 1, "s",
+                           Event("t", "r"), Record("Schedule", "k", "h", "x")),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
+  EXPECT_THAT(store().PutBookOnce(kTenant, "b", 3, "d",
+                                  Record("PutRecipeBook", "k", "h", "x")),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
+}
+
+TEST_P(PlanStoreContractTest, StageAndBookOnceReplay) {
+  ASSERT_OK(store().PutPlan(kTenant, "p", 0, "a", Event("t", "r")).status());
+  const IdempotencyRecord rec = Record("Prioritize", "k", "h", "prio-resp");
+  ASSERT_OK_AND_ASSIGN(
+      OnceResult stage,
+      store().PutStageOnce(kTenant, "p", StagePart::kPriorities, 1, "s1",
+                           Event("priorities.updated", "r"), rec));
+  EXPECT_FALSE(stage.replay.has_value());
+  EXPECT_EQ(stage.version, 1);
+  ASSERT_OK(store().PutPlan(kTenant, "p", 1, "b", Event("t", "r")).status());
+  // Stale as a plain stage write, but a replay of the recorded one.
+  ASSERT_OK_AND_ASSIGN(
+      stage, store().PutStageOnce(kTenant, "p", StagePart::kPriorities, 1, "s2",
+                                  Event("priorities.updated", "r"), rec));
+  ASSERT_TRUE(stage.replay.has_value());
+  EXPECT_EQ(stage.replay->response, "prio-resp");
+  ASSERT_OK_AND_ASSIGN(StoredPlan plan, store().GetPlan(kTenant, "p"));
+  ASSERT_TRUE(plan.priorities.has_value());
+  EXPECT_EQ(plan.priorities->data, "s1");
+
+  const IdempotencyRecord book = Record("PutRecipeBook", "bk", "hb", "b-resp");
+  ASSERT_OK_AND_ASSIGN(OnceResult put,
+                       store().PutBookOnce(kTenant, "book", 0, "v1", book));
+  EXPECT_EQ(put.version, 1);
+  ASSERT_OK_AND_ASSIGN(put,
+                       store().PutBookOnce(kTenant, "book", 0, "v1", book));
+  ASSERT_TRUE(put.replay.has_value());
+  EXPECT_EQ(put.replay->response, "b-resp");
+  ASSERT_OK_AND_ASSIGN(StoredBook stored, store().GetBook(kTenant, "book"));
+  EXPECT_EQ(stored.version, 1);
+  // A book's record is not a plan's, even with the same name.
+  EXPECT_THAT(store().GetRecord(kTenant, RecordOwner::kPlan, "book",
+                                "PutRecipeBook", "bk"),
+              HoldsNoRecord());
+  // Nor another tenant's.
+  EXPECT_THAT(store().GetRecord("other", RecordOwner::kBook, "book",
+                                "PutRecipeBook", "bk"),
+              HoldsNoRecord());
+}
+
+TEST_P(PlanStoreContractTest, RecordIsForgottenAfterItsTtl) {
+  const IdempotencyRecord rec =
+      Record("Prioritize", "k", "h", "resp", absl::Milliseconds(150));
+  ASSERT_OK(store().PutPlan(kTenant, "p", 0, "a", Event("t", "r")).status());
+  ASSERT_OK(store()
+                .PutStageOnce(kTenant, "p", StagePart::kPriorities, 1, "s1",
+                              Event("t", "r"), rec)
+                .status());
+  ASSERT_OK_AND_ASSIGN(
+      std::optional<RecordedResponse> found,
+      store().GetRecord(kTenant, RecordOwner::kPlan, "p", "Prioritize", "k"));
+  EXPECT_TRUE(found.has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_THAT(
+      store().GetRecord(kTenant, RecordOwner::kPlan, "p", "Prioritize", "k"),
+      HoldsNoRecord());
+  // Forgotten: the same key writes again.
+  ASSERT_OK_AND_ASSIGN(
+      OnceResult again,
+      store().PutStageOnce(kTenant, "p", StagePart::kPriorities, 1, "s2",
+                           Event("t", "r"), rec));
+  EXPECT_FALSE(again.replay.has_value());
+  ASSERT_OK_AND_ASSIGN(StoredPlan plan, store().GetPlan(kTenant, "p"));
+  EXPECT_EQ(plan.priorities->data, "s2");
+}
+
+TEST_P(PlanStoreContractTest, IdempotencyKeyIsBounded) {
+  const std::string long_key(129, 'k');
+  EXPECT_THAT(store().PutPlanOnce(kTenant, "p", 0, "a", Event("t", "r"),
+                                  Record("CreatePlan", long_key, "h", "x")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("idempotency_key")));
+  EXPECT_THAT(
+      store().GetRecord(kTenant, RecordOwner::kPlan, "p", "CreatePlan", ""),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("idempotency_key")));
+  EXPECT_THAT(store().GetPlan(kTenant, "p"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
+  // 128 bytes of anything, braces included, is a usable key.
+  const std::string max_key = std::string(120, 'k') + "{x}/: \n\t";
+  ASSERT_EQ(max_key.size(), 128u);
+  ASSERT_OK(store()
+                .PutPlanOnce(kTenant, "p", 0, "a", Event("t", "r"),
+                             Record("CreatePlan", max_key, "h", "x"))
+                .status());
+  EXPECT_THAT(store().GetRecord(kTenant, RecordOwner::kPlan, "p", "CreatePlan",
+                                max_key),
+              HoldsRecord("h", "x"));
+}
+
+TEST_P(PlanStoreContractTest, ConcurrentOnceWritesWriteOnce) {
+  // Eight racing retries of one create and then of one edit: one write
+  // each, the others replay the first one's record.
+  for (const auto& [method, expected] :
+       std::vector<std::pair<std::string, int64_t>>{{"CreatePlan", 0},
+                                                    {"EditPlan", 1}}) {
+    std::vector<std::thread> threads;
+    std::atomic<int> written{0}, replayed{0}, failed{0};
+    for (int i = 0; i < 8; ++i) {
+      threads.emplace_back([&, i, method = method, expected = expected] {
+        absl::StatusOr<OnceResult> result = store().PutPlanOnce(
+            kTenant, "race", expected, absl::StrCat(method, i), Event("t", "r"),
+            Record(method, "key", "h", absl::StrCat("from ", i)));
+        if (!result.ok()) {
+          ++failed;
+        } else if (result->replay) {
+          ++replayed;
+        } else {
+          ++written;
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_EQ(written.load(), 1) << method;
+    EXPECT_EQ(replayed.load(), 7) << method;
+    EXPECT_EQ(failed.load(), 0) << method;
+    ASSERT_OK_AND_ASSIGN(StoredPlan plan, store().GetPlan(kTenant, "race"));
+    EXPECT_EQ(plan.version, expected + 1) << method;
+  }
+}
+
 }  // namespace
 }  // namespace backplan::testing

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "libs/common/status_macros.h"
 #include "libs/store/validation.h"
 
@@ -113,6 +114,41 @@ return {'OK', 0}
 };
 #undef BP_VERSIONED_WRITE
 
+// The idempotent form of a write script: its body runs as `write()` only
+// when the record (the last key) is absent; on success the record is stored
+// in the same step. The last three ARGV are the request hash, the response
+// and the ttl in ms, after the plain script's own arguments, which it
+// addresses by position and so never sees. Returns the plain script's reply
+// or {'REPLAY', hash, response}.
+std::string OnceScript(const char* body) {
+  return absl::StrCat("local function write()\n", body, R"lua(
+end
+local rec = KEYS[#KEYS]
+local old = redis.call('HMGET', rec, 'hash', 'response')
+if old[1] then return {'REPLAY', old[1], old[2]} end
+local out = write()
+if out[1] == 'OK' then
+  redis.call('HSET', rec, 'hash', ARGV[#ARGV - 2], 'response', ARGV[#ARGV - 1])
+  redis.call('PEXPIRE', rec, ARGV[#ARGV])
+end
+return out
+)lua");
+}
+
+// Every script's text, indexed by RedisPlanStore::ScriptId: the plain ones
+// from kScripts, then the idempotent forms of kPutPlan, kPutStage, kPutBook.
+const std::string& ScriptText(int id) {
+  static const std::vector<std::string>* const texts = [] {
+    auto* t =
+        new std::vector<std::string>(std::begin(kScripts), std::end(kScripts));
+    t->push_back(OnceScript(kScripts[1]));  // kPutPlanOnce
+    t->push_back(OnceScript(kScripts[2]));  // kPutStageOnce
+    t->push_back(OnceScript(kScripts[5]));  // kPutBookOnce
+    return t;
+  }();
+  return (*texts)[id];
+}
+
 absl::string_view Str(const redisReply* reply) {
   return absl::string_view(reply->str, reply->len);
 }
@@ -133,6 +169,21 @@ bool ParseInt(const redisReply* reply, int64_t* out) {
     return true;
   }
   return reply->type == REDIS_REPLY_STRING && absl::SimpleAtoi(Str(reply), out);
+}
+
+// A {'REPLAY', hash, response} reply as a result; nullopt for any other.
+std::optional<OnceResult> ParseReplay(const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      Str(reply->element[0]) != "REPLAY" ||
+      reply->element[1]->type != REDIS_REPLY_STRING ||
+      reply->element[2]->type != REDIS_REPLY_STRING) {
+    return std::nullopt;
+  }
+  OnceResult result;
+  result.replay = RecordedResponse{std::string(Str(reply->element[1])),
+                                   std::string(Str(reply->element[2]))};
+  return result;
 }
 
 struct WriteResult {
@@ -206,6 +257,13 @@ std::string RedisPlanStore::BookIndexKey(absl::string_view tenant) {
 absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
     ScriptId script, std::initializer_list<absl::string_view> keys,
     std::initializer_list<absl::string_view> args) {
+  return RunScript(script, absl::MakeConstSpan(keys.begin(), keys.size()),
+                   absl::MakeConstSpan(args.begin(), args.size()));
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
+    ScriptId script, absl::Span<const absl::string_view> keys,
+    absl::Span<const absl::string_view> args) {
   ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
   std::string sha;
   {
@@ -214,7 +272,7 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
   }
   if (sha.empty()) {
     ASSIGN_OR_RETURN(RedisReplyPtr loaded,
-                     lease.Command({"SCRIPT", "LOAD", kScripts[script]}));
+                     lease.Command({"SCRIPT", "LOAD", ScriptText(script)}));
     if (loaded->type != REDIS_REPLY_STRING) {
       return Unexpected("SCRIPT LOAD", loaded.get());
     }
@@ -235,7 +293,7 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
       absl::StartsWith(Str(reply.get()), "NOSCRIPT")) {
     // Flushed or restarted: EVAL runs it once and caches it again.
     argv[0] = "EVAL";
-    argv[1] = kScripts[script];
+    argv[1] = ScriptText(script);
     ASSIGN_OR_RETURN(reply, lease.Command(argv));
   }
   return reply;
@@ -566,6 +624,157 @@ absl::Status RedisPlanStore::Ping() {
   ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
   if (reply->type != REDIS_REPLY_STATUS) return Unexpected("PING", reply.get());
   return absl::OkStatus();
+}
+
+std::string RedisPlanStore::RecordKey(absl::string_view tenant,
+                                      RecordOwner owner, absl::string_view id,
+                                      absl::string_view method,
+                                      absl::string_view key) {
+  const std::string suffix = absl::StrCat("idem:", method, ":", key);
+  return owner == RecordOwner::kPlan
+             ? PlanKey(tenant, id, suffix)
+             : absl::StrCat(BookKey(tenant, id), ":", suffix);
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunOnce(
+    ScriptId script, std::vector<absl::string_view> keys,
+    std::vector<absl::string_view> args, absl::string_view record_key,
+    const IdempotencyRecord& record, std::optional<OnceResult>* replay) {
+  RETURN_IF_ERROR(store_internal::ValidateRecord(record));
+  const std::string ttl_ms = absl::StrCat(
+      absl::ToInt64Milliseconds(absl::Ceil(record.ttl, absl::Milliseconds(1))));
+  keys.push_back(record_key);
+  args.push_back(record.request_hash);
+  args.push_back(record.response);
+  args.push_back(ttl_ms);
+  ASSIGN_OR_RETURN(RedisReplyPtr reply, RunScript(script, keys, args));
+  *replay = ParseReplay(reply.get());
+  return reply;
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutPlanOnce(
+    absl::string_view tenant, absl::string_view plan_id,
+    int64_t expected_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord& record) {
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string index_key = PlanIndexKey(tenant);
+  const std::string record_key =
+      RecordKey(tenant, RecordOwner::kPlan, plan_id, record.method, record.key);
+  const std::string expected = absl::StrCat(expected_version);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string events_max =
+      absl::StrCat(store_internal::kMaxEventsPerPlan);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  std::optional<OnceResult> replay;
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunOnce(kPutPlanOnce, {plan_key, events_key, index_key, kChangesKey},
+              {expected, data, event.type, event.request_id, plan_id, ref,
+               events_max, changes_max},
+              record_key, record, &replay));
+  if (replay) return *std::move(replay);
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutPlanOnce", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (result.outcome == "ABORTED") {
+    return VersionMismatch("plan", plan_id, expected_version, result.version);
+  }
+  OnceResult written;
+  written.version = result.version;
+  return written;
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutStageOnce(
+    absl::string_view tenant, absl::string_view plan_id, StagePart part,
+    int64_t plan_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord& record) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string stage_key = PlanKey(tenant, plan_id, StagePartName(part));
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string record_key =
+      RecordKey(tenant, RecordOwner::kPlan, plan_id, record.method, record.key);
+  const std::string version = absl::StrCat(plan_version);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string events_max =
+      absl::StrCat(store_internal::kMaxEventsPerPlan);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  std::optional<OnceResult> replay;
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunOnce(kPutStageOnce, {plan_key, stage_key, events_key, kChangesKey},
+              {version, data, event.type, event.request_id, ref, events_max,
+               changes_max},
+              record_key, record, &replay));
+  if (replay) return *std::move(replay);
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutStageOnce", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (result.outcome == "ABORTED") {
+    return absl::AbortedError(
+        absl::StrCat(StagePartName(part), " of plan \"", plan_id,
+                     "\" computed from version ", plan_version,
+                     " but the plan is at version ", result.version));
+  }
+  OnceResult written;
+  written.version = result.version;
+  return written;
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutBookOnce(
+    absl::string_view tenant, absl::string_view name, int64_t expected_version,
+    std::string data, const IdempotencyRecord& record) {
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, name, true, expected_version));
+  const std::string book_key = BookKey(tenant, name);
+  const std::string index_key = BookIndexKey(tenant);
+  const std::string record_key =
+      RecordKey(tenant, RecordOwner::kBook, name, record.method, record.key);
+  const std::string expected = absl::StrCat(expected_version);
+  std::optional<OnceResult> replay;
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunOnce(kPutBookOnce, {book_key, index_key}, {expected, data, name},
+              record_key, record, &replay));
+  if (replay) return *std::move(replay);
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutBookOnce", reply.get()));
+  if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
+  if (result.outcome == "ABORTED") {
+    return VersionMismatch("book", name, expected_version, result.version);
+  }
+  OnceResult written;
+  written.version = result.version;
+  return written;
+}
+
+absl::StatusOr<std::optional<RecordedResponse>> RedisPlanStore::GetRecord(
+    absl::string_view tenant, RecordOwner owner, absl::string_view id,
+    absl::string_view method, absl::string_view key) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(owner == RecordOwner::kPlan
+                      ? store_internal::ValidatePlanId(id)
+                      : store_internal::ValidateBookName(id));
+  RETURN_IF_ERROR(store_internal::ValidateRecordLookup(method, key));
+  const std::string record_key = RecordKey(tenant, owner, id, method, key);
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   lease.Command({"HMGET", record_key, "hash", "response"}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+    return Unexpected("GetRecord", r);
+  }
+  if (r->element[0]->type == REDIS_REPLY_NIL) return std::nullopt;
+  if (r->element[0]->type != REDIS_REPLY_STRING ||
+      r->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetRecord", r);
+  }
+  return RecordedResponse{std::string(Str(r->element[0])),
+                          std::string(Str(r->element[1]))};
 }
 
 }  // namespace backplan

@@ -16,6 +16,10 @@
 //   bp:{<tenant>}:plans                 sorted set (all scores 0) of plan ids,
 //                                       the listing index (ZRANGEBYLEX)
 //   bp:{<tenant>}:books                 sorted set of book names, likewise
+//   bp:{<tenant>/<plan-id>}:idem:<method>:<key>
+//   bp:{<tenant>/book/<name>}:idem:<method>:<key>
+//                                       hash  hash, response; expires after
+//                                       the record's ttl (PEXPIRE)
 //   bp:changes                          stream (MAXLEN ~ 10000), best effort:
 //                                       plan ("<tenant>/<plan-id>"), type,
 //                                       plan_version
@@ -34,8 +38,10 @@
 // index and change stream moved out of the write scripts.
 //
 // Error codes follow plan_store.h; additionally UNAVAILABLE when Redis is
-// unreachable, times out, refuses AUTH, or no pool connection frees up, and
-// INTERNAL when Redis answers something unexpected.
+// unreachable, refuses AUTH, or no pool connection frees up (the call did
+// nothing), DEADLINE_EXCEEDED when a command was sent but not answered in
+// time (a write may have happened: retry it with its idempotency record),
+// and INTERNAL when Redis answers something unexpected.
 #ifndef BACKPLAN_LIBS_STORE_REDIS_PLAN_STORE_H_
 #define BACKPLAN_LIBS_STORE_REDIS_PLAN_STORE_H_
 
@@ -43,9 +49,11 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "libs/store/plan_store.h"
 #include "libs/store/redis_pool.h"
 
@@ -88,6 +96,21 @@ class RedisPlanStore : public PlanStore {
   absl::Status DeleteBook(absl::string_view tenant,
                           absl::string_view name) override;
   absl::Status Ping() override;
+  absl::StatusOr<OnceResult> PutPlanOnce(
+      absl::string_view tenant, absl::string_view plan_id,
+      int64_t expected_version, std::string data, const EventInfo& event,
+      const IdempotencyRecord& record) override;
+  absl::StatusOr<OnceResult> PutStageOnce(
+      absl::string_view tenant, absl::string_view plan_id, StagePart part,
+      int64_t plan_version, std::string data, const EventInfo& event,
+      const IdempotencyRecord& record) override;
+  absl::StatusOr<OnceResult> PutBookOnce(
+      absl::string_view tenant, absl::string_view name,
+      int64_t expected_version, std::string data,
+      const IdempotencyRecord& record) override;
+  absl::StatusOr<std::optional<RecordedResponse>> GetRecord(
+      absl::string_view tenant, RecordOwner owner, absl::string_view id,
+      absl::string_view method, absl::string_view key) override;
 
   // Key names, exposed for tests and operational tools.
   static std::string PlanKey(absl::string_view tenant,
@@ -96,6 +119,10 @@ class RedisPlanStore : public PlanStore {
   static std::string BookKey(absl::string_view tenant, absl::string_view name);
   static std::string PlanIndexKey(absl::string_view tenant);
   static std::string BookIndexKey(absl::string_view tenant);
+  // An idempotency record: the owner's hash tag, then ":idem:<method>:<key>".
+  static std::string RecordKey(absl::string_view tenant, RecordOwner owner,
+                               absl::string_view id, absl::string_view method,
+                               absl::string_view key);
   static constexpr absl::string_view kChangesKey = "bp:changes";
 
  private:
@@ -107,6 +134,9 @@ class RedisPlanStore : public PlanStore {
     kListPlans,
     kPutBook,
     kDeleteBook,
+    kPutPlanOnce,
+    kPutStageOnce,
+    kPutBookOnce,
     kNumScripts
   };
   // Runs a script by EVALSHA (loading it first when its SHA is not known
@@ -114,6 +144,18 @@ class RedisPlanStore : public PlanStore {
   absl::StatusOr<RedisReplyPtr> RunScript(
       ScriptId script, std::initializer_list<absl::string_view> keys,
       std::initializer_list<absl::string_view> args);
+  absl::StatusOr<RedisReplyPtr> RunScript(
+      ScriptId script, absl::Span<const absl::string_view> keys,
+      absl::Span<const absl::string_view> args);
+  // Runs the idempotent form of a write: `keys` and `args` of the plain
+  // script, then the record's key and its hash, response and ttl. Returns
+  // the replay, or the reply of the plain script to parse as usual.
+  absl::StatusOr<RedisReplyPtr> RunOnce(ScriptId script,
+                                        std::vector<absl::string_view> keys,
+                                        std::vector<absl::string_view> args,
+                                        absl::string_view record_key,
+                                        const IdempotencyRecord& record,
+                                        std::optional<OnceResult>* replay);
 
   std::unique_ptr<RedisPool> pool_;
   std::mutex sha_mu_;

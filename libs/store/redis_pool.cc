@@ -95,17 +95,42 @@ absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Command(
     argv.push_back(arg.data());
     argv_len.push_back(arg.size());
   }
-  auto* reply = static_cast<redisReply*>(redisCommandArgv(
-      context_, static_cast<int>(argv.size()), argv.data(), argv_len.data()));
-  if (reply == nullptr || context_->err != 0) {
-    absl::Status status = absl::UnavailableError(absl::StrCat(
-        "redis ", pool_->options_.host, ":", pool_->options_.port, ": ",
-        args.empty() ? "" : args[0], " failed: ",
-        context_->errstr[0] != '\0' ? context_->errstr : "no reply"));
-    if (reply != nullptr) freeReplyObject(reply);
+  // Sent in two steps so a failure can say whether Redis may have run the
+  // command: before the whole command left (connection refused, reset while
+  // writing) it certainly did not — Redis drops a partial command with its
+  // connection — so UNAVAILABLE; after, the outcome is unknown (a timeout
+  // waiting for the reply, or the connection dropped), so DEADLINE_EXCEEDED.
+  const std::string where =
+      absl::StrCat("redis ", pool_->options_.host, ":", pool_->options_.port,
+                   ": ", args.empty() ? "" : args[0]);
+  auto failure = [&](bool sent) {
+    absl::string_view why =
+        context_->errstr[0] != '\0' ? context_->errstr : "no reply";
+    absl::Status status =
+        sent ? absl::DeadlineExceededError(absl::StrCat(
+                   where, " sent but not answered (outcome unknown): ", why))
+             : absl::UnavailableError(
+                   absl::StrCat(where, " failed, not sent: ", why));
     Discard();
     return status;
+  };
+  if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()),
+                             argv.data(), argv_len.data()) != REDIS_OK) {
+    return failure(/*sent=*/false);
   }
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) {
+      return failure(/*sent=*/false);
+    }
+  }
+  void* raw_reply = nullptr;
+  if (redisGetReply(context_, &raw_reply) != REDIS_OK || raw_reply == nullptr ||
+      context_->err != 0) {
+    if (raw_reply != nullptr) freeReplyObject(raw_reply);
+    return failure(/*sent=*/true);
+  }
+  auto* reply = static_cast<redisReply*>(raw_reply);
   RedisReplyPtr owned(reply);
   if (IsServerStateError(reply)) {
     absl::Status status = absl::UnavailableError(

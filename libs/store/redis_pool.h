@@ -16,6 +16,11 @@
 //     the server closed, e.g. after a restart, is readable at EOF) and
 //     replaced when dead.
 //   - Every command is bounded by `command_timeout` (socket timeouts).
+//   - Outcome codes: UNAVAILABLE only when the command certainly did not run
+//     (no connection, refused while sending, a server-state error reply);
+//     DEADLINE_EXCEEDED when it was sent and no reply came (timeout or the
+//     connection dropped): it may have run, and only an idempotent retry is
+//     safe.
 //   - A connection is discarded after any I/O or protocol error, a timeout,
 //     or an error reply that speaks about the server or the connection rather
 //     than the command (NOAUTH, WRONGPASS, LOADING, MASTERDOWN, BUSY,
@@ -84,10 +89,11 @@ class RedisPool {
     ~Lease();
 
     // Sends one command (binary-safe arguments) and returns its reply, which
-    // may be an error reply the caller has to inspect. UNAVAILABLE on a
-    // connection failure, a timeout or a server-state error reply; the
+    // may be an error reply the caller has to inspect. UNAVAILABLE when it
+    // was not sent or a server-state error reply refused it;
+    // DEADLINE_EXCEEDED when it was sent but no reply came. Either way the
     // connection is then discarded and later calls on this lease return
-    // UNAVAILABLE too.
+    // UNAVAILABLE.
     absl::StatusOr<RedisReplyPtr> Command(
         absl::Span<const absl::string_view> args);
     absl::StatusOr<RedisReplyPtr> Command(

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "libs/store/plan_store.h"
 
 namespace backplan::store_internal {
 
@@ -44,6 +45,15 @@ absl::Status ValidateBookName(absl::string_view name);
 // false) or book name, and expected_version >= 0.
 absl::Status ValidateWrite(absl::string_view tenant, absl::string_view id,
                            bool is_book, int64_t expected_version);
+
+// Idempotency: the key is 1..kMaxIdempotencyKeyLength bytes (any bytes:
+// it follows the hash tag in Redis keys); the method 1..64 bytes without
+// ':', '{' or '}'; the ttl at least 1 ms.
+inline constexpr size_t kMaxIdempotencyKeyLength = 128;
+absl::Status ValidateIdempotencyKey(absl::string_view key);
+absl::Status ValidateRecordLookup(absl::string_view method,
+                                  absl::string_view key);
+absl::Status ValidateRecord(const IdempotencyRecord& record);
 
 absl::Status ValidatePageToken(absl::string_view token);
 absl::Status ValidatePageSize(int page_size);

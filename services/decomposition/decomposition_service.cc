@@ -15,6 +15,7 @@
 #include "libs/decompose/recipe.h"
 #include "libs/decompose/recipe_yaml.h"
 #include "libs/rpc/server.h"
+#include "services/common/idempotency.h"
 #include "services/common/service_support.h"
 
 namespace backplan {
@@ -69,35 +70,41 @@ void ExplanationsToProto(const dc::DecomposeResult& result,
 
 }  // namespace
 
-absl::Status DecompositionServiceImpl::StoreNewPlan(const rpc::CallScope& call,
-                                                    v1::Plan plan,
-                                                    std::string* plan_id,
-                                                    int64_t* version) {
+absl::Status DecompositionServiceImpl::StoreNewPlan(
+    const rpc::CallScope& call, v1::Plan plan, const Idempotency& once,
+    const std::function<void(const std::string&, int64_t)>& fill,
+    google::protobuf::Message* response) {
   RETURN_IF_ERROR(call.tenant_status());
   ASSIGN_OR_RETURN(Plan parsed, PlanFromProto(plan));
   RETURN_IF_ERROR(ValidatePlan(parsed));
-  *plan_id = new_plan_id_();
-  plan.set_id(*plan_id);
+  const std::string plan_id =
+      once.enabled() ? once.PlanIdFor(call.tenant()) : new_plan_id_();
+  plan.set_id(plan_id);
   plan.set_tenant(call.tenant());
   plan.set_version(1);
-  ASSIGN_OR_RETURN(
-      *version,
-      store_->PutPlan(call.tenant(), *plan_id, 0, plan.SerializeAsString(),
-                      {"plan.created", call.request_id()}));
-  return absl::OkStatus();
+  fill(plan_id, 1);  // A new plan is always at version 1.
+  return once
+      .PutPlan(*store_, call.tenant(), plan_id, 0, plan.SerializeAsString(),
+               {"plan.created", call.request_id()}, response)
+      .status();
 }
 
 grpc::Status DecompositionServiceImpl::CreatePlan(
     grpc::ServerContext* context, const v1::CreatePlanRequest* request,
     v1::CreatePlanResponse* response) {
   rpc::CallScope call(context, "CreatePlan");
-  std::string plan_id;
-  int64_t version = 0;
-  absl::Status status = StoreNewPlan(call, request->plan(), &plan_id, &version);
-  if (status.ok()) {
-    response->set_plan_id(plan_id);
-    response->set_version(version);
-  }
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(
+        Idempotency once,
+        Idempotency::For("CreatePlan", *request, request->idempotency_key()));
+    return StoreNewPlan(
+        call, request->plan(), once,
+        [&](const std::string& plan_id, int64_t version) {
+          response->set_plan_id(plan_id);
+          response->set_version(version);
+        },
+        response);
+  }();
   return call.Finish(status);
 }
 
@@ -231,14 +238,19 @@ grpc::Status DecompositionServiceImpl::Decompose(
     PlanToProto(result.plan, response->mutable_plan());
     ExplanationsToProto(result, response);
     if (request->store()) {
-      std::string plan_id;
-      int64_t version = 0;
-      RETURN_IF_ERROR(StoreNewPlan(call, response->plan(), &plan_id, &version));
-      response->set_plan_id(plan_id);
-      response->set_version(version);
-      response->mutable_plan()->set_id(plan_id);
-      response->mutable_plan()->set_version(version);
-      response->mutable_plan()->set_tenant(call.tenant());
+      ASSIGN_OR_RETURN(
+          Idempotency once,
+          Idempotency::For("Decompose", *request, request->idempotency_key()));
+      RETURN_IF_ERROR(StoreNewPlan(
+          call, response->plan(), once,
+          [&](const std::string& plan_id, int64_t version) {
+            response->set_plan_id(plan_id);
+            response->set_version(version);
+            response->mutable_plan()->set_id(plan_id);
+            response->mutable_plan()->set_version(version);
+            response->mutable_plan()->set_tenant(call.tenant());
+          },
+          response));
     }
     return absl::OkStatus();
   }();
@@ -257,6 +269,14 @@ grpc::Status DecompositionServiceImpl::EditPlan(
     if (request->edits_size() == 0) {
       return absl::InvalidArgumentError("edits: at least one edit");
     }
+    RETURN_IF_ERROR(Required(request->plan_id(), "plan_id"));
+    ASSIGN_OR_RETURN(
+        Idempotency once,
+        Idempotency::For("EditPlan", *request, request->idempotency_key()));
+    ASSIGN_OR_RETURN(bool replayed,
+                     once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                                 request->plan_id(), response));
+    if (replayed) return absl::OkStatus();
     ASSIGN_OR_RETURN(LoadedPlan loaded,
                      LoadPlan(*store_, call.tenant(), request->plan_id()));
     if (loaded.stored.version != request->base_version()) {
@@ -273,15 +293,13 @@ grpc::Status DecompositionServiceImpl::EditPlan(
     v1::Plan plan =
         EditedPlanToProto(loaded.plan, request->edits(), parsed, origins);
     plan.set_version(request->base_version() + 1);
-    ASSIGN_OR_RETURN(
-        int64_t version,
-        store_->PutPlan(call.tenant(), request->plan_id(),
-                        request->base_version(), plan.SerializeAsString(),
-                        {"plan.edited", call.request_id()}));
-    plan.set_version(version);
-    response->set_version(version);
-    *response->mutable_plan() = std::move(plan);
-    return absl::OkStatus();
+    response->set_version(plan.version());
+    *response->mutable_plan() = plan;
+    return once
+        .PutPlan(*store_, call.tenant(), request->plan_id(),
+                 request->base_version(), plan.SerializeAsString(),
+                 {"plan.edited", call.request_id()}, response)
+        .status();
   }();
   return call.Finish(status);
 }
@@ -293,6 +311,7 @@ grpc::Status DecompositionServiceImpl::WatchPlan(
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(call.tenant_status());
     RETURN_IF_ERROR(Required(request->plan_id(), "plan_id"));
+    call.SendRequestIdHeader();
     std::string after = "0";
     while (!context->IsCancelled() && !rpc::Draining()) {
       absl::StatusOr<std::vector<PlanEvent>> events = store_->ReadEvents(
@@ -345,13 +364,15 @@ grpc::Status DecompositionServiceImpl::PutRecipeBook(
     book.name = name;
     v1::RecipeBook proto;
     RecipeBookToProto(book, &proto);
-    ASSIGN_OR_RETURN(
-        int64_t version,
-        store_->PutBook(call.tenant(), name, request->expected_version(),
-                        proto.SerializeAsString()));
+    ASSIGN_OR_RETURN(Idempotency once,
+                     Idempotency::For("PutRecipeBook", *request,
+                                      request->idempotency_key()));
     response->set_name(name);
-    response->set_version(version);
-    return absl::OkStatus();
+    response->set_version(request->expected_version() + 1);
+    return once
+        .PutBook(*store_, call.tenant(), name, request->expected_version(),
+                 proto.SerializeAsString(), response)
+        .status();
   }();
   return call.Finish(status);
 }

@@ -6,6 +6,7 @@
 // ("plan.created"); EditPlan applies its edits in order to the version it
 // names and stores the result only if it validates, at version + 1
 // ("plan.edited"), else nothing changes; a stale base_version is ABORTED.
+// Every write honours its idempotency_key (services/common/idempotency.h).
 #ifndef BACKPLAN_SERVICES_DECOMPOSITION_DECOMPOSITION_SERVICE_H_
 #define BACKPLAN_SERVICES_DECOMPOSITION_DECOMPOSITION_SERVICE_H_
 
@@ -15,6 +16,7 @@
 #include "backplan/v1/decomposition.grpc.pb.h"
 #include "libs/rpc/call.h"
 #include "libs/store/plan_store.h"
+#include "services/common/idempotency.h"
 #include "services/decomposition/book_cache.h"
 
 namespace backplan {
@@ -63,9 +65,13 @@ class DecompositionServiceImpl final
                          grpc::ServerWriter<v1::PlanEvent>* writer) override;
 
  private:
-  // Validates `plan` and stores it as a new plan; returns its id and version.
-  absl::Status StoreNewPlan(const rpc::CallScope& call, v1::Plan plan,
-                            std::string* plan_id, int64_t* version);
+  // Validates `plan` and stores it as a new plan, its id derived from the
+  // idempotency key when there is one; `fill` (id, version) completes
+  // `*response` before the write, which a replay replaces.
+  absl::Status StoreNewPlan(
+      const rpc::CallScope& call, v1::Plan plan, const Idempotency& once,
+      const std::function<void(const std::string&, int64_t)>& fill,
+      google::protobuf::Message* response);
 
   PlanStore* store_;
   std::function<std::string()> new_plan_id_;

@@ -11,6 +11,7 @@
 #include "libs/prioritize/ahp.h"
 #include "libs/prioritize/criteria.h"
 #include "libs/prioritize/prioritize.h"
+#include "services/common/idempotency.h"
 #include "services/common/service_support.h"
 
 namespace backplan {
@@ -220,10 +221,15 @@ absl::Status PrioritizationServiceImpl::DoPrioritize(
   v1::Priorities* out = response->mutable_priorities();
   PrioritiesToProto(priorities, request.plan_id(), out);
   out->set_plan_version(loaded.stored.version);
+  ASSIGN_OR_RETURN(
+      Idempotency once,
+      Idempotency::For("Prioritize", request, request.idempotency_key()));
   absl::Status stored =
-      store_->PutStage(call.tenant(), request.plan_id(), StagePart::kPriorities,
-                       loaded.stored.version, out->SerializeAsString(),
-                       {"priorities.updated", call.request_id()});
+      once.PutStage(*store_, call.tenant(), request.plan_id(),
+                    StagePart::kPriorities, loaded.stored.version,
+                    out->SerializeAsString(),
+                    {"priorities.updated", call.request_id()}, response)
+          .status();
   if (absl::IsAborted(stored)) {
     // The plan changed while computing: the answer is stale and not stored.
     response->set_stale(true);

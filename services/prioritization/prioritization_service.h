@@ -3,6 +3,8 @@
 // and store nothing; stored requests (plan_id) read the plan of the caller's
 // tenant, compute, and store the priorities compare-and-set against the plan
 // version they came from, appending a "priorities.updated" event.
+// A stored request's idempotency_key makes its retries get the first answer
+// (services/common/idempotency.h).
 #ifndef BACKPLAN_SERVICES_PRIORITIZATION_PRIORITIZATION_SERVICE_H_
 #define BACKPLAN_SERVICES_PRIORITIZATION_PRIORITIZATION_SERVICE_H_
 

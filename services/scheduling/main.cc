@@ -2,6 +2,7 @@
 // Flags: --help.
 #include "absl/flags/flag.h"
 #include "grpcpp/grpcpp.h"
+#include "libs/channel/channel_config.h"
 #include "libs/rpc/server.h"
 #include "services/common/service_support.h"
 #include "services/scheduling/scheduling_service.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
     args.SetLoadBalancingPolicyName("round_robin");
     args.SetMaxReceiveMessageSize(backplan::rpc::MaxMessageBytes());
     args.SetMaxSendMessageSize(backplan::rpc::MaxMessageBytes());
+    backplan::channel::ApplyClientDefaults(&args);  // Retries, keepalive.
     prioritization =
         backplan::v1::PrioritizationService::NewStub(grpc::CreateCustomChannel(
             address, grpc::InsecureChannelCredentials(), args));

@@ -16,6 +16,7 @@
 #include "libs/schedule/gantt.h"
 #include "libs/schedule/progress.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "services/common/idempotency.h"
 #include "services/scheduling/scheduling_internal.h"
 
 namespace backplan {
@@ -273,6 +274,14 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   if (request.base_version() <= 0) {
     return absl::InvalidArgumentError("base_version: required (>= 1)");
   }
+  RETURN_IF_ERROR(Required(request.plan_id(), "plan_id"));
+  ASSIGN_OR_RETURN(
+      Idempotency once,
+      Idempotency::For("ReportProgress", request, request.idempotency_key()));
+  ASSIGN_OR_RETURN(bool replayed,
+                   once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                               request.plan_id(), response));
+  if (replayed) return absl::OkStatus();
   ASSIGN_OR_RETURN(LoadedPlan loaded,
                    LoadPlan(*store_, call.tenant(), request.plan_id()));
   if (loaded.stored.version != request.base_version()) {
@@ -321,24 +330,26 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   ASSIGN_OR_RETURN(Timeline new_timeline,
                    backplan::Schedule(after, new_request));
 
-  ASSIGN_OR_RETURN(
-      int64_t version,
-      store_->PutPlan(call.tenant(), request.plan_id(), request.base_version(),
-                      edited.SerializeAsString(),
-                      {"plan.edited", call.request_id()}));
+  // The response is complete before the write: its record is kept with it.
+  const int64_t version = request.base_version() + 1;
   after.version = version;
   v1::ScheduleResponse stored;
   TimelineToProto(after, new_timeline, nullptr, stored.mutable_timeline());
   ChangesToProto(ChangedDeadlines(old_timeline, new_timeline),
                  stored.mutable_timeline());
+  response->set_version(version);
+  *response->mutable_timeline() = stored.timeline();
+  ASSIGN_OR_RETURN(
+      replayed, once.PutPlan(*store_, call.tenant(), request.plan_id(),
+                             request.base_version(), edited.SerializeAsString(),
+                             {"plan.edited", call.request_id()}, response));
+  if (replayed) return absl::OkStatus();
   absl::Status put = store_->PutStage(
       call.tenant(), request.plan_id(), StagePart::kSchedule, version,
       stored.SerializeAsString(), {"schedule.updated", call.request_id()});
   // A newer edit already landed: the progress is stored, the schedule is
   // simply not the latest one, which its version shows.
   if (!put.ok() && !absl::IsAborted(put)) return put;
-  response->set_version(version);
-  *response->mutable_timeline() = std::move(*stored.mutable_timeline());
   return absl::OkStatus();
 }
 

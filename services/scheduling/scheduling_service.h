@@ -8,7 +8,9 @@
 // call's deadline, request id and tenant); lay out the timeline, listing
 // tasks in priority order with their ranks; store it compare-and-set against
 // the plan version. When prioritization cannot be reached the schedule is
-// still computed and stored, marked degraded, without ranks.
+// still computed and stored, marked degraded, without ranks. Stored Schedule
+// and ReportProgress honour their idempotency_key, and the nested Prioritize
+// carries a key of its own (services/common/idempotency.h).
 #ifndef BACKPLAN_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 #define BACKPLAN_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 

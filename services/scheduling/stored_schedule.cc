@@ -12,6 +12,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
 #include "libs/rpc/grpc_status.h"
+#include "services/common/idempotency.h"
 #include "services/scheduling/scheduling_internal.h"
 #include "services/scheduling/scheduling_service.h"
 
@@ -36,6 +37,13 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
                    OptionalDayFromProto(request.as_of(), "as_of"));
   schedule_request.today = as_of ? *as_of : today_();
   schedule_request.as_of = as_of;
+  ASSIGN_OR_RETURN(
+      Idempotency once,
+      Idempotency::For("Schedule", request, request.idempotency_key()));
+  ASSIGN_OR_RETURN(bool replayed,
+                   once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                               request.plan_id(), response));
+  if (replayed) return absl::OkStatus();
 
   // A plan edit between reading and writing makes the write ABORTED: redo the
   // read-compute-write a few times before giving the conflict to the caller.
@@ -60,6 +68,10 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
     } else {
       v1::PrioritizeRequest prioritize;
       prioritize.set_plan_id(request.plan_id());
+      // A key of its own per plan version, so the channel's retry policy
+      // may retry it and a retry of this Schedule reuses its answer.
+      prioritize.set_idempotency_key(once.NestedKey(
+          call.request_id(), absl::StrCat(loaded.stored.version)));
       v1::PrioritizeResponse prioritized;
       std::unique_ptr<grpc::ClientContext> context =
           call.NewDownstreamContext();
@@ -101,10 +113,11 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
     RETURN_IF_ERROR(LayOut(plan, schedule_request, request.resources(), order,
                            have_priorities ? &ranks : nullptr,
                            response->mutable_timeline()));
-    status =
-        store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
-                         loaded.stored.version, response->SerializeAsString(),
-                         {"schedule.updated", call.request_id()});
+    status = once.PutStage(*store_, call.tenant(), request.plan_id(),
+                           StagePart::kSchedule, loaded.stored.version,
+                           response->SerializeAsString(),
+                           {"schedule.updated", call.request_id()}, response)
+                 .status();
     if (!absl::IsAborted(status)) return status;
   }
   return status;

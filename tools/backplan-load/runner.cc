@@ -17,6 +17,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "libs/channel/channel_config.h"
 
 namespace backplan::load {
 namespace {
@@ -277,6 +278,7 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> MakeChannels(
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetMaxReceiveMessageSize(-1);
     args.SetMaxSendMessageSize(-1);
+    channel::ApplyClientDefaults(&args);  // Backplan's retry contract.
     if (!tls.server_name.empty()) {
       args.SetSslTargetNameOverride(tls.server_name);
     }

@@ -3,8 +3,10 @@
 #include <fstream>
 #include <memory>
 
+#include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "backplan/v1/decomposition.grpc.pb.h"
@@ -54,7 +56,11 @@ absl::StatusOr<std::vector<std::string>> CreatePlans(
   v1::CreatePlanRequest request;
   *request.mutable_plan() = ScenarioPlan(options);
   std::vector<std::string> ids;
+  // One idempotency key per plan, so the service config may retry creates.
+  absl::BitGen random;
+  const uint64_t run = absl::Uniform<uint64_t>(random);
   for (int i = 0; i < std::max(1, options.plans); ++i) {
+    request.set_idempotency_key(absl::StrFormat("load-%016x-%d", run, i));
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          absl::ToChronoNanoseconds(options.timeout));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
+#include "libs/channel/channel_config.h"
 
 namespace backplan::cli {
 namespace {
@@ -89,6 +90,7 @@ std::shared_ptr<grpc::Channel> Service::Channel() {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(kMaxMessageBytes);
     args.SetMaxSendMessageSize(kMaxMessageBytes);
+    backplan::channel::ApplyClientDefaults(&args);  // Retries, deadlines.
     channel = grpc::CreateCustomChannel(
         address, grpc::InsecureChannelCredentials(), args);
   }
