@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/common/short_text.h"
 #include "libs/common/status_macros.h"
 #include "libs/core/attributes.h"
 
@@ -23,8 +24,8 @@ absl::Status CheckId(absl::string_view field, absl::string_view id,
   if (id.empty()) return Invalid(field, "id is empty");
   if (static_cast<int>(id.size()) > limits.max_id_length) {
     return Invalid(
-        field, absl::StrCat("id \"", id.substr(0, 32), "...\" is longer than ",
-                            limits.max_id_length, " characters"));
+        field, absl::StrCat("id \"", ShortText(id, 32), "\" is longer than ",
+                            limits.max_id_length, " bytes"));
   }
   return absl::OkStatus();
 }
@@ -169,7 +170,7 @@ absl::Status CheckResources(const Plan& plan,
 }
 
 // Finds a cycle among the nodes Kahn's algorithm could not order and names
-// it `a -> b -> a`.
+// it `a -> b -> a`; a long cycle by its first ids and how many more.
 std::string DescribeCycle(const PlanGraph& graph,
                           const std::vector<int>& indegree) {
   // Every node left has a predecessor that is also left: walk predecessors
@@ -202,8 +203,15 @@ std::string DescribeCycle(const PlanGraph& graph,
               cycle.end());
   std::vector<std::string> ids;
   for (int n : cycle) ids.push_back(graph.nodes[n].id);
-  ids.push_back(ids.front());
-  return absl::StrJoin(ids, " -> ");
+  // A long cycle: its first ids, how many more, and the closing id.
+  constexpr size_t kIdsShown = 8;
+  std::string closing = absl::StrCat(" -> ", ShortText(ids.front()));
+  if (ids.size() <= kIdsShown)
+    return ShortList(ids, kIdsShown, " -> ") + closing;
+  const size_t more = ids.size() - kIdsShown;
+  ids.resize(kIdsShown);
+  return absl::StrCat(ShortList(ids, kIdsShown, " -> "), " -> ... (", more,
+                      " more)", closing);
 }
 
 // Counting sort by source node; keeps the input order within a node.

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
@@ -80,6 +81,44 @@ TEST(BuildPlanGraph, NamesTheCycle) {
   EXPECT_THAT(BuildPlanGraph(plan),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("cycle: a -> b -> c -> a")));
+}
+
+// Hostile input D5: a cycle through 1,022 tasks is named by its first ids
+// and a count, so the message stays far below gRPC's metadata limit.
+TEST(BuildPlanGraph, NamesALongCycleShortly) {
+  Plan plan;
+  plan.outcome.title = "x";
+  constexpr int kTasks = 1022;
+  for (int i = 0; i < kTasks; ++i) {
+    plan.tasks.push_back(MakeTask(absl::StrCat("task-", 1000 + i), 1));
+    plan.dependencies.push_back({absl::StrCat("task-", 1000 + i),
+                                 absl::StrCat("task-", 1000 + (i + 1) % kTasks),
+                                 0});
+  }
+  absl::StatusOr<PlanGraph> graph = BuildPlanGraph(plan);
+  EXPECT_THAT(graph, StatusIs(absl::StatusCode::kInvalidArgument,
+                              HasSubstr("cycle: task-1000 -> task-1001 -> ")));
+  EXPECT_THAT(graph.status().message(),
+              HasSubstr("task-1007 -> ... (1014 more) -> task-1000"));
+  EXPECT_LT(graph.status().message().size(), 400u);
+}
+
+TEST(BuildPlanGraph, CutsATooLongIdOnACharacterBoundary) {
+  Plan plan = ThreeTasks();
+  std::string id;
+  for (int i = 0; i < 200; ++i) id += "\xC3\xA9";  // "é" x 200: 400 bytes.
+  plan.tasks[0].id = id;
+  absl::StatusOr<PlanGraph> graph = BuildPlanGraph(plan);
+  ASSERT_THAT(graph, StatusIs(absl::StatusCode::kInvalidArgument,
+                              HasSubstr("is longer than")));
+  const std::string message(graph.status().message());
+  const size_t quote = message.find('"');
+  ASSERT_NE(quote, std::string::npos);
+  // The quoted prefix is whole characters: an even number of bytes before
+  // the ellipsis.
+  const size_t dots = message.find("...", quote);
+  ASSERT_NE(dots, std::string::npos);
+  EXPECT_EQ((dots - quote - 1) % 2, 0u) << message;
 }
 
 TEST(BuildPlanGraph, NamesCycleThroughGoals) {
@@ -193,7 +232,7 @@ TEST(BuildPlanGraph, HandlesLongChainWithoutRecursion) {
   plan.dependencies.push_back({"t99999", "t0", 0});
   EXPECT_THAT(BuildPlanGraph(plan),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("t99998 -> t99999 -> t0")));
+                       HasSubstr("t6 -> t7 -> ... (99992 more) -> t0")));
 }
 
 }  // namespace

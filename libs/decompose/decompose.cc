@@ -13,6 +13,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "libs/common/short_text.h"
 #include "libs/common/status_macros.h"
 #include "libs/decompose/pattern.h"
 
@@ -250,13 +251,32 @@ class Search {
   absl::Status TextLimit(absl::string_view text, absl::string_view at) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "max_text_length ", options_.max_text_length, " exceeded by a text of ",
-        text.size(), " characters at goal \"", at, "\""));
+        text.size(), " characters at goal \"", ShortText(at), "\""));
   }
 
+  absl::Status LimitAt(absl::string_view limit, int64_t value,
+                       absl::string_view goal, absl::string_view what = "") {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(limit, " ", value, " exceeded at goal \"", ShortText(goal),
+                     "\"", what));
+  }
+
+  // Polls `should_stop` every 256 calls.
+  bool Stopped() {
+    if (!options_.should_stop || (++stop_polls_ & 255) != 0) return false;
+    return options_.should_stop();
+  }
+
+  static absl::Status StoppedError() {
+    return absl::CancelledError("decomposition stopped (call ended)");
+  }
+
+  // Interns a goal text, counting its bytes toward max_goal_bytes.
   int Intern(std::string display, int depth) {
     std::string key = NormalizeText(display);
     auto [it, inserted] = index_.emplace(key, static_cast<int>(goals_.size()));
     if (inserted) {
+      goal_bytes_ += static_cast<int64_t>(key.size() + display.size());
       GoalNode n;
       n.is_fact = facts_.contains(key);
       n.key = std::move(key);
@@ -273,13 +293,18 @@ class Search {
   absl::Status Expand() {
     Intern(CollapseWhitespace(outcome_.title), 0);
     std::vector<int> recipe_ids;
+    MatchBudget budget{.steps_left = options_.max_matcher_steps};
     for (size_t g = 0; g < goals_.size(); ++g) {
       if (goals_[g].is_fact || goals_[g].depth > options_.max_depth) continue;
       if (++stats_.goals_expanded > options_.max_nodes) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "max_nodes ", options_.max_nodes, " exceeded at goal \"",
-            goals_[g].display, "\" (distinct goals expanded)"));
+        return LimitAt("max_nodes", options_.max_nodes, goals_[g].display,
+                       " (distinct goals expanded)");
       }
+      if (goal_bytes_ > options_.max_goal_bytes) {
+        return LimitAt("max_goal_bytes", options_.max_goal_bytes,
+                       goals_[g].display);
+      }
+      if (Stopped()) return StoppedError();
       goals_[g].expanded = true;
       const std::string key = goals_[g].key;
       const std::string display = goals_[g].display;
@@ -288,7 +313,12 @@ class Search {
       std::vector<Candidate> candidates;
       for (int r : recipe_ids) {
         const CompiledRecipe& recipe = book_.recipes[r];
-        std::optional<Bindings> bindings = recipe.pattern.Match(key, display);
+        std::optional<Bindings> bindings =
+            recipe.pattern.Match(key, display, &budget);
+        if (budget.exhausted) {
+          return LimitAt("max_matcher_steps", options_.max_matcher_steps,
+                         display);
+        }
         if (!bindings) continue;
         Candidate c;
         c.recipe = r;
@@ -405,9 +435,11 @@ class Search {
       return memo_[g];
     }
     if (depth > options_.max_depth) {
-      error_ = absl::ResourceExhaustedError(
-          absl::StrCat("max_depth ", options_.max_depth, " exceeded at goal \"",
-                       node.display, "\""));
+      error_ = LimitAt("max_depth", options_.max_depth, node.display);
+      return -1;
+    }
+    if (Stopped()) {
+      error_ = StoppedError();
       return -1;
     }
     std::vector<int> key;
@@ -428,9 +460,8 @@ class Search {
       }
     }
     if (++stats_.evaluations > options_.max_nodes) {
-      error_ = absl::ResourceExhaustedError(
-          absl::StrCat("max_nodes ", options_.max_nodes, " exceeded at goal \"",
-                       node.display, "\" (goal evaluations)"));
+      error_ = LimitAt("max_nodes", options_.max_nodes, node.display,
+                       " (goal evaluations)");
       return -1;
     }
 
@@ -635,6 +666,8 @@ class Search {
   absl::flat_hash_set<std::string> used_ids_;
   absl::flat_hash_map<std::string, int> next_suffix_;
   SearchStats stats_;
+  int64_t goal_bytes_ = 0;
+  uint32_t stop_polls_ = 0;
 };
 
 }  // namespace
@@ -654,6 +687,10 @@ absl::StatusOr<DecomposeResult> Decompose(const CompiledRecipeBook& book,
   }
   if (options.max_text_length < 1) {
     return absl::InvalidArgumentError("options.max_text_length must be >= 1");
+  }
+  if (options.max_matcher_steps < 1 || options.max_goal_bytes < 1) {
+    return absl::InvalidArgumentError(
+        "options.max_matcher_steps and options.max_goal_bytes must be >= 1");
   }
   if (static_cast<int64_t>(outcome.title.size()) > options.max_text_length) {
     return absl::InvalidArgumentError(

@@ -54,6 +54,7 @@
 #define BACKPLAN_LIBS_DECOMPOSE_DECOMPOSE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -96,6 +97,16 @@ struct DecomposeOptions {
   int max_depth = 64;           // 0..1000.
   int64_t max_nodes = 1000000;  // >= 1.
   int max_text_length = 4096;   // Goal and task texts, as PlanLimits.
+  // Steps of the recipe-pattern matcher over the whole search (pattern.h
+  // MatchBudget); bounds the time a hostile pattern and title can take.
+  int64_t max_matcher_steps = 10000000;  // >= 1.
+  // Bytes of distinct goal text held by the search: bounds its memory when
+  // every sub-goal is a longer text than its parent (2^depth goals).
+  int64_t max_goal_bytes = 32 << 20;  // >= 1.
+  // Polled every few hundred steps; when it returns true the search ends with
+  // CANCELLED. The caller binds it to a call's cancellation, its deadline
+  // and server draining (the library never reads the clock).
+  std::function<bool()> should_stop;
 };
 
 // Tree cost, compared lexicographically (open_goals first). Sums saturate at
@@ -157,7 +168,10 @@ struct DecomposeResult {
 
 // Breaks `outcome.title` down with `book` (see the contract above).
 // INVALID_ARGUMENT for an empty outcome title or options out of range;
-// RESOURCE_EXHAUSTED when a limit is hit.
+// RESOURCE_EXHAUSTED when a limit is hit (max_depth, max_nodes,
+// max_text_length, max_matcher_steps, max_goal_bytes; the message names it
+// and quotes the goal shortened); CANCELLED when `options.should_stop` said
+// so.
 absl::StatusOr<DecomposeResult> Decompose(const CompiledRecipeBook& book,
                                           const Outcome& outcome,
                                           const DecomposeOptions& options = {});

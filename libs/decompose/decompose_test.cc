@@ -530,5 +530,56 @@ TEST(Decompose, LaunchBook) {
               HasSubstr("\"build-with-partner\": applicable"));
 }
 
+// Hostile input D2: every sub-goal is a longer text than its goal, so the
+// distinct goals double at every level.
+TEST(Decompose, GoalTextBudgetBoundsMemory) {
+  CompiledRecipeBook book = Compile(R"yaml(
+recipes:
+  - name: split
+    goal: grow {x}
+    sub_goals: ["grow {x} a", "grow {x} b"]
+    tasks: [{title: "work on {x}", days: 1}]
+)yaml");
+  DecomposeOptions options;
+  options.max_goal_bytes = 1 << 20;
+  EXPECT_THAT(
+      Decompose(book, {.title = "grow " + std::string(500, 'x')}, options),
+      StatusIs(absl::StatusCode::kResourceExhausted,
+               HasSubstr("max_goal_bytes 1048576 exceeded")));
+}
+
+TEST(Decompose, HostilePatternEndsWithTheMatcherLimit) {
+  CompiledRecipeBook book = Compile(R"yaml(
+recipes:
+  - name: slow
+    goal: "{a} {b} {c} {d} {e} {f} {g}x{h}"
+)yaml");
+  std::string title = "w";
+  for (int i = 1; i < 2000; ++i) title += " w";
+  DecomposeOptions options;
+  options.max_matcher_steps = 1000000;
+  absl::StatusOr<DecomposeResult> result =
+      Decompose(book, {.title = title}, options);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted,
+                               HasSubstr("max_matcher_steps 1000000")));
+  // The quoted goal is shortened: the message stays small.
+  EXPECT_LT(result.status().message().size(), 200u);
+}
+
+TEST(Decompose, StopsWhenAskedTo) {
+  CompiledRecipeBook book = Compile(R"yaml(
+recipes:
+  - name: split
+    goal: grow {x}
+    sub_goals: ["grow {x} a", "grow {x} b"]
+)yaml");
+  int polls = 0;
+  DecomposeOptions options;
+  options.should_stop = [&polls] { return ++polls >= 3; };
+  EXPECT_THAT(Decompose(book, {.title = "grow x"}, options),
+              StatusIs(absl::StatusCode::kCancelled, HasSubstr("stopped")));
+  EXPECT_EQ(polls, 3);
+}
+
 }  // namespace
 }  // namespace backplan::decompose

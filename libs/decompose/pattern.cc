@@ -31,15 +31,55 @@ bool IsNameStart(char c) { return absl::ascii_isalpha(c) || c == '_'; }
 bool IsNameChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
 
 // Backtracking matcher. Trying ends in increasing order makes the first
-// success the leftmost-shortest binding.
+// success the leftmost-shortest binding. When no variable repeats, whether the
+// rest of the pattern matches from (segment, position) depends on nothing
+// else, so failures are remembered: every (segment, position) pair is tried at
+// most once and matching is polynomial (at most segments x positions^2 steps)
+// instead of exponential. Every step is charged to the budget.
 class Matcher {
  public:
   Matcher(const std::vector<Template::Segment>& segments,
-          absl::string_view text)
-      : segments_(segments), text_(text) {}
+          absl::string_view text, MatchBudget* budget)
+      : segments_(segments), text_(text), budget_(budget) {
+    bool repeats = false;
+    for (size_t i = 0; i < segments.size() && !repeats; ++i) {
+      if (!segments[i].is_variable) continue;
+      for (size_t j = i + 1; j < segments.size(); ++j) {
+        if (segments[j].is_variable && segments[j].text == segments[i].text) {
+          repeats = true;
+          break;
+        }
+      }
+    }
+    if (!repeats) failed_.assign(segments.size() * (text.size() + 1), false);
+  }
 
   bool Run(size_t seg, size_t pos) {
+    if (budget_ != nullptr) {
+      if (budget_->steps_left <= 0) {
+        budget_->exhausted = true;
+        return false;
+      }
+      --budget_->steps_left;
+    }
     if (seg == segments_.size()) return pos == text_.size();
+    const size_t memo = seg * (text_.size() + 1) + pos;
+    if (!failed_.empty() && failed_[memo]) return false;
+    const bool matched = Try(seg, pos);
+    // A run cut short by the budget proves nothing: do not remember it.
+    if (!matched && !failed_.empty() && !Exhausted()) failed_[memo] = true;
+    return matched;
+  }
+
+  const std::vector<std::pair<std::string, std::pair<size_t, size_t>>>& bound()
+      const {
+    return bound_;
+  }
+
+ private:
+  bool Exhausted() const { return budget_ != nullptr && budget_->exhausted; }
+
+  bool Try(size_t seg, size_t pos) {
     const Template::Segment& s = segments_[seg];
     if (!s.is_variable) {
       if (text_.substr(pos, s.text.size()) != s.text) return false;
@@ -55,7 +95,7 @@ class Matcher {
     const bool last = seg + 1 == segments_.size();
     const Template::Segment* next = last ? nullptr : &segments_[seg + 1];
     size_t end = pos + 1;
-    while (end <= text_.size()) {
+    while (end <= text_.size() && !Exhausted()) {
       if (last) {
         end = text_.size();
       } else if (!next->is_variable) {
@@ -72,15 +112,11 @@ class Matcher {
     return false;
   }
 
-  const std::vector<std::pair<std::string, std::pair<size_t, size_t>>>& bound()
-      const {
-    return bound_;
-  }
-
- private:
   const std::vector<Template::Segment>& segments_;
   absl::string_view text_;
+  MatchBudget* budget_;
   std::vector<std::pair<std::string, std::pair<size_t, size_t>>> bound_;
+  std::vector<bool> failed_;  // Per (segment, position); empty: no memo.
 };
 
 }  // namespace
@@ -141,8 +177,9 @@ absl::StatusOr<Template> Template::Parse(absl::string_view text,
 }
 
 std::optional<Bindings> Template::Match(absl::string_view normalized,
-                                        absl::string_view display) const {
-  Matcher matcher(segments_, normalized);
+                                        absl::string_view display,
+                                        MatchBudget* budget) const {
+  Matcher matcher(segments_, normalized, budget);
   if (!matcher.Run(0, 0)) return std::nullopt;
   absl::string_view source =
       display.size() == normalized.size() ? display : normalized;

@@ -21,6 +21,7 @@
 #ifndef BACKPLAN_LIBS_DECOMPOSE_PATTERN_H_
 #define BACKPLAN_LIBS_DECOMPOSE_PATTERN_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,15 @@ std::string NormalizeText(absl::string_view text);
 // Collapses and trims white space like NormalizeText but keeps letter case;
 // its result has the same length as NormalizeText's, position for position.
 std::string CollapseWhitespace(absl::string_view text);
+
+// A cap on matching work, shared by many matches (one search). Each step of
+// the matcher costs one; when `steps_left` reaches zero the match in progress
+// fails and `exhausted` is set, so the caller can tell "no match" from
+// "gave up" and report the limit.
+struct MatchBudget {
+  int64_t steps_left = 0;
+  bool exhausted = false;
+};
 
 // Variable name -> bound text.
 using Bindings = absl::flat_hash_map<std::string, std::string>;
@@ -61,8 +71,14 @@ class Template {
   // the leftmost-shortest match, or nullopt. When `display` is given it must be
   // CollapseWhitespace of the same text, and the bound values are taken from
   // it (keeping the caller's letter case) instead of from `normalized`.
+  // Matching takes at most segments x (length + 1)^2 steps when no variable
+  // repeats in the pattern (failures are memoised); a pattern with a repeated
+  // variable backtracks and can take exponentially many. With `budget`, every
+  // step is charged to it and the match fails with `budget->exhausted` set
+  // once it runs out.
   std::optional<Bindings> Match(absl::string_view normalized,
-                                absl::string_view display = {}) const;
+                                absl::string_view display = {},
+                                MatchBudget* budget = nullptr) const;
 
   // The text with every variable replaced by its binding (white space not
   // re-normalised). A variable missing from `bindings` is left as `{name}`.

@@ -1,6 +1,8 @@
 #include "libs/decompose/recipe_yaml.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
@@ -19,9 +21,14 @@
 namespace backplan::decompose {
 namespace {
 
+// A book may expand (through YAML aliases) to this many times its size.
+constexpr int64_t kExpansionFactor = 4;
+
 class Parser {
  public:
-  explicit Parser(absl::string_view source) : source_(source) {}
+  // `text_budget` bounds the bytes of text the book may expand to.
+  Parser(absl::string_view source, int64_t text_budget)
+      : source_(source), text_budget_(text_budget), budget_(text_budget) {}
 
   absl::StatusOr<RecipeBook> Book(const YAML::Node& root) {
     RecipeBook book;
@@ -86,6 +93,19 @@ class Parser {
                                      absl::string_view field) const {
     if (!node.IsScalar()) {
       return Error(node, absl::StrCat("`", field, "` must be a single value"));
+    }
+    // YAML aliases repeat an anchored node without repeating its text, so a
+    // small document can expand to gigabytes: every value read is charged
+    // (at least a node's worth of bytes) against a budget proportional to
+    // the document's size.
+    budget_ -= std::max<int64_t>(static_cast<int64_t>(node.Scalar().size()),
+                                 kBytesPerNode);
+    if (budget_ < 0) {
+      return Error(node,
+                   absl::StrCat("the book expands to more than ", text_budget_,
+                                " bytes of text (YAML aliases repeat "
+                                "it); at most ",
+                                kExpansionFactor, "x the document"));
     }
     return node.Scalar();
   }
@@ -249,7 +269,11 @@ class Parser {
     return recipe;
   }
 
+  static constexpr int64_t kBytesPerNode = 16;
+
   std::string source_;
+  int64_t text_budget_;
+  mutable int64_t budget_;
 };
 
 }  // namespace
@@ -259,7 +283,9 @@ absl::StatusOr<RecipeBook> ParseRecipeBookYaml(absl::string_view yaml,
   absl::StatusOr<RecipeBook> book;
   try {
     YAML::Node root = YAML::Load(std::string(yaml));
-    book = Parser(source_name).Book(root);
+    const int64_t budget =
+        kExpansionFactor * static_cast<int64_t>(yaml.size()) + 4096;
+    book = Parser(source_name, budget).Book(root);
   } catch (const YAML::Exception& e) {
     // Syntax errors; yaml-cpp marks are 0-based.
     return absl::InvalidArgumentError(

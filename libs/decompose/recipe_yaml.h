@@ -36,6 +36,10 @@
 // `sub_goals` or a title must appear in `goal`). Day counts are whole numbers
 // 0..10000, optionally followed by `d`.
 //
+// YAML anchors and aliases are allowed, but a book may expand through them
+// to at most 4x the bytes of its document (each value counted as at least
+// 16 bytes): a small document cannot make the parser copy gigabytes.
+//
 // Errors are INVALID_ARGUMENT and start with `<source name>:<line>: ` and say
 // what is wrong: YAML syntax, an unknown or repeated key, a wrong node kind,
 // a bad number, and everything ValidateRecipeBook checks (unbound variables,

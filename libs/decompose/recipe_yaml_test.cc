@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
@@ -148,6 +149,36 @@ TEST(LoadRecipeBookFile, MissingFileIsNotFound) {
   EXPECT_THAT(LoadRecipeBookFile("/nonexistent/dir/book.yaml"),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("/nonexistent/dir/book.yaml")));
+}
+
+// Hostile input D3: one anchored recipe with large `when` texts and
+// thousands of aliases to it would copy the recipe every time.
+TEST(ParseRecipeBookYaml, RefusesAliasAmplification) {
+  std::string yaml =
+      "recipes:\n  - &r\n    name: r\n    goal: g {x}\n"
+      "    when:\n";
+  for (int i = 0; i < 100; ++i) {
+    absl::StrAppend(&yaml, "      - \"", std::string(1000, 'a'), " {x}\"\n");
+  }
+  for (int i = 0; i < 5000; ++i) absl::StrAppend(&yaml, "  - *r\n");
+  EXPECT_THAT(
+      ParseRecipeBookYaml(yaml, "big.yaml"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("big.yaml:"), HasSubstr("YAML aliases"))));
+}
+
+TEST(ParseRecipeBookYaml, AcceptsModestAliases) {
+  constexpr char kAliased[] = R"yaml(recipes:
+  - name: a
+    goal: launch {x}
+    sub_goals: &subs ["{x} is built", "{x} is tested"]
+  - name: b
+    goal: ship {x}
+    sub_goals: *subs
+)yaml";
+  ASSERT_OK_AND_ASSIGN(RecipeBook book, ParseRecipeBookYaml(kAliased, "a"));
+  ASSERT_EQ(book.recipes.size(), 2u);
+  EXPECT_EQ(book.recipes[1].sub_goals, book.recipes[0].sub_goals);
 }
 
 }  // namespace

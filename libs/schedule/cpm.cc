@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/common/short_text.h"
 #include "libs/common/status_macros.h"
 
 namespace backplan {
@@ -19,6 +20,11 @@ namespace {
 // A node's finish day is the day of end - 1.
 
 enum : uint8_t { kFree = 0, kBegun = 1, kDoneNode = 2 };
+
+// The dates a timeline may report (ISO 8601 years 1..9999, as protobuf Date,
+// ICS and every export can carry them).
+constexpr absl::CivilDay kFirstDate(1, 1, 1);
+constexpr absl::CivilDay kLastDate(9999, 12, 31);
 
 struct Passes {
   std::vector<int64_t> es, ef, ls, lf;
@@ -88,6 +94,38 @@ class DayTable {
   int64_t lo_;
   std::vector<absl::CivilDay> days_;
 };
+
+// Every date a timeline reports must be a real calendar date: a plan whose
+// backward pass runs before year 1 (a long chain on a calendar with few
+// working days) or past 9999 is refused, naming the first node out of range.
+absl::Status CheckDateRange(const WorkingCalendar& calendar,
+                            const PlanGraph& graph, const Passes& p,
+                            const std::vector<int64_t>& dur, int64_t lo,
+                            int64_t hi) {
+  const int64_t first = calendar.IndexOf(kFirstDate);
+  const int64_t last = calendar.IndexOf(kLastDate);  // Index of <= 9999-12-31.
+  const bool last_works = calendar.IsWorkingDay(kLastDate);
+  auto out_of_range = [&](int64_t index) {
+    return index < first || index > last || (index == last && !last_works);
+  };
+  if (!out_of_range(lo) && !out_of_range(hi)) return absl::OkStatus();
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    if (p.state[n] == kDoneNode) continue;  // Reports its actual dates.
+    // The indices the timeline prints (a milestone: its finishes only).
+    const int64_t first_start = dur[n] == 0 ? p.ef[n] - 1 : p.es[n];
+    const int64_t last_start = dur[n] == 0 ? p.lf[n] - 1 : p.ls[n];
+    for (const int64_t index :
+         {first_start, last_start, p.ef[n] - 1, p.lf[n] - 1}) {
+      if (!out_of_range(index)) continue;
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s \"%s\": its dates fall outside 0001-01-01..9999-12-31 on this "
+          "calendar",
+          graph.nodes[n].kind == PlanGraph::Kind::kTask ? "task" : "goal",
+          ShortText(graph.nodes[n].id)));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status CheckProgress(const Plan& plan, absl::CivilDay as_of) {
   for (size_t i = 0; i < plan.tasks.size(); ++i) {
@@ -279,6 +317,7 @@ absl::StatusOr<Timeline> Schedule(const Plan& plan, const PlanGraph& graph,
     lo = std::min({lo, p.es[n], p.ls[n], p.ef[n] - 1, p.lf[n] - 1});
     hi = std::max({hi, p.es[n], p.ls[n], p.ef[n] - 1, p.lf[n] - 1});
   }
+  RETURN_IF_ERROR(CheckDateRange(calendar, graph, p, dur, lo, hi));
   const DayTable day_of(calendar, lo, hi, 4 * int64_t{n_nodes} + 4096);
 
   // Nodes are built in place, one at a time, so the (large) vector is

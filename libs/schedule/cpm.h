@@ -150,9 +150,11 @@ struct Timeline {
 // Schedules `plan`, building its graph and calendar. INVALID_ARGUMENT as
 // BuildPlanGraph and WorkingCalendar::Create return it, naming
 // `tasks[i].demands` when a task demands a resource pool (those plans go to
-// ScheduleWithResources, rcpsp_plan.h; UsesResources tells them apart), and
+// ScheduleWithResources, rcpsp_plan.h; UsesResources tells them apart),
 // (with as_of) naming the task's progress field when a task started or
-// finished after as_of. Never reads the clock.
+// finished after as_of, and naming the first task or goal whose dates would
+// fall outside 0001-01-01..9999-12-31 (a calendar with too few working days
+// between the start and the target). Never reads the clock.
 absl::StatusOr<Timeline> Schedule(const Plan& plan,
                                   const ScheduleRequest& request);
 

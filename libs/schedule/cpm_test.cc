@@ -604,6 +604,38 @@ TEST(Schedule, RefusesAGraphOfAnotherPlan) {
   EXPECT_THAT(Schedule(plan, graph, calendar, ScheduleRequest{}),
               testing::StatusIs(absl::StatusCode::kInvalidArgument,
                                 ::testing::HasSubstr("graph: node 0")));
+using ::backplan::testing::StatusIs;
+using ::testing::AllOf;
+
+// Hostile input D6: dates a timeline cannot carry are refused, naming the
+// task, instead of being returned as year -38 or 10038.
+TEST(DateRange, BackwardPassBeforeYearOneIsRefused) {
+  Plan plan = MakePlan({MakeTask("long", 9000)}, {}, D(2, 1, 1), D(3, 1, 10));
+  ScheduleRequest request;
+  request.today = D(2, 1, 1);
+  EXPECT_THAT(Schedule(plan, request),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("task \"long\""),
+                             HasSubstr("outside 0001-01-01..9999-12-31"))));
+}
+
+TEST(DateRange, ForwardPassPastYear9999IsRefused) {
+  Plan plan = MakePlan({MakeTask("a", 5000), MakeTask("b", 5000)}, {{"a", "b"}},
+                       D(9980, 1, 1), D(9999, 12, 1));
+  ScheduleRequest request;
+  request.today = D(9980, 1, 1);
+  request.mode = ScheduleMode::kForward;
+  EXPECT_THAT(Schedule(plan, request),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("outside 0001-01-01..9999-12-31")));
+}
+
+TEST(DateRange, DatesNearTheEdgesAreFine) {
+  Plan plan = MakePlan({MakeTask("a", 5)}, {}, D(1, 1, 1), D(9999, 12, 31));
+  ScheduleRequest request;
+  request.today = D(1, 1, 1);
+  ASSERT_OK_AND_ASSIGN(Timeline timeline, Schedule(plan, request));
+  EXPECT_EQ(Node(timeline, "a").deadline, D(9999, 12, 31));  // A Friday.
 }
 
 }  // namespace
