@@ -38,8 +38,13 @@ scripts/build.sh -DBACKPLAN_BUILD_TESTS=ON "-DBACKPLAN_SKIP_LIBS="
 mkdir -p "$run/redis"
 stop_all
 
+# Durable by default, as the Kubernetes manifests: every write is fsynced to
+# the append-only file before Redis answers, so an acknowledged write survives
+# a crash of Redis or the machine (RELIABILITY.md measures both modes; the
+# test suite's own Redis stays in memory).
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run/redis" \
-  --appendonly yes --save "" --logfile "$run/redis.log" --daemonize no &
+  --appendonly yes --appendfsync always --save "" \
+  --logfile "$run/redis.log" --daemonize no &
 echo $! > "$run/redis.pid"
 for _ in $(seq 50); do
   redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "libs/common/log.h"
 #include "libs/core/tenant.h"
+#include "libs/rpc/grpc_status.h"
 #include "libs/rpc/metrics.h"
 
 namespace backplan::rpc {
@@ -84,8 +85,14 @@ grpc::Status CallScope::Finish(const absl::Status& status) {
   }
   if (!header_added_)
     context_->AddTrailingMetadata(kRequestIdHeader, request_id_);
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  return ToGrpcStatus(status);
+}
+
+bool CallScope::ShouldStop() const {
+  // Draining lets calls finish within the grace period; at its end gRPC
+  // cancels what is left, which IsCancelled reports.
+  if (context_->IsCancelled()) return true;
+  return std::chrono::system_clock::now() >= context_->deadline();
 }
 
 }  // namespace backplan::rpc

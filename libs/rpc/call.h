@@ -56,6 +56,12 @@ class CallScope {
   // client retry policies never retry a call whose headers arrived.
   grpc::Status Finish(const absl::Status& status);
 
+  // True once the call should stop computing: the client cancelled, its
+  // deadline passed, or the server's grace period ended (gRPC then cancels
+  // every call left). Long computations poll it through the libraries' stop
+  // callbacks. Thread-safe.
+  bool ShouldStop() const;
+
   // Echoes the request id in the response headers now: for streaming calls,
   // whose headers leave with the first message, before Finish.
   void SendRequestIdHeader();

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "libs/common/status_macros.h"
@@ -221,12 +222,27 @@ grpc::Status DecompositionServiceImpl::Decompose(
         return absl::InvalidArgumentError(
             absl::StrCat("strategy: unknown value ", request->strategy()));
     }
-    if (request->limits().max_depth() != 0) {
-      options.max_depth = request->limits().max_depth();
+    if (request->limits().max_depth() > limits_.max_depth) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("limits.max_depth: ", request->limits().max_depth(),
+                       " is over the server's limit ", limits_.max_depth,
+                       " (--max_decompose_depth)"));
     }
-    if (request->limits().max_nodes() != 0) {
-      options.max_nodes = request->limits().max_nodes();
+    if (request->limits().max_nodes() > limits_.max_nodes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("limits.max_nodes: ", request->limits().max_nodes(),
+                       " is over the server's limit ", limits_.max_nodes,
+                       " (--max_decompose_nodes)"));
     }
+    options.max_depth = request->limits().max_depth() != 0
+                            ? request->limits().max_depth()
+                            : limits_.max_depth;
+    options.max_nodes = request->limits().max_nodes() != 0
+                            ? request->limits().max_nodes()
+                            : limits_.max_nodes;
+    options.max_matcher_steps = limits_.max_matcher_steps;
+    options.max_goal_bytes = limits_.max_goal_bytes;
+    options.should_stop = [&call] { return call.ShouldStop(); };
     ASSIGN_OR_RETURN(dc::DecomposeResult result,
                      dc::Decompose(*book, shell.outcome, options));
     result.plan.outcome = shell.outcome;
@@ -304,6 +320,34 @@ grpc::Status DecompositionServiceImpl::EditPlan(
   return call.Finish(status);
 }
 
+absl::Status DecompositionServiceImpl::BeginWatch(const std::string& tenant) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  if (open_watches_ >= limits_.max_watch_streams) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("WatchPlan: ", open_watches_,
+                     " streams open, the server's limit "
+                     "(--max_watch_streams); retry later"));
+  }
+  int& mine = open_watches_by_tenant_[tenant];
+  if (mine >= limits_.max_watch_streams_per_tenant) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("WatchPlan: tenant has ", mine,
+                     " streams open, the limit "
+                     "(--max_watch_streams_per_tenant)"));
+  }
+  ++mine;
+  ++open_watches_;
+  return absl::OkStatus();
+}
+
+void DecompositionServiceImpl::EndWatch(const std::string& tenant) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  --open_watches_;
+  if (--open_watches_by_tenant_[tenant] == 0) {
+    open_watches_by_tenant_.erase(tenant);
+  }
+}
+
 grpc::Status DecompositionServiceImpl::WatchPlan(
     grpc::ServerContext* context, const v1::WatchPlanRequest* request,
     grpc::ServerWriter<v1::PlanEvent>* writer) {
@@ -311,6 +355,8 @@ grpc::Status DecompositionServiceImpl::WatchPlan(
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(call.tenant_status());
     RETURN_IF_ERROR(Required(request->plan_id(), "plan_id"));
+    RETURN_IF_ERROR(BeginWatch(call.tenant()));
+    absl::Cleanup end_watch = [&] { EndWatch(call.tenant()); };
     call.SendRequestIdHeader();
     std::string after = "0";
     while (!context->IsCancelled() && !rpc::Draining()) {

@@ -10,9 +10,12 @@
 #ifndef BACKPLAN_SERVICES_DECOMPOSITION_DECOMPOSITION_SERVICE_H_
 #define BACKPLAN_SERVICES_DECOMPOSITION_DECOMPOSITION_SERVICE_H_
 
+#include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "backplan/v1/decomposition.grpc.pb.h"
 #include "libs/rpc/call.h"
 #include "libs/store/plan_store.h"
@@ -21,14 +24,27 @@
 
 namespace backplan {
 
+// Server-side caps a caller cannot raise (flags in main.cc; docs/LIMITS in
+// the README's limits table). A request asking for more than a cap is
+// INVALID_ARGUMENT naming it; a search that hits one is RESOURCE_EXHAUSTED.
+struct DecompositionLimits {
+  int max_depth = 64;                    // SearchLimits.max_depth at most.
+  int64_t max_nodes = 200000;            // SearchLimits.max_nodes at most.
+  int64_t max_matcher_steps = 10000000;  // Per Decompose call.
+  int64_t max_goal_bytes = 32 << 20;     // Goal text held by one search.
+  int max_watch_streams = 8;             // Open WatchPlan streams in all...
+  int max_watch_streams_per_tenant = 4;  // ...and per tenant.
+};
+
 class DecompositionServiceImpl final
     : public v1::DecompositionService::Service {
  public:
   // `store` is not owned. `new_plan_id` makes ids for new plans (injected so
   // tests are deterministic).
   DecompositionServiceImpl(PlanStore* store,
-                           std::function<std::string()> new_plan_id)
-      : store_(store), new_plan_id_(std::move(new_plan_id)) {}
+                           std::function<std::string()> new_plan_id,
+                           const DecompositionLimits& limits = {})
+      : store_(store), new_plan_id_(std::move(new_plan_id)), limits_(limits) {}
 
   grpc::Status PutRecipeBook(grpc::ServerContext* context,
                              const v1::PutRecipeBookRequest* request,
@@ -73,8 +89,17 @@ class DecompositionServiceImpl final
       const std::function<void(const std::string&, int64_t)>& fill,
       google::protobuf::Message* response);
 
+  // Counts an open WatchPlan stream of `tenant`; RESOURCE_EXHAUSTED past
+  // the limits. Every OK must be followed by EndWatch(tenant).
+  absl::Status BeginWatch(const std::string& tenant);
+  void EndWatch(const std::string& tenant);
+
   PlanStore* store_;
   std::function<std::string()> new_plan_id_;
+  const DecompositionLimits limits_;
+  std::mutex watch_mu_;
+  int open_watches_ = 0;  // Guarded by watch_mu_.
+  absl::flat_hash_map<std::string, int> open_watches_by_tenant_;  // Same.
   // Compiled books of recent Decompose calls, by content or stored version.
   CompiledBookCache books_{64};
 };
