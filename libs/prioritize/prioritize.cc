@@ -157,7 +157,7 @@ absl::Status ValidateOptions(const PrioritizeOptions& options) {
   if (options.use_schedule_slack) {
     if (!ReadsTimeCriticality(options)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "use_schedule_slack: method ",
+          "urgency_from_schedule: method ",
           PrioritizationMethodName(options.method),
           " does not read time criticality (only wsjf, or weighted with a "
           "time_criticality criterion)"));
@@ -169,7 +169,7 @@ absl::Status ValidateOptions(const PrioritizeOptions& options) {
   }
   if (options.capacity_days.has_value() && *options.capacity_days <= 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "capacity_days = ", *options.capacity_days, ": must be > 0"));
+        "tiers.capacity_days = ", *options.capacity_days, ": must be > 0"));
   }
   const TierFractions& t = options.tiers;
   if (!std::isfinite(t.must) || !std::isfinite(t.should) ||

@@ -493,7 +493,7 @@ TEST(Prioritize, SlackErrors) {
   options.method = PrioritizationMethod::kImportance;
   EXPECT_THAT(Prioritize(plan, options),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("use_schedule_slack")));
+                       HasSubstr("urgency_from_schedule")));
   options.use_schedule_slack = false;
   EXPECT_THAT(Prioritize(plan, options),
               StatusIs(absl::StatusCode::kInvalidArgument,

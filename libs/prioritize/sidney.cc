@@ -189,7 +189,7 @@ class Orderer {
     }
     for (int node : nodes) local_[node] = -1;
     if (ready >= 0 &&
-        CompareRatios(pb_.value[ready] / pb_.size[ready], lambda) >= 0) {
+        CompareRatios(pb_.value[ready] / pb_.size[ready], lambda) > 0) {
       lambda = pb_.value[ready] / pb_.size[ready];
       best = {ready};
     }
