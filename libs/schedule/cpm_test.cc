@@ -604,6 +604,14 @@ TEST(Schedule, RefusesAGraphOfAnotherPlan) {
   EXPECT_THAT(Schedule(plan, graph, calendar, ScheduleRequest{}),
               testing::StatusIs(absl::StatusCode::kInvalidArgument,
                                 ::testing::HasSubstr("graph: node 0")));
+}
+
+}  // namespace
+}  // namespace backplan
+
+namespace backplan {
+namespace {
+
 using ::backplan::testing::StatusIs;
 using ::testing::AllOf;
 
