@@ -6,6 +6,7 @@
 #define BACKPLAN_SERVICES_COMMON_OUTAGE_STORE_H_
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,6 +81,36 @@ class OutageStore final : public PlanStore {
   absl::Status Ping() override {
     if (down_) return Down();
     return inner_.Ping();
+  }
+  absl::StatusOr<OnceResult> PutPlanOnce(
+      absl::string_view tenant, absl::string_view plan_id,
+      int64_t expected_version, std::string data, const EventInfo& event,
+      const IdempotencyRecord& record) override {
+    if (down_) return Down();
+    return inner_.PutPlanOnce(tenant, plan_id, expected_version,
+                              std::move(data), event, record);
+  }
+  absl::StatusOr<OnceResult> PutStageOnce(
+      absl::string_view tenant, absl::string_view plan_id, StagePart part,
+      int64_t plan_version, std::string data, const EventInfo& event,
+      const IdempotencyRecord& record) override {
+    if (down_) return Down();
+    return inner_.PutStageOnce(tenant, plan_id, part, plan_version,
+                               std::move(data), event, record);
+  }
+  absl::StatusOr<OnceResult> PutBookOnce(
+      absl::string_view tenant, absl::string_view name,
+      int64_t expected_version, std::string data,
+      const IdempotencyRecord& record) override {
+    if (down_) return Down();
+    return inner_.PutBookOnce(tenant, name, expected_version, std::move(data),
+                              record);
+  }
+  absl::StatusOr<std::optional<RecordedResponse>> GetRecord(
+      absl::string_view tenant, RecordOwner owner, absl::string_view id,
+      absl::string_view method, absl::string_view key) override {
+    if (down_) return Down();
+    return inner_.GetRecord(tenant, owner, id, method, key);
   }
 
  private:

@@ -229,6 +229,7 @@ using scheduling_internal::ChangesToProto;
 using scheduling_internal::CheckNoDemands;
 using scheduling_internal::LayOut;
 using scheduling_internal::ModeFromProto;
+using scheduling_internal::ResourceOptionsFromProto;
 using scheduling_internal::TimelineToProto;
 
 grpc::Status SchedulingServiceImpl::Schedule(grpc::ServerContext* context,
