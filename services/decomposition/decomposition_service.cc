@@ -296,6 +296,12 @@ grpc::Status DecompositionServiceImpl::EditPlan(
     ASSIGN_OR_RETURN(LoadedPlan loaded,
                      LoadPlan(*store_, call.tenant(), request->plan_id()));
     if (loaded.stored.version != request->base_version()) {
+      // A retry racing its twin: the twin's write and its record land in one
+      // script, so a newer version may be the twin's; its record says so.
+      ASSIGN_OR_RETURN(replayed,
+                       once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                                   request->plan_id(), response));
+      if (replayed) return absl::OkStatus();
       return absl::AbortedError(
           absl::StrCat("plan \"", request->plan_id(), "\" is at version ",
                        loaded.stored.version, ", not ", request->base_version(),

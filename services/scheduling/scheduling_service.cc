@@ -286,6 +286,11 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   ASSIGN_OR_RETURN(LoadedPlan loaded,
                    LoadPlan(*store_, call.tenant(), request.plan_id()));
   if (loaded.stored.version != request.base_version()) {
+    // A retry racing its twin (see EditPlan): the twin's record says so.
+    ASSIGN_OR_RETURN(replayed,
+                     once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                                 request.plan_id(), response));
+    if (replayed) return absl::OkStatus();
     return absl::AbortedError(
         absl::StrCat("plan \"", request.plan_id(), "\" is at version ",
                      loaded.stored.version, ", not ", request.base_version(),

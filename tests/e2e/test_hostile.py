@@ -101,12 +101,27 @@ class HostileInputTest(unittest.TestCase):
         self.assertLess(len(error.details().encode()), MAX_MESSAGE)
         return elapsed
 
-    def test_d1_hostile_pattern_ends_at_the_matcher_limit(self):
+    def test_d1_hostile_pattern_ends_quickly(self):
+        # 2.4 s at 60 words and a pinned core at 2,000 before; now failed
+        # splits are remembered, so the outcome is simply left open (no
+        # recipe matches), and the matcher's step budget caps any pattern.
         request = decomposition_pb2.DecomposeRequest(book_yaml=HOSTILE_PATTERN_BOOK)
         request.outcome.title = words(2000)
         request.outcome.target_date.CopyFrom(date(2027, 6, 30))
-        self.attack(self.decomposition.Decompose, request,
-                    grpc.StatusCode.RESOURCE_EXHAUSTED, "max_matcher_steps")
+        future = self.pool.submit(self.decomposition.Decompose, request, timeout=30,
+                                  metadata=metadata(tenant="attacker"))
+        t0 = time.monotonic()
+        self.decomposition.GetPlan(
+            decomposition_pb2.GetPlanRequest(plan_id=self.bystander_id),
+            timeout=5, metadata=metadata(tenant="bystander"))
+        bystander_s = time.monotonic() - t0
+        started = time.monotonic()
+        response = future.result()
+        print("D1 2,000-word title: OK, %d open goal(s), %.2f s after the bystander "
+              "(served in %.3f s)" % (len(response.open_goal_ids),
+                                      time.monotonic() - started, bystander_s))
+        self.assertEqual(len(response.open_goal_ids), 1)
+        self.assertLess(time.monotonic() - started, 10)
 
     def test_d2_doubling_goals_end_at_a_memory_budget(self):
         request = decomposition_pb2.DecomposeRequest(book_yaml=SPLIT_BOOK)
