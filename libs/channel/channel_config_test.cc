@@ -20,8 +20,7 @@ class FlakyDecomposition final : public v1::DecompositionService::Service {
  public:
   FlakyDecomposition(grpc::StatusCode code, int failures)
       : code_(code), failures_(failures) {}
-  grpc::Status CreatePlan(grpc::ServerContext*,
-                          const v1::CreatePlanRequest*,
+  grpc::Status CreatePlan(grpc::ServerContext*, const v1::CreatePlanRequest*,
                           v1::CreatePlanResponse* response) override {
     return Answer(response);
   }

@@ -19,8 +19,10 @@ TEST(ShortText, CutsLongTextWithEllipsis) {
 
 TEST(ShortText, NeverSplitsAMultiByteCharacter) {
   // "é" is two bytes, "€" three: a cut inside either backs off to its start.
-  const std::string text = "ab\xC3\xA9\xE2\x82\xAC" "cdef";
-  EXPECT_EQ(ShortText(text, 6), "ab...");      // Would cut "é" after 1 byte.
+  const std::string text =
+      "ab\xC3\xA9\xE2\x82\xAC"
+      "cdef";
+  EXPECT_EQ(ShortText(text, 6), "ab...");  // Would cut "é" after 1 byte.
   EXPECT_EQ(ShortText(text, 8), "ab\xC3\xA9...");  // Would cut "€".
   for (size_t max = 3; max < text.size(); ++max) {
     const std::string s = ShortText(text, max);

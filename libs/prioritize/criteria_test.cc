@@ -14,10 +14,9 @@ using ::backplan::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(CriterionFromName, ParsesEveryNameAndDurationAsJobSize) {
-  for (Criterion c :
-       {Criterion::kImportance, Criterion::kDifficulty,
-        Criterion::kBusinessValue, Criterion::kTimeCriticality,
-        Criterion::kRiskReduction, Criterion::kJobSize}) {
+  for (Criterion c : {Criterion::kImportance, Criterion::kDifficulty,
+                      Criterion::kBusinessValue, Criterion::kTimeCriticality,
+                      Criterion::kRiskReduction, Criterion::kJobSize}) {
     ASSERT_OK_AND_ASSIGN(Criterion parsed,
                          CriterionFromName(CriterionName(c), "weights[0]"));
     EXPECT_EQ(parsed, c);

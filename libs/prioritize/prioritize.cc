@@ -183,29 +183,6 @@ absl::Status ValidateOptions(const PrioritizeOptions& options) {
   return absl::OkStatus();
 }
 
-absl::Status CheckGraphMatchesPlan(const Plan& plan, const PlanGraph& graph) {
-  const size_t num_nodes = graph.nodes.size();
-  if (static_cast<size_t>(graph.num_tasks()) != plan.tasks.size() ||
-      num_nodes < plan.tasks.size() ||
-      graph.topological_order.size() != num_nodes ||
-      graph.succ_offsets.size() != num_nodes + 1 ||
-      graph.pred_offsets.size() != num_nodes + 1) {
-    return absl::InvalidArgumentError(
-        "graph: not built from this plan (sizes differ); pass "
-        "BuildPlanGraph(plan)");
-  }
-  for (size_t i = 0; i < plan.tasks.size(); ++i) {
-    if (graph.nodes[i].id != plan.tasks[i].id ||
-        graph.nodes[i].duration_days != plan.tasks[i].duration_days) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("graph: node ", i, " is \"", graph.nodes[i].id,
-                       "\" but the plan's task is \"", plan.tasks[i].id,
-                       "\"; pass BuildPlanGraph(plan)"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 // Time criticality per task (indexed like plan.tasks), from slack: 0 slack is
 // 10, the largest slack among ranked tasks is 1, linear between.
 struct SlackUrgency {
@@ -542,7 +519,7 @@ absl::string_view TierName(Tier tier) {
 absl::StatusOr<Priorities> Prioritize(const Plan& plan, const PlanGraph& graph,
                                       const PrioritizeOptions& options) {
   RETURN_IF_ERROR(ValidateOptions(options));
-  RETURN_IF_ERROR(CheckGraphMatchesPlan(plan, graph));
+  RETURN_IF_ERROR(CheckGraphOfPlan(plan, graph));
   if (options.slack_plan_version.has_value() &&
       *options.slack_plan_version != plan.version) {
     return absl::FailedPreconditionError(absl::StrCat(

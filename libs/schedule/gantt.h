@@ -81,7 +81,7 @@ absl::StatusOr<std::string> ExportGanttSvg(const Plan& plan,
 std::string XmlEscape(absl::string_view text);
 // The CSP source for an inline element's content: "'sha256-<base64>'".
 std::string CspSha256(absl::string_view content);
-// SHA-256 (FIPS 180-4) of `data`, 32 raw bytes.
+// SHA-256 of `data` (OpenSSL libcrypto), 32 raw bytes.
 std::string Sha256(absl::string_view data);
 
 }  // namespace backplan

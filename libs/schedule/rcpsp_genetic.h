@@ -56,7 +56,7 @@ struct GeneticParams {
   // Justification rounds (backward + forward) per offspring; 0: while
   // they improve.
   int justify_rounds = 1;
-  int neighbourhood_moves = 10; // Per generation, on the island's best.
+  int neighbourhood_moves = 10;  // Per generation, on the island's best.
   // Generations without a better best before all but the best are
   // replaced by fresh samples; 0: never.
   int restart_after = 10;

@@ -1,5 +1,6 @@
 #include "services/prioritization/prioritization_service.h"
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -104,6 +105,14 @@ absl::StatusOr<PrioritizeOptions> OptionsFromProto(
   }
   const v1::TierPolicy& tiers = request.tiers();
   if (tiers.capacity_days() != 0) {
+    // Whole working days; NaN, infinities and values past int are refused
+    // here, before the cast (NaN used to come back as -2147483648).
+    if (!std::isfinite(tiers.capacity_days()) || tiers.capacity_days() < 0 ||
+        tiers.capacity_days() > 1e6) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tiers.capacity_days = ", tiers.capacity_days(),
+                       ": must be finite, > 0 and at most 1000000"));
+    }
     options.capacity_days = static_cast<int>(tiers.capacity_days());
     if (tiers.must_fraction() != 0) options.tiers.must = tiers.must_fraction();
     if (tiers.should_fraction() != 0) {

@@ -2,6 +2,7 @@
 // loopback port around the service class, over the in-memory store.
 #include "services/prioritization/prioritization_service.h"
 
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -78,6 +79,23 @@ TEST_F(PrioritizationServiceTest, StoredFormWritesPrioritiesForTheVersion) {
       store_.ReadEvents("default", "p", "0", 10, absl::ZeroDuration()));
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1].type, "priorities.updated");
+}
+
+// Hostile input D14: a NaN capacity was cast to int and came back as
+// -2147483648 days; now refused naming the field.
+TEST_F(PrioritizationServiceTest, NonFiniteCapacityIsRefused) {
+  v1::PrioritizeRequest request;
+  *request.mutable_plan() = ChainPlan();
+  v1::PrioritizeResponse response;
+  for (double bad : {std::nan(""), HUGE_VAL, -3.0, 1e12}) {
+    request.mutable_tiers()->set_capacity_days(bad);
+    const grpc::Status status =
+        stub_->Prioritize(Context().get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_THAT(status.error_message(), HasSubstr("tiers.capacity_days"));
+  }
+  request.mutable_tiers()->set_capacity_days(5);
+  EXPECT_TRUE(stub_->Prioritize(Context().get(), request, &response).ok());
 }
 
 TEST_F(PrioritizationServiceTest, PrioritizeErrors) {

@@ -43,7 +43,8 @@ Plan MakePlan(bool people) {
         task.duration_days - static_cast<int>(gen() % task.duration_days);
     task.pessimistic_days =
         task.duration_days + static_cast<int>(gen() % (2 * task.duration_days));
-    if (people) task.demands.push_back({"team", 1 + static_cast<int>(gen() % 3)});
+    if (people)
+      task.demands.push_back({"team", 1 + static_cast<int>(gen() % 3)});
     plan.tasks.push_back(std::move(task));
     for (int k = 0; k < kPredecessors && i > 0; ++k) {
       const int lo = std::max(0, i - kWindow);

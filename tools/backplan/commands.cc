@@ -25,11 +25,11 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/backplan/ahp_command.h"
-#include "tools/backplan/simulate_command.h"
 #include "tools/backplan/client.h"
 #include "tools/backplan/edit_commands.h"
 #include "tools/backplan/plan_file.h"
 #include "tools/backplan/recipe_commands.h"
+#include "tools/backplan/simulate_command.h"
 #include "tools/backplan/table.h"
 
 namespace backplan::cli {
