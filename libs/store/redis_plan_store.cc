@@ -339,59 +339,19 @@ absl::StatusOr<int64_t> RedisPlanStore::PutPlan(absl::string_view tenant,
                                                 int64_t expected_version,
                                                 std::string data,
                                                 const EventInfo& event) {
-  RETURN_IF_ERROR(
-      store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
-  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
-  const std::string events_key = PlanKey(tenant, plan_id, "events");
-  const std::string index_key = PlanIndexKey(tenant);
-  const std::string expected = absl::StrCat(expected_version);
-  const std::string ref = ChangeRef(tenant, plan_id);
-  const std::string events_max =
-      absl::StrCat(store_internal::kMaxEventsPerPlan);
-  const std::string changes_max = absl::StrCat(kChangesMaxLen);
-  ASSIGN_OR_RETURN(
-      RedisReplyPtr reply,
-      RunScript(kPutPlan, {plan_key, events_key, index_key, kChangesKey},
-                {expected, data, event.type, event.request_id, plan_id, ref,
-                 events_max, changes_max}));
-  ASSIGN_OR_RETURN(WriteResult result,
-                   ParseWriteResult("PutPlan", reply.get()));
-  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
-  if (result.outcome == "ABORTED") {
-    return VersionMismatch("plan", plan_id, expected_version, result.version);
-  }
-  return result.version;
+  ASSIGN_OR_RETURN(OnceResult written,
+                   WritePlan(tenant, plan_id, expected_version, std::move(data),
+                             event, nullptr));
+  return written.version;
 }
 
 absl::Status RedisPlanStore::PutStage(absl::string_view tenant,
                                       absl::string_view plan_id, StagePart part,
                                       int64_t plan_version, std::string data,
                                       const EventInfo& event) {
-  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
-  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
-  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
-  const std::string stage_key = PlanKey(tenant, plan_id, StagePartName(part));
-  const std::string events_key = PlanKey(tenant, plan_id, "events");
-  const std::string version = absl::StrCat(plan_version);
-  const std::string ref = ChangeRef(tenant, plan_id);
-  const std::string events_max =
-      absl::StrCat(store_internal::kMaxEventsPerPlan);
-  const std::string changes_max = absl::StrCat(kChangesMaxLen);
-  ASSIGN_OR_RETURN(
-      RedisReplyPtr reply,
-      RunScript(kPutStage, {plan_key, stage_key, events_key, kChangesKey},
-                {version, data, event.type, event.request_id, ref, events_max,
-                 changes_max}));
-  ASSIGN_OR_RETURN(WriteResult result,
-                   ParseWriteResult("PutStage", reply.get()));
-  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
-  if (result.outcome == "ABORTED") {
-    return absl::AbortedError(
-        absl::StrCat(StagePartName(part), " of plan \"", plan_id,
-                     "\" computed from version ", plan_version,
-                     " but the plan is at version ", result.version));
-  }
-  return absl::OkStatus();
+  return WriteStage(tenant, plan_id, part, plan_version, std::move(data), event,
+                    nullptr)
+      .status();
 }
 
 absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
@@ -537,21 +497,9 @@ absl::StatusOr<int64_t> RedisPlanStore::PutBook(absl::string_view tenant,
                                                 absl::string_view name,
                                                 int64_t expected_version,
                                                 std::string data) {
-  RETURN_IF_ERROR(
-      store_internal::ValidateWrite(tenant, name, true, expected_version));
-  const std::string book_key = BookKey(tenant, name);
-  const std::string index_key = BookIndexKey(tenant);
-  const std::string expected = absl::StrCat(expected_version);
-  ASSIGN_OR_RETURN(
-      RedisReplyPtr reply,
-      RunScript(kPutBook, {book_key, index_key}, {expected, data, name}));
-  ASSIGN_OR_RETURN(WriteResult result,
-                   ParseWriteResult("PutBook", reply.get()));
-  if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
-  if (result.outcome == "ABORTED") {
-    return VersionMismatch("book", name, expected_version, result.version);
-  }
-  return result.version;
+  ASSIGN_OR_RETURN(OnceResult written, WriteBook(tenant, name, expected_version,
+                                                 std::move(data), nullptr));
+  return written.version;
 }
 
 absl::StatusOr<StoredBook> RedisPlanStore::GetBook(absl::string_view tenant,
@@ -636,18 +584,19 @@ std::string RedisPlanStore::RecordKey(absl::string_view tenant,
              : absl::StrCat(BookKey(tenant, id), ":", suffix);
 }
 
-absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunOnce(
-    ScriptId script, std::vector<absl::string_view> keys,
+absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunWrite(
+    ScriptId plain, ScriptId once, std::vector<absl::string_view> keys,
     std::vector<absl::string_view> args, absl::string_view record_key,
-    const IdempotencyRecord& record, std::optional<OnceResult>* replay) {
-  RETURN_IF_ERROR(store_internal::ValidateRecord(record));
-  const std::string ttl_ms = absl::StrCat(
-      absl::ToInt64Milliseconds(absl::Ceil(record.ttl, absl::Milliseconds(1))));
+    const IdempotencyRecord* record, std::optional<OnceResult>* replay) {
+  if (record == nullptr) return RunScript(plain, keys, args);
+  RETURN_IF_ERROR(store_internal::ValidateRecord(*record));
+  const std::string ttl_ms = absl::StrCat(absl::ToInt64Milliseconds(
+      absl::Ceil(record->ttl, absl::Milliseconds(1))));
   keys.push_back(record_key);
-  args.push_back(record.request_hash);
-  args.push_back(record.response);
+  args.push_back(record->request_hash);
+  args.push_back(record->response);
   args.push_back(ttl_ms);
-  ASSIGN_OR_RETURN(RedisReplyPtr reply, RunScript(script, keys, args));
+  ASSIGN_OR_RETURN(RedisReplyPtr reply, RunScript(once, keys, args));
   *replay = ParseReplay(reply.get());
   return reply;
 }
@@ -656,28 +605,52 @@ absl::StatusOr<OnceResult> RedisPlanStore::PutPlanOnce(
     absl::string_view tenant, absl::string_view plan_id,
     int64_t expected_version, std::string data, const EventInfo& event,
     const IdempotencyRecord& record) {
+  return WritePlan(tenant, plan_id, expected_version, std::move(data), event,
+                   &record);
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutStageOnce(
+    absl::string_view tenant, absl::string_view plan_id, StagePart part,
+    int64_t plan_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord& record) {
+  return WriteStage(tenant, plan_id, part, plan_version, std::move(data), event,
+                    &record);
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutBookOnce(
+    absl::string_view tenant, absl::string_view name, int64_t expected_version,
+    std::string data, const IdempotencyRecord& record) {
+  return WriteBook(tenant, name, expected_version, std::move(data), &record);
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
+    absl::string_view tenant, absl::string_view plan_id,
+    int64_t expected_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord* record) {
   RETURN_IF_ERROR(
       store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
   const std::string plan_key = PlanKey(tenant, plan_id, "plan");
   const std::string events_key = PlanKey(tenant, plan_id, "events");
   const std::string index_key = PlanIndexKey(tenant);
   const std::string record_key =
-      RecordKey(tenant, RecordOwner::kPlan, plan_id, record.method, record.key);
+      record == nullptr ? std::string()
+                        : RecordKey(tenant, RecordOwner::kPlan, plan_id,
+                                    record->method, record->key);
   const std::string expected = absl::StrCat(expected_version);
   const std::string ref = ChangeRef(tenant, plan_id);
   const std::string events_max =
       absl::StrCat(store_internal::kMaxEventsPerPlan);
   const std::string changes_max = absl::StrCat(kChangesMaxLen);
   std::optional<OnceResult> replay;
-  ASSIGN_OR_RETURN(
-      RedisReplyPtr reply,
-      RunOnce(kPutPlanOnce, {plan_key, events_key, index_key, kChangesKey},
-              {expected, data, event.type, event.request_id, plan_id, ref,
-               events_max, changes_max},
-              record_key, record, &replay));
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunWrite(kPutPlan, kPutPlanOnce,
+                            {plan_key, events_key, index_key, kChangesKey},
+                            {expected, data, event.type, event.request_id,
+                             plan_id, ref, events_max, changes_max},
+                            record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
-                   ParseWriteResult("PutPlanOnce", reply.get()));
+                   ParseWriteResult("PutPlan", reply.get()));
   if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
   if (result.outcome == "ABORTED") {
     return VersionMismatch("plan", plan_id, expected_version, result.version);
@@ -687,32 +660,34 @@ absl::StatusOr<OnceResult> RedisPlanStore::PutPlanOnce(
   return written;
 }
 
-absl::StatusOr<OnceResult> RedisPlanStore::PutStageOnce(
+absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
     absl::string_view tenant, absl::string_view plan_id, StagePart part,
     int64_t plan_version, std::string data, const EventInfo& event,
-    const IdempotencyRecord& record) {
+    const IdempotencyRecord* record) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
   const std::string plan_key = PlanKey(tenant, plan_id, "plan");
   const std::string stage_key = PlanKey(tenant, plan_id, StagePartName(part));
   const std::string events_key = PlanKey(tenant, plan_id, "events");
   const std::string record_key =
-      RecordKey(tenant, RecordOwner::kPlan, plan_id, record.method, record.key);
+      record == nullptr ? std::string()
+                        : RecordKey(tenant, RecordOwner::kPlan, plan_id,
+                                    record->method, record->key);
   const std::string version = absl::StrCat(plan_version);
   const std::string ref = ChangeRef(tenant, plan_id);
   const std::string events_max =
       absl::StrCat(store_internal::kMaxEventsPerPlan);
   const std::string changes_max = absl::StrCat(kChangesMaxLen);
   std::optional<OnceResult> replay;
-  ASSIGN_OR_RETURN(
-      RedisReplyPtr reply,
-      RunOnce(kPutStageOnce, {plan_key, stage_key, events_key, kChangesKey},
-              {version, data, event.type, event.request_id, ref, events_max,
-               changes_max},
-              record_key, record, &replay));
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunWrite(kPutStage, kPutStageOnce,
+                            {plan_key, stage_key, events_key, kChangesKey},
+                            {version, data, event.type, event.request_id, ref,
+                             events_max, changes_max},
+                            record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
-                   ParseWriteResult("PutStageOnce", reply.get()));
+                   ParseWriteResult("PutStage", reply.get()));
   if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
   if (result.outcome == "ABORTED") {
     return absl::AbortedError(
@@ -725,24 +700,26 @@ absl::StatusOr<OnceResult> RedisPlanStore::PutStageOnce(
   return written;
 }
 
-absl::StatusOr<OnceResult> RedisPlanStore::PutBookOnce(
+absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
     absl::string_view tenant, absl::string_view name, int64_t expected_version,
-    std::string data, const IdempotencyRecord& record) {
+    std::string data, const IdempotencyRecord* record) {
   RETURN_IF_ERROR(
       store_internal::ValidateWrite(tenant, name, true, expected_version));
   const std::string book_key = BookKey(tenant, name);
   const std::string index_key = BookIndexKey(tenant);
   const std::string record_key =
-      RecordKey(tenant, RecordOwner::kBook, name, record.method, record.key);
+      record == nullptr ? std::string()
+                        : RecordKey(tenant, RecordOwner::kBook, name,
+                                    record->method, record->key);
   const std::string expected = absl::StrCat(expected_version);
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
-      RunOnce(kPutBookOnce, {book_key, index_key}, {expected, data, name},
-              record_key, record, &replay));
+      RunWrite(kPutBook, kPutBookOnce, {book_key, index_key},
+               {expected, data, name}, record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
-                   ParseWriteResult("PutBookOnce", reply.get()));
+                   ParseWriteResult("PutBook", reply.get()));
   if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
   if (result.outcome == "ABORTED") {
     return VersionMismatch("book", name, expected_version, result.version);

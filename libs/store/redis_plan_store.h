@@ -147,15 +147,34 @@ class RedisPlanStore : public PlanStore {
   absl::StatusOr<RedisReplyPtr> RunScript(
       ScriptId script, absl::Span<const absl::string_view> keys,
       absl::Span<const absl::string_view> args);
-  // Runs the idempotent form of a write: `keys` and `args` of the plain
-  // script, then the record's key and its hash, response and ttl. Returns
-  // the replay, or the reply of the plain script to parse as usual.
-  absl::StatusOr<RedisReplyPtr> RunOnce(ScriptId script,
-                                        std::vector<absl::string_view> keys,
-                                        std::vector<absl::string_view> args,
-                                        absl::string_view record_key,
-                                        const IdempotencyRecord& record,
-                                        std::optional<OnceResult>* replay);
+  // Runs a write: the plain script `plain` without a record; with one, its
+  // idempotent form `once` with `keys` and `args` of the plain script, then
+  // the record's key and its hash, response and ttl. Returns the reply to
+  // parse as usual, or (idempotent form only) sets `*replay`.
+  absl::StatusOr<RedisReplyPtr> RunWrite(ScriptId plain, ScriptId once,
+                                         std::vector<absl::string_view> keys,
+                                         std::vector<absl::string_view> args,
+                                         absl::string_view record_key,
+                                         const IdempotencyRecord* record,
+                                         std::optional<OnceResult>* replay);
+  // The bodies of PutPlan/PutPlanOnce, PutStage/PutStageOnce and
+  // PutBook/PutBookOnce; `record` may be null (a plain write).
+  absl::StatusOr<OnceResult> WritePlan(absl::string_view tenant,
+                                       absl::string_view plan_id,
+                                       int64_t expected_version,
+                                       std::string data, const EventInfo& event,
+                                       const IdempotencyRecord* record);
+  absl::StatusOr<OnceResult> WriteStage(absl::string_view tenant,
+                                        absl::string_view plan_id,
+                                        StagePart part, int64_t plan_version,
+                                        std::string data,
+                                        const EventInfo& event,
+                                        const IdempotencyRecord* record);
+  absl::StatusOr<OnceResult> WriteBook(absl::string_view tenant,
+                                       absl::string_view name,
+                                       int64_t expected_version,
+                                       std::string data,
+                                       const IdempotencyRecord* record);
 
   std::unique_ptr<RedisPool> pool_;
   std::mutex sha_mu_;
