@@ -8,8 +8,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "libs/common/status_macros.h"
+#include "libs/store/redis_scripts.h"
 #include "libs/store/validation.h"
 
 namespace backplan {
@@ -23,131 +25,6 @@ namespace {
 using store_internal::EventPosition;
 
 constexpr int kChangesMaxLen = 10000;
-
-// Each write script returns {"OK"|"ABORTED"|"NOT_FOUND", <version>}, where
-// the version is the new one on OK and the stored one otherwise. Scripts
-// check everything before their first write: Redis does not roll a script
-// back when it fails halfway.
-// The start of both versioned writes: KEYS[1] is the object's hash, ARGV[1]
-// the expected version (0: create), ARGV[2] the data; leaves `cur` (the old
-// version) and `v` (the new one).
-#define BP_VERSIONED_WRITE                                                \
-  "local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')\n" \
-  "if cur ~= tonumber(ARGV[1]) then\n"                                    \
-  "  if cur == 0 then return {'NOT_FOUND', 0} end\n"                      \
-  "  return {'ABORTED', cur}\n"                                           \
-  "end\n"                                                                 \
-  "local v = cur + 1\n"                                                   \
-  "redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])\n"
-
-constexpr const char* kScripts[] = {
-    // kGetPlan. KEYS: plan, priorities, schedule, simulation.
-    R"lua(
-return {redis.call('HMGET', KEYS[1], 'version', 'data'),
-        redis.call('HMGET', KEYS[2], 'plan_version', 'data'),
-        redis.call('HMGET', KEYS[3], 'plan_version', 'data'),
-        redis.call('HMGET', KEYS[4], 'plan_version', 'data')}
-)lua",
-    // kPutPlan. KEYS: plan, events, index, changes.
-    // ARGV: expected version, data, type, request id, plan id,
-    //       change ref, events maxlen, changes maxlen.
-    BP_VERSIONED_WRITE R"lua(
-if cur == 0 then redis.call('ZADD', KEYS[3], 0, ARGV[5]) end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*',
-           'type', ARGV[3], 'plan_version', v, 'request_id', ARGV[4])
-redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*',
-            'plan', ARGV[6], 'type', ARGV[3], 'plan_version', v)
-return {'OK', v}
-)lua",
-    // kPutStage. KEYS: plan, stage, events, changes.
-    // ARGV: plan version, data, type, request id, change ref,
-    //       events maxlen, changes maxlen.
-    R"lua(
-local cur = redis.call('HGET', KEYS[1], 'version')
-if not cur then return {'NOT_FOUND', 0} end
-cur = tonumber(cur)
-if cur ~= tonumber(ARGV[1]) then return {'ABORTED', cur} end
-redis.call('HSET', KEYS[2], 'plan_version', cur, 'data', ARGV[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*',
-           'type', ARGV[3], 'plan_version', cur, 'request_id', ARGV[4])
-redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*',
-            'plan', ARGV[5], 'type', ARGV[3], 'plan_version', cur)
-return {'OK', cur}
-)lua",
-    // kDeletePlan. KEYS: plan, priorities, schedule, events, index, changes,
-    // simulation.
-    // ARGV: plan id, change ref, changes maxlen.
-    R"lua(
-local cur = redis.call('HGET', KEYS[1], 'version')
-if not cur then return {'NOT_FOUND', 0} end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7])
-redis.call('ZREM', KEYS[5], ARGV[1])
-redis.pcall('XADD', KEYS[6], 'MAXLEN', '~', ARGV[3], '*',
-            'plan', ARGV[2], 'type', 'plan.deleted', 'plan_version', cur)
-return {'OK', tonumber(cur)}
-)lua",
-    // kListPlans. KEYS: index. ARGV: ZRANGEBYLEX start, count, plan key
-    // prefix and suffix. Returns id, version, id, version...
-    R"lua(
-local ids = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+',
-                       'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for _, id in ipairs(ids) do
-  out[#out + 1] = id
-  out[#out + 1] = tonumber(
-      redis.call('HGET', ARGV[3] .. id .. ARGV[4], 'version') or '0')
-end
-return out
-)lua",
-    // kPutBook. KEYS: book, index. ARGV: expected version, data, name.
-    BP_VERSIONED_WRITE R"lua(
-if cur == 0 then redis.call('ZADD', KEYS[2], 0, ARGV[3]) end
-return {'OK', v}
-)lua",
-    // kDeleteBook. KEYS: book, index. ARGV: name.
-    R"lua(
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOT_FOUND', 0} end
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-return {'OK', 0}
-)lua",
-};
-#undef BP_VERSIONED_WRITE
-
-// The idempotent form of a write script: its body runs as `write()` only
-// when the record (the last key) is absent; on success the record is stored
-// in the same step. The last three ARGV are the request hash, the response
-// and the ttl in ms, after the plain script's own arguments, which it
-// addresses by position and so never sees. Returns the plain script's reply
-// or {'REPLAY', hash, response}.
-std::string OnceScript(const char* body) {
-  return absl::StrCat("local function write()\n", body, R"lua(
-end
-local rec = KEYS[#KEYS]
-local old = redis.call('HMGET', rec, 'hash', 'response')
-if old[1] then return {'REPLAY', old[1], old[2]} end
-local out = write()
-if out[1] == 'OK' then
-  redis.call('HSET', rec, 'hash', ARGV[#ARGV - 2], 'response', ARGV[#ARGV - 1])
-  redis.call('PEXPIRE', rec, ARGV[#ARGV])
-end
-return out
-)lua");
-}
-
-// Every script's text, indexed by RedisPlanStore::ScriptId: the plain ones
-// from kScripts, then the idempotent forms of kPutPlan, kPutStage, kPutBook.
-const std::string& ScriptText(int id) {
-  static const std::vector<std::string>* const texts = [] {
-    auto* t =
-        new std::vector<std::string>(std::begin(kScripts), std::end(kScripts));
-    t->push_back(OnceScript(kScripts[1]));  // kPutPlanOnce
-    t->push_back(OnceScript(kScripts[2]));  // kPutStageOnce
-    t->push_back(OnceScript(kScripts[5]));  // kPutBookOnce
-    return t;
-  }();
-  return (*texts)[id];
-}
 
 absl::string_view Str(const redisReply* reply) {
   return absl::string_view(reply->str, reply->len);
@@ -219,6 +96,51 @@ absl::StatusOr<std::optional<StoredStage>> ParseStage(const redisReply* reply) {
   return stage;
 }
 
+// An XREAD reply on one stream as events (none for a nil reply).
+absl::StatusOr<std::vector<PlanEvent>> ParseXRead(const redisReply* r) {
+  std::vector<PlanEvent> events;
+  if (r->type == REDIS_REPLY_NIL) return events;
+  // [[key, [[id, [field, value, ...]], ...]]]
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
+      r->element[0]->type != REDIS_REPLY_ARRAY ||
+      r->element[0]->elements != 2 ||
+      r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+    return Unexpected("ReadEvents XREAD", r);
+  }
+  const redisReply* entries = r->element[0]->element[1];
+  events.reserve(entries->elements);
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* entry = entries->element[i];
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[0]->type != REDIS_REPLY_STRING ||
+        entry->element[1]->type != REDIS_REPLY_ARRAY) {
+      return Unexpected("ReadEvents entry", entry);
+    }
+    PlanEvent event;
+    event.id = std::string(Str(entry->element[0]));
+    const redisReply* fields = entry->element[1];
+    for (size_t f = 0; f + 1 < fields->elements; f += 2) {
+      if (fields->element[f]->type != REDIS_REPLY_STRING ||
+          fields->element[f + 1]->type != REDIS_REPLY_STRING) {
+        return Unexpected("ReadEvents field", fields);
+      }
+      const absl::string_view name = Str(fields->element[f]);
+      const absl::string_view value = Str(fields->element[f + 1]);
+      if (name == "type") {
+        event.type = std::string(value);
+      } else if (name == "plan_version") {
+        if (!absl::SimpleAtoi(value, &event.plan_version)) {
+          return Unexpected("ReadEvents plan_version", fields->element[f + 1]);
+        }
+      } else if (name == "request_id") {
+        event.request_id = std::string(value);
+      }
+    }
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
 // The ZRANGEBYLEX start for a page: everything, or strictly after `token`.
 std::string LexStart(absl::string_view token) {
   return token.empty() ? std::string("-") : absl::StrCat("(", token);
@@ -231,7 +153,8 @@ std::unique_ptr<PlanStore> NewRedisPlanStore(const RedisOptions& options) {
 }
 
 RedisPlanStore::RedisPlanStore(const RedisOptions& options)
-    : pool_(std::make_unique<RedisPool>(options)) {}
+    : pool_(std::make_unique<RedisPool>(options)),
+      hub_(std::make_unique<RedisEventHub>(options)) {}
 
 RedisPlanStore::~RedisPlanStore() = default;
 
@@ -254,6 +177,26 @@ std::string RedisPlanStore::BookIndexKey(absl::string_view tenant) {
   return absl::StrCat("bp:{", tenant, "}:books");
 }
 
+std::string RedisPlanStore::UsageKey(absl::string_view tenant) {
+  return absl::StrCat("bp:{", tenant, "}:usage");
+}
+
+absl::Status RedisPlanStore::QuotaError(absl::string_view tenant,
+                                        absl::string_view outcome,
+                                        int64_t stored, size_t bytes) const {
+  const RedisOptions& options = pool_->options();
+  if (outcome == "QUOTA_PLANS") {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("tenant \"", tenant, "\" already stores ", stored,
+                     " plans, its quota (max_plans_per_tenant ",
+                     options.max_plans_per_tenant, "): delete plans first"));
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "tenant \"", tenant, "\" stores ", stored, " bytes; writing ", bytes,
+      " more would pass its quota (max_stored_bytes_per_tenant ",
+      options.max_stored_bytes_per_tenant, ")"));
+}
+
 absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
     ScriptId script, std::initializer_list<absl::string_view> keys,
     std::initializer_list<absl::string_view> args) {
@@ -272,7 +215,8 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
   }
   if (sha.empty()) {
     ASSIGN_OR_RETURN(RedisReplyPtr loaded,
-                     lease.Command({"SCRIPT", "LOAD", ScriptText(script)}));
+                     lease.Command({"SCRIPT", "LOAD",
+                                    store_internal::RedisScriptText(script)}));
     if (loaded->type != REDIS_REPLY_STRING) {
       return Unexpected("SCRIPT LOAD", loaded.get());
     }
@@ -293,7 +237,7 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
       absl::StartsWith(Str(reply.get()), "NOSCRIPT")) {
     // Flushed or restarted: EVAL runs it once and caches it again.
     argv[0] = "EVAL";
-    argv[1] = ScriptText(script);
+    argv[1] = store_internal::RedisScriptText(script);
     ASSIGN_OR_RETURN(reply, lease.Command(argv));
   }
   return reply;
@@ -307,7 +251,7 @@ absl::StatusOr<StoredPlan> RedisPlanStore::GetPlan(absl::string_view tenant,
   const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
   const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
   ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunScript(kGetPlan,
+                   RunScript(store_internal::kScriptGetPlan,
                              {plan_key, priorities_key, schedule_key,
                               PlanKey(tenant, plan_id,
                                       StagePartName(StagePart::kSimulation))},
@@ -365,9 +309,9 @@ absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
   // One more than the page, to know whether another page follows.
   const std::string count = absl::StrCat(limit + 1);
   const std::string prefix = absl::StrCat("bp:{", tenant, "/");
-  ASSIGN_OR_RETURN(
-      RedisReplyPtr reply,
-      RunScript(kListPlans, {index_key}, {start, count, prefix, "}:plan"}));
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(store_internal::kScriptListPlans, {index_key},
+                             {start, count, prefix, "}:plan"}));
   const redisReply* r = reply.get();
   if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
     return Unexpected("ListPlans", r);
@@ -400,11 +344,12 @@ absl::Status RedisPlanStore::DeletePlan(absl::string_view tenant,
   const std::string ref = ChangeRef(tenant, plan_id);
   const std::string changes_max = absl::StrCat(kChangesMaxLen);
   ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunScript(kDeletePlan,
+                   RunScript(store_internal::kScriptDeletePlan,
                              {plan_key, priorities_key, schedule_key,
                               events_key, index_key, kChangesKey,
                               PlanKey(tenant, plan_id,
-                                      StagePartName(StagePart::kSimulation))},
+                                      StagePartName(StagePart::kSimulation)),
+                              UsageKey(tenant)},
                              {plan_id, ref, changes_max}));
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("DeletePlan", reply.get()));
@@ -426,69 +371,35 @@ absl::StatusOr<std::vector<PlanEvent>> RedisPlanStore::ReadEvents(
       absl::StrCat(std::min(max_count, store_internal::kMaxEventCount));
   const std::string start = store_internal::FormatEventPosition(after);
 
-  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
-  ASSIGN_OR_RETURN(RedisReplyPtr exists, lease.Command({"EXISTS", plan_key}));
-  if (exists->type != REDIS_REPLY_INTEGER) {
-    return Unexpected("ReadEvents EXISTS", exists.get());
-  }
-  if (exists->integer == 0) return PlanNotFound(tenant, plan_id);
-
-  RedisReplyPtr reply;
-  const absl::Duration block = std::min(wait, pool_->options().max_event_wait);
-  if (block <= absl::ZeroDuration()) {
-    ASSIGN_OR_RETURN(reply, lease.Command({"XREAD", "COUNT", count, "STREAMS",
-                                           events_key, start}));
-  } else {
-    // BLOCK 0 would wait forever: at least 1 ms.
-    const std::string block_ms = absl::StrCat(std::max<int64_t>(
-        1,
-        absl::ToInt64Milliseconds(absl::Ceil(block, absl::Milliseconds(1)))));
-    const absl::string_view argv[] = {"XREAD",  "COUNT",   count,      "BLOCK",
-                                      block_ms, "STREAMS", events_key, start};
-    ASSIGN_OR_RETURN(reply,
-                     lease.CommandWithTimeout(
-                         argv, block + pool_->options().command_timeout));
-  }
-  std::vector<PlanEvent> events;
-  const redisReply* r = reply.get();
-  if (r->type == REDIS_REPLY_NIL) return events;
-  // [[key, [[id, [field, value, ...]], ...]]]
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
-      r->element[0]->type != REDIS_REPLY_ARRAY ||
-      r->element[0]->elements != 2 ||
-      r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
-    return Unexpected("ReadEvents XREAD", r);
-  }
-  const redisReply* entries = r->element[0]->element[1];
-  events.reserve(entries->elements);
-  for (size_t i = 0; i < entries->elements; ++i) {
-    const redisReply* entry = entries->element[i];
-    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
-        entry->element[0]->type != REDIS_REPLY_STRING ||
-        entry->element[1]->type != REDIS_REPLY_ARRAY) {
-      return Unexpected("ReadEvents entry", entry);
-    }
-    PlanEvent event;
-    event.id = std::string(Str(entry->element[0]));
-    const redisReply* fields = entry->element[1];
-    for (size_t f = 0; f + 1 < fields->elements; f += 2) {
-      if (fields->element[f]->type != REDIS_REPLY_STRING ||
-          fields->element[f + 1]->type != REDIS_REPLY_STRING) {
-        return Unexpected("ReadEvents field", fields);
+  const absl::Duration wait_for =
+      std::min(wait, pool_->options().max_event_wait);
+  const absl::Time deadline = absl::Now() + wait_for;
+  // Reads without blocking; `check_exists` first makes sure the plan exists.
+  auto read_now =
+      [&](bool check_exists) -> absl::StatusOr<std::vector<PlanEvent>> {
+    ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+    if (check_exists) {
+      ASSIGN_OR_RETURN(RedisReplyPtr exists,
+                       lease.Command({"EXISTS", plan_key}));
+      if (exists->type != REDIS_REPLY_INTEGER) {
+        return Unexpected("ReadEvents EXISTS", exists.get());
       }
-      const absl::string_view name = Str(fields->element[f]);
-      const absl::string_view value = Str(fields->element[f + 1]);
-      if (name == "type") {
-        event.type = std::string(value);
-      } else if (name == "plan_version") {
-        if (!absl::SimpleAtoi(value, &event.plan_version)) {
-          return Unexpected("ReadEvents plan_version", fields->element[f + 1]);
-        }
-      } else if (name == "request_id") {
-        event.request_id = std::string(value);
-      }
+      if (exists->integer == 0) return PlanNotFound(tenant, plan_id);
     }
-    events.push_back(std::move(event));
+    ASSIGN_OR_RETURN(
+        RedisReplyPtr reply,
+        lease.Command({"XREAD", "COUNT", count, "STREAMS", events_key, start}));
+    return ParseXRead(reply.get());
+  };
+  ASSIGN_OR_RETURN(std::vector<PlanEvent> events, read_now(true));
+  // Waits on the hub, holding no pool connection, then reads again.
+  while (events.empty()) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration() ||
+        !hub_->WaitForEntries(events_key, after, left)) {
+      break;
+    }
+    ASSIGN_OR_RETURN(events, read_now(false));
   }
   return events;
 }
@@ -560,7 +471,8 @@ absl::Status RedisPlanStore::DeleteBook(absl::string_view tenant,
   const std::string book_key = BookKey(tenant, name);
   const std::string index_key = BookIndexKey(tenant);
   ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunScript(kDeleteBook, {book_key, index_key}, {name}));
+                   RunScript(store_internal::kScriptDeleteBook,
+                             {book_key, index_key, UsageKey(tenant)}, {name}));
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("DeleteBook", reply.get()));
   if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
@@ -571,6 +483,13 @@ absl::Status RedisPlanStore::Ping() {
   ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
   ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
   if (reply->type != REDIS_REPLY_STATUS) return Unexpected("PING", reply.get());
+  if (out_of_memory_) {
+    // RESOURCE_EXHAUSTED while Redis still refuses writes.
+    ASSIGN_OR_RETURN(reply, lease.Command({"SET", "bp:health:oom-probe", "1",
+                                           "PX", "1000"}));
+    if (reply->type == REDIS_REPLY_ERROR) return Unexpected("SET", reply.get());
+    out_of_memory_ = false;
+  }
   return absl::OkStatus();
 }
 
@@ -588,7 +507,11 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunWrite(
     ScriptId plain, ScriptId once, std::vector<absl::string_view> keys,
     std::vector<absl::string_view> args, absl::string_view record_key,
     const IdempotencyRecord* record, std::optional<OnceResult>* replay) {
-  if (record == nullptr) return RunScript(plain, keys, args);
+  if (record == nullptr) {
+    absl::StatusOr<RedisReplyPtr> reply = RunScript(plain, keys, args);
+    if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
+    return reply;
+  }
   RETURN_IF_ERROR(store_internal::ValidateRecord(*record));
   const std::string ttl_ms = absl::StrCat(absl::ToInt64Milliseconds(
       absl::Ceil(record->ttl, absl::Milliseconds(1))));
@@ -596,8 +519,10 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunWrite(
   args.push_back(record->request_hash);
   args.push_back(record->response);
   args.push_back(ttl_ms);
-  ASSIGN_OR_RETURN(RedisReplyPtr reply, RunScript(once, keys, args));
-  *replay = ParseReplay(reply.get());
+  absl::StatusOr<RedisReplyPtr> reply = RunScript(once, keys, args);
+  if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
+  if (!reply.ok()) return reply.status();
+  *replay = ParseReplay(reply->get());
   return reply;
 }
 
@@ -641,20 +566,31 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
   const std::string events_max =
       absl::StrCat(store_internal::kMaxEventsPerPlan);
   const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  const std::string usage_key = UsageKey(tenant);
+  const std::string max_plans =
+      absl::StrCat(pool_->options().max_plans_per_tenant);
+  const std::string max_bytes =
+      absl::StrCat(pool_->options().max_stored_bytes_per_tenant);
   std::optional<OnceResult> replay;
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunWrite(kPutPlan, kPutPlanOnce,
-                            {plan_key, events_key, index_key, kChangesKey},
-                            {expected, data, event.type, event.request_id,
-                             plan_id, ref, events_max, changes_max},
-                            record_key, record, &replay));
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunWrite(store_internal::kScriptPutPlan,
+               store_internal::kScriptPutPlanOnce,
+               {plan_key, events_key, index_key, kChangesKey, usage_key},
+               {expected, data, event.type, event.request_id, plan_id, ref,
+                events_max, changes_max, max_plans, max_bytes},
+               record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutPlan", reply.get()));
   if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (absl::StartsWith(result.outcome, "QUOTA_")) {
+    return QuotaError(tenant, result.outcome, result.version, data.size());
+  }
   if (result.outcome == "ABORTED") {
     return VersionMismatch("plan", plan_id, expected_version, result.version);
   }
+  out_of_memory_ = false;
   OnceResult written;
   written.version = result.version;
   return written;
@@ -678,17 +614,26 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
   const std::string events_max =
       absl::StrCat(store_internal::kMaxEventsPerPlan);
   const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  const std::string usage_key = UsageKey(tenant);
+  const std::string max_bytes =
+      absl::StrCat(pool_->options().max_stored_bytes_per_tenant);
   std::optional<OnceResult> replay;
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunWrite(kPutStage, kPutStageOnce,
-                            {plan_key, stage_key, events_key, kChangesKey},
-                            {version, data, event.type, event.request_id, ref,
-                             events_max, changes_max},
-                            record_key, record, &replay));
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunWrite(store_internal::kScriptPutStage,
+               store_internal::kScriptPutStageOnce,
+               {plan_key, stage_key, events_key, kChangesKey, usage_key},
+               {version, data, event.type, event.request_id, ref, events_max,
+                changes_max, max_bytes},
+               record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutStage", reply.get()));
   if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (absl::StartsWith(result.outcome, "QUOTA_")) {
+    return QuotaError(tenant, result.outcome, result.version, data.size());
+  }
+  if (result.outcome == "OK") out_of_memory_ = false;
   if (result.outcome == "ABORTED") {
     return absl::AbortedError(
         absl::StrCat(StagePartName(part), " of plan \"", plan_id,
@@ -715,15 +660,23 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
-      RunWrite(kPutBook, kPutBookOnce, {book_key, index_key},
-               {expected, data, name}, record_key, record, &replay));
+      RunWrite(store_internal::kScriptPutBook,
+               store_internal::kScriptPutBookOnce,
+               {book_key, index_key, UsageKey(tenant)},
+               {expected, data, name,
+                absl::StrCat(pool_->options().max_stored_bytes_per_tenant)},
+               record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutBook", reply.get()));
   if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
+  if (absl::StartsWith(result.outcome, "QUOTA_")) {
+    return QuotaError(tenant, result.outcome, result.version, data.size());
+  }
   if (result.outcome == "ABORTED") {
     return VersionMismatch("book", name, expected_version, result.version);
   }
+  out_of_memory_ = false;
   OnceResult written;
   written.version = result.version;
   return written;

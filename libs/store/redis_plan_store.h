@@ -16,6 +16,8 @@
 //   bp:{<tenant>}:plans                 sorted set (all scores 0) of plan ids,
 //                                       the listing index (ZRANGEBYLEX)
 //   bp:{<tenant>}:books                 sorted set of book names, likewise
+//   bp:{<tenant>}:usage                 hash  plans, bytes: the tenant's
+//                                       quota counters (below)
 //   bp:{<tenant>/<plan-id>}:idem:<method>:<key>
 //   bp:{<tenant>/book/<name>}:idem:<method>:<key>
 //                                       hash  hash, response; expires after
@@ -27,25 +29,51 @@
 // Every write is one Lua script (EVALSHA, falling back to EVAL on NOSCRIPT,
 // so SCRIPT FLUSH and restarts are survived) that checks the version,
 // writes, maintains the index and appends the events, atomically. GetPlan
-// reads the four parts in one script. ReadEvents checks the plan exists,
-// then XREADs (with BLOCK when waiting, capped at max_event_wait); a waiting
-// read holds one pool connection for its duration.
+// reads the four parts in one script. ReadEvents checks the plan exists
+// and XREADs without blocking on a pool connection; when it must wait
+// (capped at max_event_wait) it waits on the store's RedisEventHub, one
+// extra connection shared by all waiting reads, and reads again through the
+// pool when the hub sees an entry: a waiting read holds no pool connection.
+//
+// Quotas (RedisOptions::max_plans_per_tenant, max_stored_bytes_per_tenant):
+// a write that would store a tenant's plan number max_plans_per_tenant + 1,
+// or take the bytes of its stored plan, stage and book data past
+// max_stored_bytes_per_tenant, is refused with RESOURCE_EXHAUSTED naming the
+// quota, and writes nothing. A write that does not grow the data is never
+// refused, and deletes always work. Precision: the counters are updated in
+// the write's own script, so on a standalone Redis enforcement is exact for
+// what is counted (the data bytes; not keys, events, idempotency records
+// or Redis overhead, which add roughly 1 KiB and up to 1,000 events per
+// plan). Plans stored before the counters existed are not counted (the
+// counters never go below 0). When issue 28 moves the tenant index (and
+// these counters, kept beside it in the tenant's slot) out of the scripts
+// for Redis Cluster, the check becomes check-then-write: concurrent writes
+// of one tenant may overshoot a quota by what they write at once.
+//
+// Out of memory: when Redis refuses a write with OOM (maxmemory reached,
+// noeviction), the write returns RESOURCE_EXHAUSTED and Ping() does too,
+// so the `backplan.store` health entry goes NOT_SERVING; Ping() then probes
+// with a tiny expiring write (bp:health:oom-probe) and is OK again as soon as
+// Redis accepts writes, as is any successful write.
 //
 // Cluster caveat: the per-plan keys share a hash tag, but the scripts also
-// touch the tenant index and bp:changes, which live in other slots, and the
-// listing script reads plan keys it does not declare. That is fine on the
-// standalone Redis Backplan runs; a Redis Cluster deployment would need the
-// index and change stream moved out of the write scripts.
+// touch the tenant index, the usage counters and bp:changes, which live in
+// other slots, and the listing script reads plan keys it does not declare. That
+// is fine on the standalone Redis Backplan runs; a Redis Cluster deployment
+// would need the index and change stream moved out of the write scripts.
 //
 // Error codes follow plan_store.h; additionally UNAVAILABLE when Redis is
 // unreachable, refuses AUTH, or no pool connection frees up (the call did
 // nothing), DEADLINE_EXCEEDED when a command was sent but not answered in
-// time (a write may have happened: retry it with its idempotency record),
-// and INTERNAL when Redis answers something unexpected.
+// time (a write may have happened: retry it with its idempotency record;
+// the wait grows with the bytes sent, RedisOptions::timeout_per_mib),
+// RESOURCE_EXHAUSTED for a quota or a Redis out of memory, and INTERNAL when
+// Redis answers something unexpected.
 #ifndef BACKPLAN_LIBS_STORE_REDIS_PLAN_STORE_H_
 #define BACKPLAN_LIBS_STORE_REDIS_PLAN_STORE_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -55,7 +83,9 @@
 
 #include "absl/types/span.h"
 #include "libs/store/plan_store.h"
+#include "libs/store/redis_event_hub.h"
 #include "libs/store/redis_pool.h"
+#include "libs/store/redis_scripts.h"
 
 namespace backplan {
 
@@ -119,6 +149,7 @@ class RedisPlanStore : public PlanStore {
   static std::string BookKey(absl::string_view tenant, absl::string_view name);
   static std::string PlanIndexKey(absl::string_view tenant);
   static std::string BookIndexKey(absl::string_view tenant);
+  static std::string UsageKey(absl::string_view tenant);
   // An idempotency record: the owner's hash tag, then ":idem:<method>:<key>".
   static std::string RecordKey(absl::string_view tenant, RecordOwner owner,
                                absl::string_view id, absl::string_view method,
@@ -126,19 +157,8 @@ class RedisPlanStore : public PlanStore {
   static constexpr absl::string_view kChangesKey = "bp:changes";
 
  private:
-  enum ScriptId {
-    kGetPlan,
-    kPutPlan,
-    kPutStage,
-    kDeletePlan,
-    kListPlans,
-    kPutBook,
-    kDeleteBook,
-    kPutPlanOnce,
-    kPutStageOnce,
-    kPutBookOnce,
-    kNumScripts
-  };
+  using ScriptId = store_internal::RedisScript;
+
   // Runs a script by EVALSHA (loading it first when its SHA is not known
   // yet), falling back to EVAL when Redis answers NOSCRIPT.
   absl::StatusOr<RedisReplyPtr> RunScript(
@@ -176,9 +196,18 @@ class RedisPlanStore : public PlanStore {
                                        std::string data,
                                        const IdempotencyRecord* record);
 
+  // Maps a write script's QUOTA_* outcome to RESOURCE_EXHAUSTED.
+  absl::Status QuotaError(absl::string_view tenant, absl::string_view outcome,
+                          int64_t stored, size_t bytes) const;
+  // Records whether the last write attempt found Redis out of memory.
+  void NoteWrite(const absl::Status& status);
+
   std::unique_ptr<RedisPool> pool_;
+  std::unique_ptr<RedisEventHub> hub_;
+  std::atomic<bool> out_of_memory_{false};
   std::mutex sha_mu_;
-  std::array<std::string, kNumScripts> sha_;  // Guarded by sha_mu_.
+  std::array<std::string, store_internal::kNumRedisScripts>
+      sha_;  // Guarded by sha_mu_.
 };
 
 }  // namespace backplan

@@ -52,7 +52,19 @@ bool IsServerStateError(const redisReply* reply) {
   return false;
 }
 
+bool IsOutOfMemory(const redisReply* reply) {
+  return reply->type == REDIS_REPLY_ERROR &&
+         absl::StartsWith(absl::string_view(reply->str, reply->len), "OOM");
+}
+
 }  // namespace
+
+absl::Duration CommandTimeout(const RedisOptions& options,
+                              size_t payload_bytes) {
+  return options.command_timeout +
+         options.timeout_per_mib * (static_cast<double>(payload_bytes) /
+                                    static_cast<double>(1 << 20));
+}
 
 void RedisReplyDeleter::operator()(redisReply* reply) const {
   freeReplyObject(reply);
@@ -83,6 +95,18 @@ void RedisPool::Lease::Discard() {
 }
 
 absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Command(
+    absl::Span<const absl::string_view> args) {
+  size_t payload = 0;
+  for (absl::string_view arg : args) payload += arg.size();
+  const absl::Duration timeout = CommandTimeout(pool_->options_, payload);
+  // Small commands keep the connection's standing timeout: no extra calls.
+  if (timeout - pool_->options_.command_timeout < absl::Milliseconds(1)) {
+    return Send(args);
+  }
+  return CommandWithTimeout(args, timeout);
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Send(
     absl::Span<const absl::string_view> args) {
   if (context_ == nullptr) {
     return absl::UnavailableError("redis connection was discarded");
@@ -139,6 +163,12 @@ absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Command(
     Discard();
     return status;
   }
+  if (IsOutOfMemory(reply)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "redis ", pool_->options_.host, ":", pool_->options_.port,
+        " is out of memory (maxmemory reached): writes are refused until "
+        "memory is freed"));
+  }
   return owned;
 }
 
@@ -151,7 +181,7 @@ absl::StatusOr<RedisReplyPtr> RedisPool::Lease::CommandWithTimeout(
     Discard();
     return absl::UnavailableError("redis: cannot set the socket timeout");
   }
-  absl::StatusOr<RedisReplyPtr> reply = Command(args);
+  absl::StatusOr<RedisReplyPtr> reply = Send(args);
   if (context_ != nullptr &&
       redisSetTimeout(context_, TimevalOf(pool_->options_.command_timeout)) !=
           REDIS_OK) {

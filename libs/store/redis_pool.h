@@ -15,12 +15,19 @@
 //   - An idle connection is checked before it is handed out (a connection
 //     the server closed, e.g. after a restart, is readable at EOF) and
 //     replaced when dead.
-//   - Every command is bounded by `command_timeout` (socket timeouts).
+//   - Every command is bounded by `command_timeout` (socket timeouts) plus
+//     `timeout_per_mib` for each MiB it sends (CommandTimeout()), so a large
+//     write, which Redis takes longer to parse, copy and log, is not cut off
+//     by the timeout meant for small ones. The timeout applies to each wait
+//     for the socket, so a large reply that keeps arriving is never cut.
 //   - Outcome codes: UNAVAILABLE only when the command certainly did not run
 //     (no connection, refused while sending, a server-state error reply);
 //     DEADLINE_EXCEEDED when it was sent and no reply came (timeout or the
 //     connection dropped): it may have run, and only an idempotent retry is
 //     safe.
+//   - An `OOM command not allowed` reply (maxmemory reached with the
+//     noeviction policy; Redis refuses a write before doing anything) is
+//     RESOURCE_EXHAUSTED naming it; the connection stays usable.
 //   - A connection is discarded after any I/O or protocol error, a timeout,
 //     or an error reply that speaks about the server or the connection rather
 //     than the command (NOAUTH, WRONGPASS, LOADING, MASTERDOWN, BUSY,
@@ -33,7 +40,8 @@
 // Thread-safe. A Lease is used by one thread at a time and must be returned
 // (destroyed) before the pool is.
 //
-// Only this file's .cc and redis_plan_store.cc include <hiredis/hiredis.h>;
+// Only this file's .cc, redis_plan_store.cc and redis_event_hub.cc include
+// <hiredis/hiredis.h>;
 // here hiredis types are only forward-declared.
 #ifndef BACKPLAN_LIBS_STORE_REDIS_POOL_H_
 #define BACKPLAN_LIBS_STORE_REDIS_POOL_H_
@@ -64,12 +72,24 @@ struct RedisOptions {
   int pool_size = 8;     // Connections at most; >= 1.
   absl::Duration connect_timeout = absl::Milliseconds(500);
   absl::Duration command_timeout = absl::Seconds(2);
+  // Added to command_timeout per MiB a command sends (see CommandTimeout).
+  absl::Duration timeout_per_mib = absl::Milliseconds(100);
   // Longest wait for a free connection when all are leased.
   absl::Duration acquire_timeout = absl::Seconds(1);
   // RedisPlanStore only: the longest a single ReadEvents waits (XREAD
   // BLOCK); longer waits are cut to this and return no events.
   absl::Duration max_event_wait = absl::Seconds(30);
+  // RedisPlanStore only: per-tenant quotas, checked by the write scripts
+  // (see redis_plan_store.h). Stored plans, and bytes of stored plan, stage
+  // and book data.
+  int64_t max_plans_per_tenant = 10000;
+  int64_t max_stored_bytes_per_tenant = int64_t{1} << 30;
 };
+
+// The socket timeout for a command that sends `payload_bytes` bytes of
+// arguments: command_timeout + timeout_per_mib * payload_bytes / 2^20.
+absl::Duration CommandTimeout(const RedisOptions& options,
+                              size_t payload_bytes);
 
 struct RedisReplyDeleter {
   void operator()(redisReply* reply) const;
@@ -91,6 +111,7 @@ class RedisPool {
     // Sends one command (binary-safe arguments) and returns its reply, which
     // may be an error reply the caller has to inspect. UNAVAILABLE when it
     // was not sent or a server-state error reply refused it;
+    // RESOURCE_EXHAUSTED when Redis refused it for want of memory (OOM);
     // DEADLINE_EXCEEDED when it was sent but no reply came. Either way the
     // connection is then discarded and later calls on this lease return
     // UNAVAILABLE.
@@ -100,8 +121,9 @@ class RedisPool {
         std::initializer_list<absl::string_view> args) {
       return Command(absl::MakeConstSpan(args.begin(), args.size()));
     }
-    // As Command(), with the socket timeout raised to `timeout` for this one
-    // command (blocking reads such as XREAD BLOCK).
+    // As Command(), with the socket timeout set to `timeout` for this one
+    // command (blocking reads such as XREAD BLOCK) instead of
+    // CommandTimeout().
     absl::StatusOr<RedisReplyPtr> CommandWithTimeout(
         absl::Span<const absl::string_view> args, absl::Duration timeout);
 
@@ -109,6 +131,8 @@ class RedisPool {
     void Discard();
 
    private:
+    absl::StatusOr<RedisReplyPtr> Send(
+        absl::Span<const absl::string_view> args);
     friend class RedisPool;
     Lease(RedisPool* pool, redisContext* context)
         : pool_(pool), context_(context) {}

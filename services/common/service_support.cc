@@ -1,5 +1,6 @@
 #include "services/common/service_support.h"
 
+#include <cstdint>
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
@@ -15,8 +16,20 @@ ABSL_FLAG(std::string, redis, "127.0.0.1:6379", "Redis address, host:port.");
 ABSL_FLAG(std::string, redis_password, "",
           "Redis AUTH password (prefer the BACKPLAN_REDIS_PASSWORD variable).");
 ABSL_FLAG(int, redis_pool_size, 32, "Redis connections at most.");
-ABSL_FLAG(int, redis_timeout_ms, 1000,
-          "Redis connect and command timeout in milliseconds.");
+ABSL_FLAG(
+    int, redis_timeout_ms, 1000,
+    "Redis connect and command timeout in milliseconds (a command that "
+    "sends more than 1 MiB waits longer: see --redis_timeout_ms_per_mib).");
+ABSL_FLAG(int, redis_timeout_ms_per_mib, 100,
+          "Milliseconds added to the Redis command timeout per MiB a command "
+          "sends (a 64 MiB write waits 1 s + 6.4 s).");
+ABSL_FLAG(int64_t, max_plans_per_tenant, 10000,
+          "Stored plans per tenant at most; creating one more is "
+          "RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int64_t, max_stored_bytes_per_tenant, int64_t{1} << 30,
+          "Bytes of stored plan, priorities, schedule, simulation and recipe "
+          "book data per tenant at most; a write that would pass it is "
+          "RESOURCE_EXHAUSTED.");
 
 namespace backplan {
 
@@ -35,6 +48,17 @@ absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags() {
   options.connect_timeout =
       absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms));
   options.command_timeout = options.connect_timeout;
+  options.timeout_per_mib =
+      absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms_per_mib));
+  options.max_plans_per_tenant = absl::GetFlag(FLAGS_max_plans_per_tenant);
+  options.max_stored_bytes_per_tenant =
+      absl::GetFlag(FLAGS_max_stored_bytes_per_tenant);
+  if (options.max_plans_per_tenant < 1 ||
+      options.max_stored_bytes_per_tenant < 1) {
+    return absl::InvalidArgumentError(
+        "--max_plans_per_tenant and --max_stored_bytes_per_tenant must be >= "
+        "1");
+  }
   return std::unique_ptr<PlanStore>(new RedisPlanStore(options));
 }
 

@@ -3,7 +3,8 @@
 // paging arguments. Nothing here computes; it only translates.
 //
 // Flags (env fallback BACKPLAN_<NAME>): --redis (host:port), --redis_password,
-// --redis_pool_size, --redis_timeout_ms.
+// --redis_pool_size, --redis_timeout_ms, --redis_timeout_ms_per_mib,
+// --max_plans_per_tenant, --max_stored_bytes_per_tenant.
 #ifndef BACKPLAN_SERVICES_COMMON_SERVICE_SUPPORT_H_
 #define BACKPLAN_SERVICES_COMMON_SERVICE_SUPPORT_H_
 

@@ -18,8 +18,8 @@ ABSL_FLAG(int64_t, max_matcher_steps, 10000000,
 ABSL_FLAG(int64_t, max_goal_bytes, 32 << 20,
           "Decompose: bytes of goal text one search may hold.");
 ABSL_FLAG(int, max_watch_streams, 8,
-          "WatchPlan streams open at once, in all (each holds a Redis "
-          "connection and a serving thread while it waits).");
+          "WatchPlan streams open at once, in all (each holds a serving "
+          "thread while it waits; waiting streams share one Redis connection).");
 ABSL_FLAG(int, max_watch_streams_per_tenant, 4,
           "WatchPlan streams open at once per tenant.");
 

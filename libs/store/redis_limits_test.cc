@@ -1,0 +1,310 @@
+// RedisPlanStore at its limits, against a real redis-server: Redis out of
+// memory (maxmemory, noeviction), per-tenant quotas, write timeouts that
+// grow with the payload, and waiting event reads that hold no pool
+// connection (the shared RedisEventHub).
+#include <hiredis/hiredis.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/status_matchers.h"
+#include "libs/store/redis_plan_store.h"
+#include "libs/store/redis_pool.h"
+#include "tests/testing/redis_server.h"
+
+namespace backplan::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+RedisOptions OptionsFor(const RedisServer& server) {
+  RedisOptions options;
+  options.host = server.host();
+  options.port = server.port();
+  return options;
+}
+
+EventInfo Event(absl::string_view type) {
+  return EventInfo{std::string(type), "req"};
+}
+
+// Sends one raw command and returns its reply as text (integers in decimal).
+std::string Raw(RedisPool& pool,
+                std::initializer_list<absl::string_view> args) {
+  absl::StatusOr<RedisPool::Lease> lease = pool.Acquire();
+  if (!lease.ok()) return std::string(lease.status().message());
+  absl::StatusOr<RedisReplyPtr> reply = lease->Command(args);
+  if (!reply.ok()) return std::string(reply.status().message());
+  const redisReply* r = reply->get();
+  if (r->type == REDIS_REPLY_INTEGER) return absl::StrCat(r->integer);
+  if (r->type == REDIS_REPLY_NIL) return "";
+  return std::string(r->str, r->len);
+}
+
+class RedisLimitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(server_, RedisServer::Create());
+  }
+  std::unique_ptr<RedisServer> server_;
+};
+
+TEST(CommandTimeout, GrowsWithThePayload) {
+  RedisOptions options;
+  options.command_timeout = absl::Seconds(1);
+  options.timeout_per_mib = absl::Milliseconds(100);
+  EXPECT_EQ(CommandTimeout(options, 0), absl::Seconds(1));
+  EXPECT_EQ(CommandTimeout(options, 1 << 20), absl::Milliseconds(1100));
+  EXPECT_EQ(CommandTimeout(options, size_t{64} << 20),
+            absl::Milliseconds(7400));
+}
+
+TEST_F(RedisLimitsTest, OutOfMemoryIsResourceExhaustedAndPingRecovers) {
+  RedisPlanStore store(OptionsFor(*server_));
+  RedisPool raw(OptionsFor(*server_));
+  ASSERT_OK(store.Ping());
+  ASSERT_EQ(Raw(raw, {"CONFIG", "SET", "maxmemory-policy", "noeviction"}),
+            "OK");
+  ASSERT_EQ(Raw(raw, {"CONFIG", "SET", "maxmemory", "4mb"}), "OK");
+  const std::string data(256 << 10, 'x');
+  int stored = 0;
+  absl::Status refused;
+  for (; stored < 64; ++stored) {
+    absl::StatusOr<int64_t> put = store.PutPlan(
+        "acme", absl::StrCat("p", stored), 0, data, Event("plan.created"));
+    if (!put.ok()) {
+      refused = put.status();
+      break;
+    }
+  }
+  ASSERT_GT(stored, 0);
+  ASSERT_LT(stored, 64) << "maxmemory never reached";
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted,
+                                HasSubstr("out of memory")));
+  // Nothing of the refused write is stored.
+  EXPECT_THAT(store.GetPlan("acme", absl::StrCat("p", stored)),
+              StatusIs(absl::StatusCode::kNotFound));
+  // The store reports itself unhealthy while Redis refuses writes...
+  EXPECT_THAT(store.Ping(), StatusIs(absl::StatusCode::kResourceExhausted));
+  // ...reads still work...
+  ASSERT_OK_AND_ASSIGN(StoredPlan first, store.GetPlan("acme", "p0"));
+  EXPECT_EQ(first.data.size(), data.size());
+  // ...and, once memory is freed (deletes are never refused), healthy again
+  // by itself.
+  for (int i = 0; i < stored; ++i) {
+    ASSERT_OK(store.DeletePlan("acme", absl::StrCat("p", i)));
+  }
+  EXPECT_OK(store.Ping());
+  EXPECT_OK(
+      store.PutPlan("acme", "after", 0, "x", Event("plan.created")).status());
+}
+
+TEST_F(RedisLimitsTest, PlanQuotaPerTenant) {
+  RedisOptions options = OptionsFor(*server_);
+  options.max_plans_per_tenant = 3;
+  RedisPlanStore store(options);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK(store
+                  .PutPlan("acme", absl::StrCat("p", i), 0, "x",
+                           Event("plan.created"))
+                  .status());
+  }
+  EXPECT_THAT(store.PutPlan("acme", "p3", 0, "x", Event("plan.created")),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("max_plans_per_tenant 3")));
+  IdempotencyRecord record{"CreatePlan", "k1", "h", "r"};
+  EXPECT_THAT(
+      store.PutPlanOnce("acme", "p3", 0, "x", Event("plan.created"), record),
+      StatusIs(absl::StatusCode::kResourceExhausted));
+  ASSERT_OK_AND_ASSIGN(
+      std::optional<RecordedResponse> none,
+      store.GetRecord("acme", RecordOwner::kPlan, "p3", "CreatePlan", "k1"));
+  EXPECT_FALSE(none.has_value());
+  ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
+  EXPECT_EQ(page.plans.size(), 3u);
+  // Updating a stored plan is not a new plan; other tenants are unaffected.
+  EXPECT_OK(store.PutPlan("acme", "p0", 1, "y", Event("plan.edited")).status());
+  EXPECT_OK(
+      store.PutPlan("other", "p3", 0, "x", Event("plan.created")).status());
+  // Deleting one makes room for one.
+  ASSERT_OK(store.DeletePlan("acme", "p1"));
+  EXPECT_OK(
+      store.PutPlan("acme", "p3", 0, "x", Event("plan.created")).status());
+  EXPECT_THAT(store.PutPlan("acme", "p4", 0, "x", Event("plan.created")),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+}
+
+TEST_F(RedisLimitsTest, StoredBytesQuotaPerTenant) {
+  RedisOptions options = OptionsFor(*server_);
+  options.max_stored_bytes_per_tenant = 1000;
+  RedisPlanStore store(options);
+  RedisPool raw(OptionsFor(*server_));
+  ASSERT_OK(
+      store
+          .PutPlan("acme", "a", 0, std::string(600, 'p'), Event("plan.created"))
+          .status());
+  ASSERT_OK(store.PutStage("acme", "a", StagePart::kSchedule, 1,
+                           std::string(300, 's'), Event("schedule.updated")));
+  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}),
+            "900");
+  // 900 + 200 > 1000, whether a new plan, a stage or a book.
+  EXPECT_THAT(store.PutPlan("acme", "b", 0, std::string(200, 'p'),
+                            Event("plan.created")),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("max_stored_bytes_per_tenant 1000")));
+  EXPECT_THAT(store.PutStage("acme", "a", StagePart::kPriorities, 1,
+                             std::string(200, 'r'), Event("x")),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(store.PutBook("acme", "book", 0, std::string(200, 'b')),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+  // A write that grows the data by what still fits, or shrinks it, is fine.
+  EXPECT_OK(
+      store.PutPlan("acme", "a", 1, std::string(700, 'p'), Event("plan.edited"))
+          .status());
+  EXPECT_OK(
+      store.PutPlan("acme", "a", 2, std::string(100, 'p'), Event("plan.edited"))
+          .status());
+  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}),
+            "400");
+  ASSERT_OK(store.PutBook("acme", "book", 0, std::string(500, 'b')).status());
+  EXPECT_OK(store
+                .PutPlan("other", "b", 0, std::string(999, 'p'),
+                         Event("plan.created"))
+                .status());
+  // Deletes give the bytes back.
+  ASSERT_OK(store.DeletePlan("acme", "a"));
+  ASSERT_OK(store.DeleteBook("acme", "book"));
+  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}), "0");
+  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "plans"}), "0");
+  EXPECT_OK(store
+                .PutPlan("acme", "c", 0, std::string(1000, 'p'),
+                         Event("plan.created"))
+                .status());
+}
+
+TEST_F(RedisLimitsTest, LargeWriteGetsALongerTimeout) {
+  // 5 ms is far less than Redis needs to take in and store 64 MiB.
+  RedisOptions options = OptionsFor(*server_);
+  options.command_timeout = absl::Milliseconds(5);
+  options.connect_timeout = absl::Seconds(1);
+  options.timeout_per_mib = absl::ZeroDuration();
+  const std::string data(64 << 20, 'x');
+  {
+    RedisPlanStore fixed(options);
+    // Cut off while sending (UNAVAILABLE: Redis drops a partial command)
+    // or while waiting for the reply (DEADLINE_EXCEEDED).
+    EXPECT_THAT(fixed.PutPlan("acme", "big", 0, data, Event("plan.created")),
+                AnyOf(StatusIs(absl::StatusCode::kDeadlineExceeded, _),
+                      StatusIs(absl::StatusCode::kUnavailable, _)));
+  }
+  options.timeout_per_mib = absl::Milliseconds(100);
+  RedisPlanStore scaled(options);
+  // (The first attempt may have run after all: a fresh id.)
+  EXPECT_OK(
+      scaled.PutPlan("acme", "big2", 0, data, Event("plan.created")).status());
+}
+
+TEST_F(RedisLimitsTest, UnansweredLargeWriteStaysDeadlineExceeded) {
+  RedisOptions options = OptionsFor(*server_);
+  options.command_timeout = absl::Milliseconds(100);
+  options.timeout_per_mib = absl::Milliseconds(100);
+  RedisPlanStore store(options);
+  RedisPool raw(OptionsFor(*server_));
+  ASSERT_OK(store.Ping());
+  ASSERT_EQ(Raw(raw, {"CLIENT", "PAUSE", "1500", "ALL"}), "OK");
+  // 2 MiB: waits 300 ms for the reply, far less than the pause.
+  EXPECT_THAT(store.PutPlan("acme", "p", 0, std::string(2 << 20, 'x'),
+                            Event("plan.created")),
+              StatusIs(absl::StatusCode::kDeadlineExceeded,
+                       HasSubstr("outcome unknown")));
+  ASSERT_EQ(Raw(raw, {"CLIENT", "UNPAUSE"}), "OK");
+}
+
+TEST_F(RedisLimitsTest, WaitingReadsHoldNoPoolConnection) {
+  RedisOptions options = OptionsFor(*server_);
+  options.pool_size = 2;
+  options.acquire_timeout = absl::Milliseconds(500);
+  RedisPlanStore store(options);
+  constexpr int kWaiters = 32;
+  for (int i = 0; i < kWaiters; ++i) {
+    ASSERT_OK(store
+                  .PutPlan("watcher", absl::StrCat("p", i), 0, "x",
+                           Event("plan.created"))
+                  .status());
+  }
+  ASSERT_OK(store.PutPlan("other", "q", 0, "y", Event("plan.created")));
+  std::atomic<int> woken{0};
+  std::vector<std::thread> waiters;
+  std::vector<absl::Status> results(kWaiters);
+  for (int i = 0; i < kWaiters; ++i) {
+    waiters.emplace_back([&, i] {
+      // After the creation event: waits for the next one.
+      absl::StatusOr<std::vector<PlanEvent>> first = store.ReadEvents(
+          "watcher", absl::StrCat("p", i), "0", 10, absl::ZeroDuration());
+      if (!first.ok() || first->size() != 1) {
+        results[i] = absl::InternalError("no creation event");
+        return;
+      }
+      absl::StatusOr<std::vector<PlanEvent>> next =
+          store.ReadEvents("watcher", absl::StrCat("p", i), (*first)[0].id, 10,
+                           absl::Seconds(20));
+      if (!next.ok()) {
+        results[i] = next.status();
+      } else if (next->size() != 1 || (*next)[0].type != "plan.edited" ||
+                 (*next)[0].plan_version != 2) {
+        results[i] = absl::InternalError("wrong events");
+      } else {
+        ++woken;
+      }
+    });
+  }
+  // All 32 wait (the reads above take a connection only briefly); another
+  // tenant's calls are served from the pool of 2 meanwhile.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_OK_AND_ASSIGN(StoredPlan plan, store.GetPlan("other", "q"));
+    EXPECT_EQ(plan.data, "y");
+  }
+  EXPECT_EQ(woken.load(), 0);
+  for (int i = 0; i < kWaiters; ++i) {
+    ASSERT_OK(store
+                  .PutPlan("watcher", absl::StrCat("p", i), 1, "z",
+                           Event("plan.edited"))
+                  .status());
+  }
+  for (std::thread& t : waiters) t.join();
+  for (const absl::Status& status : results) EXPECT_OK(status);
+  EXPECT_EQ(woken.load(), kWaiters);
+}
+
+TEST_F(RedisLimitsTest, WaitingReadTimesOutEmptyAndSeesLaterEvents) {
+  RedisPlanStore store(OptionsFor(*server_));
+  ASSERT_OK(store.PutPlan("acme", "p", 0, "x", Event("plan.created")));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<PlanEvent> first,
+      store.ReadEvents("acme", "p", "0", 10, absl::ZeroDuration()));
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<PlanEvent> none,
+      store.ReadEvents("acme", "p", first[0].id, 10, absl::Milliseconds(300)));
+  EXPECT_THAT(none, IsEmpty());
+  // An event written between two waits is not missed.
+  ASSERT_OK(store.PutPlan("acme", "p", 1, "y", Event("plan.edited")));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<PlanEvent> later,
+      store.ReadEvents("acme", "p", first[0].id, 10, absl::Seconds(5)));
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].plan_version, 2);
+}
+
+}  // namespace
+}  // namespace backplan::testing
