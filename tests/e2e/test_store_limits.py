@@ -121,7 +121,7 @@ class StoreLimitsTest(unittest.TestCase):
 
     def test_plan_and_byte_quotas_per_tenant(self):
         stub = self.start("--max_plans_per_tenant=2",
-                          "--max_stored_bytes_per_tenant=4000")
+                          "--max_stored_bytes_per_tenant=1500")
         self.create(stub, "acme")
         self.create(stub, "acme")
         with self.assertRaises(grpc.RpcError) as raised:
@@ -131,7 +131,7 @@ class StoreLimitsTest(unittest.TestCase):
         # Another tenant has its own quota; a big plan passes the byte quota.
         self.create(stub, "other")
         with self.assertRaises(grpc.RpcError) as raised:
-            self.create(stub, "other", "y" * 5000)
+            self.create(stub, "other", "y" * 3000)
         self.assertEqual(raised.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
         self.assertIn("max_stored_bytes_per_tenant", raised.exception.details())
         print("quotas: %s" % raised.exception.details())
