@@ -43,11 +43,6 @@ RedisEventHub::~RedisEventHub() {
   reader_.join();
 }
 
-int RedisEventHub::watched_keys() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return static_cast<int>(watches_.size());
-}
-
 bool RedisEventHub::WaitForEntries(const std::string& key, EventPosition after,
                                    absl::Duration timeout) {
   std::unique_lock<std::mutex> lock(mu_);

@@ -58,9 +58,6 @@ class RedisEventHub {
                       store_internal::EventPosition after,
                       absl::Duration timeout);
 
-  // Keys watched right now (for tests).
-  int watched_keys();
-
  private:
   struct Watch {
     store_internal::EventPosition last;  // Newest id the hub has seen.
