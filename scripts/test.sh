@@ -53,20 +53,26 @@ cmake -S . -B build-tsan -G Ninja -DBACKPLAN_SANITIZE=thread \
   -DBACKPLAN_BUILD_SERVICES=OFF -DCMAKE_BUILD_TYPE=Debug > /dev/null
 cmake --build build-tsan --target store_redis_plan_store_test \
   store_in_memory_plan_store_test common_compute_pool_test \
-  schedule_simulate_test schedule_rcpsp_genetic_test
+  schedule_simulate_test schedule_rcpsp_genetic_test store_redis_limits_test
 (cd build-tsan && ctest --output-on-failure -j2 --timeout 600 \
   -R "(Store|Redis|Pool|simulate|genetic)")
 
 echo "== fuzzing (libFuzzer, clang): ${BACKPLAN_FUZZ_SECONDS:-30} s per target"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DBACKPLAN_FUZZ=ON \
   -DBACKPLAN_BUILD_SERVICES=OFF -DBACKPLAN_BUILD_TESTS=OFF > /dev/null
-cmake --build build-fuzz --target plan_fuzz recipe_fuzz
-mkdir -p "$work/corpus-plan" "$work/corpus-recipe"
+cmake --build build-fuzz --target plan_fuzz recipe_fuzz pattern_fuzz plan_edit_fuzz
+mkdir -p "$work/corpus-plan" "$work/corpus-recipe" "$work/corpus-pattern" "$work/corpus-edit"
 cp libs/decompose/testdata/*.yaml "$work/corpus-recipe/"
 build-fuzz/tests/fuzz/plan_fuzz -max_total_time="${BACKPLAN_FUZZ_SECONDS:-30}" \
   -print_final_stats=1 "$work/corpus-plan" 2>&1 | grep -E "^(stat::number_of_executed_units|Done)|ERROR"
 build-fuzz/tests/fuzz/recipe_fuzz -max_total_time="${BACKPLAN_FUZZ_SECONDS:-30}" -max_len=4096 \
   -print_final_stats=1 "$work/corpus-recipe" 2>&1 | grep -E "^(stat::number_of_executed_units|Done)|ERROR"
+build-fuzz/tests/fuzz/pattern_fuzz -max_total_time="${BACKPLAN_FUZZ_SECONDS:-30}" -timeout=10 \
+  -rss_limit_mb=2048 -max_len=512 -print_final_stats=1 "$work/corpus-pattern" 2>&1 \
+  | grep -E "^(stat::number_of_executed_units|Done)|ERROR"
+build-fuzz/tests/fuzz/plan_edit_fuzz -max_total_time="${BACKPLAN_FUZZ_SECONDS:-30}" -timeout=10 \
+  -rss_limit_mb=2048 -print_final_stats=1 "$work/corpus-edit" 2>&1 \
+  | grep -E "^(stat::number_of_executed_units|Done)|ERROR"
 
 if [ -x scripts/check_deploy.sh ]; then
   echo "== deployment checks"
