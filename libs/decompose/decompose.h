@@ -1,5 +1,5 @@
 // The decomposition engine: from an outcome, backwards through a recipe book,
-// to a plan of goals and tasks (DESIGN.md "Decomposition").
+// to a plan of goals and tasks (docs/DESIGN.md "Decomposition").
 //
 //   ASSIGN_OR_RETURN(RecipeBook book, LoadRecipeBookFile("launch.yaml"));
 //   ASSIGN_OR_RETURN(CompiledRecipeBook compiled,
