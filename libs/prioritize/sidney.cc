@@ -379,12 +379,12 @@ class Orderer {
     std::vector<uint64_t> anc(set.size() * words, 0);
     for (int i = 0; i < static_cast<int>(set.size()); ++i) {
       const int node = set[i];
-      uint64_t* mine = &anc[i * words];
+      uint64_t* mine = &anc[static_cast<size_t>(i) * words];
       for (int e = pb_.pred_offsets[node]; e < pb_.pred_offsets[node + 1];
            ++e) {
         const int p = local_[pb_.pred[e]];
         if (p < 0) continue;
-        const uint64_t* theirs = &anc[p * words];
+        const uint64_t* theirs = &anc[static_cast<size_t>(p) * words];
         for (int w = 0; w < words; ++w) mine[w] |= theirs[w];
         if (job_index[p] >= 0) {
           mine[job_index[p] / 64] |= uint64_t{1} << (job_index[p] % 64);
@@ -393,7 +393,8 @@ class Orderer {
     }
     job_anc_.assign(static_cast<size_t>(k) * words, 0);
     for (int j = 0; j < k; ++j) {
-      std::copy_n(&anc[local_[jobs[j]] * words], words, &job_anc_[j * words]);
+      std::copy_n(&anc[static_cast<size_t>(local_[jobs[j]]) * words], words,
+                  &job_anc_[static_cast<size_t>(j) * words]);
     }
     for (int node : set) local_[node] = -1;
     words_ = words;

@@ -278,10 +278,9 @@ void InitServer(int argc, char** argv, const ServiceDefaults& defaults) {
   const std::string name = defaults.name;
   config.version_string = [name] { return VersionLine(name); };
   absl::SetFlagsUsageConfig(config);
-  absl::SetProgramUsageMessage(absl::StrCat(
-      name,
-      ": a Backplan gRPC server. Every flag may also be set by the "
-      "environment variable BACKPLAN_<FLAG NAME IN UPPER CASE>."));
+  absl::SetProgramUsageMessage(
+      "a Backplan gRPC server. Every flag may also be set by the "
+      "environment variable BACKPLAN_<FLAG NAME IN UPPER CASE>.");
   ApplyEnvironment();
   absl::ParseCommandLine(argc, argv);
   LogLevel level;

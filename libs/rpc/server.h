@@ -18,7 +18,7 @@
 // line), sets the log level and blocks SIGTERM/SIGINT in every thread, which
 // must happen before gRPC starts threads. Flags are read only there and in
 // ServerOptionsFromFlags. `--version` prints VersionLine(defaults.name)
-// (libs/common/version.h) and exits 0; --help names defaults.name.
+// (libs/common/version.h) and exits 0.
 //
 // StartServer serves the given services with gRPC health (`""`: the process,
 // NOT_SERVING while draining; `backplan.store`: the result of `store_probe`,
