@@ -9,6 +9,7 @@ packages=(
   python3-grpcio python3-protobuf
   chromium  # The Gantt chart's browser test (tests/browser, ctest -L browser).
   libssl-dev
+  clang-tidy  # scripts/tidy.sh (clang-tidy 14).
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -5,10 +5,28 @@
 # end), then the sanitizer passes (address+undefined on the pure libraries
 # and the store, thread on the store), then the deployment checks. Stops
 # whatever it started, whatever happens; exits non-zero on any failure.
+# Between the build and the tests it runs the include-layering check and
+# clang-tidy on a fixed set of libraries (scripts/tidy.sh says which).
+# `scripts/test.sh fast` is the quick loop: unit tests only (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 start=$(date +%s)
+
+# `scripts/test.sh fast`: the quick loop. The layering check, an incremental
+# build of build/, then the unit tests only: no Redis, no server processes,
+# no Python suites, no sanitizers (ctest labels integration, bench, browser
+# and image are left out). The full suite below is what CI runs.
+if [ "${1:-}" = "fast" ]; then
+  scripts/check_layering.sh
+  cmake -S . -B build -G Ninja -DBACKPLAN_BUILD_TESTS=ON -DBACKPLAN_BUILD_SERVICES=ON \
+    "-DBACKPLAN_SKIP_LIBS=" "-DBACKPLAN_SANITIZE=" > /dev/null
+  cmake --build build
+  (cd build && ctest --output-on-failure -j2 --timeout 120 \
+    -LE "integration|bench|browser|image")
+  echo "== fast tests passed in $(( $(date +%s) - start )) s"
+  exit 0
+fi
 
 scripts/install_deps.sh
 
@@ -16,6 +34,10 @@ echo "== build (build/)"
 cmake -S . -B build -G Ninja -DBACKPLAN_BUILD_TESTS=ON -DBACKPLAN_BUILD_SERVICES=ON \
   "-DBACKPLAN_SKIP_LIBS=" "-DBACKPLAN_SANITIZE=" > /dev/null
 cmake --build build
+
+echo "== layering and clang-tidy (docs/ARCHITECTURE.md, .clang-tidy)"
+scripts/check_layering.sh
+scripts/tidy.sh --build build
 
 work=$(mktemp -d)
 redis_pid=""

@@ -1,6 +1,6 @@
 // ComputePool: the process-wide pool of threads for CPU-bound work (Monte
 // Carlo runs, search islands), sized from the container's CPU quota rather
-// than the host's core count (DESIGN.md "Performance expectations").
+// than the host's core count (docs/DESIGN.md "Performance expectations").
 //
 //   ComputePool pool(ComputePool::DefaultThreads());  // once, in main
 //   std::vector<Accumulator> acc(pool.threads() + 1);

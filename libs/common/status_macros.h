@@ -31,9 +31,12 @@
   BACKPLAN_ASSIGN_OR_RETURN_IMPL_(   \
       BACKPLAN_CONCAT_(backplan_statusor_, __LINE__), lhs, rexpr)
 
+// `lhs` may be a declaration, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define BACKPLAN_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                                    \
   if (!statusor.ok()) return std::move(statusor).status();    \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // BACKPLAN_LIBS_COMMON_STATUS_MACROS_H_

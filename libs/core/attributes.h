@@ -1,4 +1,4 @@
-// The one range rule for task attributes (DESIGN.md "Prioritization"),
+// The one range rule for task attributes (docs/DESIGN.md "Prioritization"),
 // shared by plan validation, recipe books and prioritization so that all
 // three accept and refuse the same values and word the problem alike.
 //

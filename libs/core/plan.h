@@ -30,7 +30,7 @@ inline int AttributeOrDefault(int value) {
   return value == 0 ? kDefaultAttributeValue : value;
 }
 
-// Prioritization attributes of a task (DESIGN.md "Prioritization").
+// Prioritization attributes of a task (docs/DESIGN.md "Prioritization").
 // The five integer criteria are 1-10, 0 meaning unset (read as 5).
 struct TaskAttributes {
   int importance = 0;

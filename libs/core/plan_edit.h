@@ -1,5 +1,5 @@
 // Manual breakdown edits and progress updates on the plain plan model
-// (DESIGN.md "Manual breakdown", "Progress"), applied in one pass.
+// (docs/DESIGN.md "Manual breakdown", "Progress"), applied in one pass.
 //
 //   std::vector<PlanEdit> edits(2);
 //   edits[0].kind = PlanEdit::Kind::kExpandGoal;

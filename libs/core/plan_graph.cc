@@ -202,6 +202,7 @@ std::string DescribeCycle(const PlanGraph& graph,
   std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()),
               cycle.end());
   std::vector<std::string> ids;
+  ids.reserve(cycle.size());
   for (int n : cycle) ids.push_back(graph.nodes[n].id);
   // A long cycle: its first ids, how many more, and the closing id.
   constexpr size_t kIdsShown = 8;
@@ -264,7 +265,7 @@ absl::StatusOr<PlanGraph> BuildPlanGraph(const Plan& plan,
   RETURN_IF_ERROR(CheckResources(plan, &pools, limits));
 
   PlanGraph graph;
-  graph.num_tasks_ = static_cast<int>(plan.tasks.size());
+  graph.task_nodes = static_cast<int>(plan.tasks.size());
   graph.nodes.reserve(num_nodes_in_plan + 1);
   graph.index_by_id.reserve(num_nodes_in_plan + 1);
   for (size_t i = 0; i < plan.tasks.size(); ++i) {
@@ -337,7 +338,7 @@ absl::StatusOr<PlanGraph> BuildPlanGraph(const Plan& plan,
   std::vector<int> task_nodes;
   for (size_t i = 0; i < plan.goals.size(); ++i) {
     const Goal& goal = plan.goals[i];
-    const int goal_node = graph.num_tasks_ + static_cast<int>(i);
+    const int goal_node = graph.task_nodes + static_cast<int>(i);
     auto owner = [&] { return absl::StrCat("goal \"", goal.id, "\": "); };
     task_nodes.clear();
     for (size_t t = 0; t < goal.task_ids.size(); ++t) {

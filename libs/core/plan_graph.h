@@ -68,13 +68,14 @@ struct PlanGraph {
     return absl::MakeConstSpan(pred_edges.data() + pred_offsets[node],
                                pred_offsets[node + 1] - pred_offsets[node]);
   }
-  int num_tasks() const { return num_tasks_; }
+  int num_tasks() const { return task_nodes; }
   int num_edges() const { return static_cast<int>(succ_edges.size()); }
 
   // Compressed adjacency (CSR): edges of node n are [offsets[n], offsets[n+1]).
   std::vector<int> succ_offsets, pred_offsets;
   std::vector<Edge> succ_edges, pred_edges;
-  int num_tasks_ = 0;
+  // Nodes [0, task_nodes) are plan.tasks, in order; goals follow.
+  int task_nodes = 0;
 };
 
 // Checks the plan and builds its graph. INVALID_ARGUMENT, naming the field

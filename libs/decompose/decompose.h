@@ -1,5 +1,5 @@
 // The decomposition engine: from an outcome, backwards through a recipe book,
-// to a plan of goals and tasks (DESIGN.md "Decomposition").
+// to a plan of goals and tasks (docs/DESIGN.md "Decomposition").
 //
 //   ASSIGN_OR_RETURN(RecipeBook book, LoadRecipeBookFile("launch.yaml"));
 //   ASSIGN_OR_RETURN(CompiledRecipeBook compiled,
@@ -66,6 +66,11 @@
 
 namespace backplan::decompose {
 
+namespace internal {
+struct CompiledBook;       // compiled_book.h
+class CompiledBookAccess;  // compiled_book.h
+}  // namespace internal
+
 // A validated book with its patterns parsed and indexed, ready to be searched
 // many times (and from several threads at once: it is immutable).
 class CompiledRecipeBook {
@@ -81,13 +86,10 @@ class CompiledRecipeBook {
   CompiledRecipeBook& operator=(CompiledRecipeBook&&) noexcept;
   ~CompiledRecipeBook();
 
-  // Internal to decompose.cc (declared here so Decompose can reach it).
-  struct Impl;
-  const Impl& impl() const { return *impl_; }
-
  private:
-  explicit CompiledRecipeBook(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  friend class internal::CompiledBookAccess;
+  explicit CompiledRecipeBook(std::unique_ptr<internal::CompiledBook> impl);
+  std::unique_ptr<internal::CompiledBook> impl_;
 };
 
 enum class Strategy { kCheapest, kFirstApplicable };

@@ -3,7 +3,7 @@
 // Recipes name goals with text in which `{variables}` stand for any
 // non-empty text: the pattern `launch {product}` matches the goal
 // "Launch  the Reader" with product = "the Reader". The contract
-// (DESIGN.md "Decomposition", "Matching"):
+// (docs/DESIGN.md "Decomposition", "Matching"):
 //   - text is compared after lower-casing (ASCII) and collapsing every run of
 //     white space into one space, leading and trailing space removed;
 //   - a variable matches non-empty text;

@@ -1,13 +1,13 @@
 // Recipe books: how goals are achieved, as plain C++ types.
 //
-// A recipe says how a goal *pattern* is achieved (DESIGN.md "Decomposition"):
-// `launch {product}` is achieved by the sub-goals `{product} is built` and
-// `store sells {product}` and the tasks `write launch press release` (3 days)
-// and `launch event` (1 day). Several recipes may achieve the same goal; they
-// are alternatives, tried in declared order. A recipe book is an ordered list
-// of recipes. Books are loaded from YAML (recipe_yaml.h) or built in code (the
-// service builds them from protobuf) and checked by the same
-// ValidateRecipeBook.
+// A recipe says how a goal *pattern* is achieved (docs/DESIGN.md
+// "Decomposition"): `launch {product}` is achieved by the sub-goals
+// `{product} is built` and `store sells {product}` and the tasks `write launch
+// press release` (3 days) and `launch event` (1 day). Several recipes may
+// achieve the same goal; they are alternatives, tried in declared order. A
+// recipe book is an ordered list of recipes. Books are loaded from YAML
+// (recipe_yaml.h) or built in code (the service builds them from protobuf) and
+// checked by the same ValidateRecipeBook.
 //
 //   RecipeBook book;
 //   book.recipes.push_back({.name = "launch", .goal = "launch {product}",

@@ -12,100 +12,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
+#include "libs/prioritize/max_flow.h"
 
 namespace backplan {
 namespace {
 
+using prioritize_internal::MaxFlow;
+
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-// Dinic's maximum flow on doubles; residual capacities at or below `eps`
-// count as saturated.
-class MaxFlow {
- public:
-  explicit MaxFlow(int n) : head_(n, -1), level_(n), next_edge_(n) {}
-
-  void AddEdge(int u, int v, double capacity) {
-    Add(u, v, capacity);
-    Add(v, u, 0);
-  }
-
-  double Run(int s, int t, double eps) {
-    eps_ = eps;
-    double total = 0;
-    while (Levels(s, t)) {
-      next_edge_ = head_;
-      while (true) {
-        const double pushed = Push(s, t, kInfinity);
-        if (pushed <= eps_) break;
-        total += pushed;
-      }
-    }
-    return total;
-  }
-
-  // Nodes reachable from s in the residual graph after Run(): the source
-  // side of the minimum cut that is smallest by inclusion.
-  std::vector<bool> SourceSide(int s) const {
-    std::vector<bool> seen(head_.size(), false);
-    std::vector<int> stack = {s};
-    seen[s] = true;
-    while (!stack.empty()) {
-      const int u = stack.back();
-      stack.pop_back();
-      for (int e = head_[u]; e >= 0; e = next_[e]) {
-        if (cap_[e] > eps_ && !seen[to_[e]]) {
-          seen[to_[e]] = true;
-          stack.push_back(to_[e]);
-        }
-      }
-    }
-    return seen;
-  }
-
- private:
-  void Add(int u, int v, double capacity) {
-    to_.push_back(v);
-    cap_.push_back(capacity);
-    next_.push_back(head_[u]);
-    head_[u] = static_cast<int>(to_.size()) - 1;
-  }
-
-  bool Levels(int s, int t) {
-    std::fill(level_.begin(), level_.end(), -1);
-    std::vector<int> queue = {s};
-    level_[s] = 0;
-    for (size_t i = 0; i < queue.size(); ++i) {
-      const int u = queue[i];
-      for (int e = head_[u]; e >= 0; e = next_[e]) {
-        if (cap_[e] > eps_ && level_[to_[e]] < 0) {
-          level_[to_[e]] = level_[u] + 1;
-          queue.push_back(to_[e]);
-        }
-      }
-    }
-    return level_[t] >= 0;
-  }
-
-  double Push(int u, int t, double limit) {
-    if (u == t) return limit;
-    for (int& e = next_edge_[u]; e >= 0; e = next_[e]) {
-      const int v = to_[e];
-      if (cap_[e] <= eps_ || level_[v] != level_[u] + 1) continue;
-      const double pushed = Push(v, t, std::min(limit, cap_[e]));
-      if (pushed > eps_) {
-        cap_[e] -= pushed;
-        cap_[e ^ 1] += pushed;
-        return pushed;
-      }
-    }
-    return 0;
-  }
-
-  std::vector<int> head_, level_, next_edge_;
-  std::vector<int> to_, next_;
-  std::vector<double> cap_;
-  double eps_ = 0;
-};
 
 // A Lawler module: jobs that run consecutively in this order.
 struct Group {
@@ -379,12 +293,12 @@ class Orderer {
     std::vector<uint64_t> anc(set.size() * words, 0);
     for (int i = 0; i < static_cast<int>(set.size()); ++i) {
       const int node = set[i];
-      uint64_t* mine = &anc[i * words];
+      uint64_t* mine = &anc[static_cast<size_t>(i) * words];
       for (int e = pb_.pred_offsets[node]; e < pb_.pred_offsets[node + 1];
            ++e) {
         const int p = local_[pb_.pred[e]];
         if (p < 0) continue;
-        const uint64_t* theirs = &anc[p * words];
+        const uint64_t* theirs = &anc[static_cast<size_t>(p) * words];
         for (int w = 0; w < words; ++w) mine[w] |= theirs[w];
         if (job_index[p] >= 0) {
           mine[job_index[p] / 64] |= uint64_t{1} << (job_index[p] % 64);
@@ -393,7 +307,8 @@ class Orderer {
     }
     job_anc_.assign(static_cast<size_t>(k) * words, 0);
     for (int j = 0; j < k; ++j) {
-      std::copy_n(&anc[local_[jobs[j]] * words], words, &job_anc_[j * words]);
+      std::copy_n(&anc[static_cast<size_t>(local_[jobs[j]]) * words], words,
+                  &job_anc_[static_cast<size_t>(j) * words]);
     }
     for (int node : set) local_[node] = -1;
     words_ = words;

@@ -28,6 +28,7 @@
 #include "libs/channel/keepalive.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/version.h"
 #include "libs/rpc/metrics.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC.");
@@ -274,6 +275,8 @@ void InitServer(int argc, char** argv, const ServiceDefaults& defaults) {
     return absl::StrContains(path, "libs/rpc") ||
            absl::StrContains(path, "services/");
   };
+  const std::string name = defaults.name;
+  config.version_string = [name] { return VersionLine(name); };
   absl::SetFlagsUsageConfig(config);
   absl::SetProgramUsageMessage(
       "a Backplan gRPC server. Every flag may also be set by the "

@@ -17,7 +17,8 @@
 // variable BACKPLAN_<FLAG NAME IN UPPER CASE> when not given on the command
 // line), sets the log level and blocks SIGTERM/SIGINT in every thread, which
 // must happen before gRPC starts threads. Flags are read only there and in
-// ServerOptionsFromFlags.
+// ServerOptionsFromFlags. `--version` prints VersionLine(defaults.name)
+// (libs/common/version.h) and exits 0.
 //
 // StartServer serves the given services with gRPC health (`""`: the process,
 // NOT_SERVING while draining; `backplan.store`: the result of `store_probe`,

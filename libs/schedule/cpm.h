@@ -1,5 +1,5 @@
 // Critical-path scheduling: a deadline for every task of a plan, working
-// backwards from the outcome's target date (DESIGN.md "Scheduling").
+// backwards from the outcome's target date (docs/DESIGN.md "Scheduling").
 //
 //   ScheduleRequest request;
 //   request.today = absl::CivilDay(2026, 3, 2);  // injected, never the clock

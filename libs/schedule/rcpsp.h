@@ -1,5 +1,6 @@
 // Resource-constrained project scheduling (RCPSP) on integer periods: the
-// engine behind resource-aware timelines (DESIGN.md "Scheduling", resources).
+// engine behind resource-aware timelines (docs/DESIGN.md "Scheduling",
+// resources).
 //
 // A Problem is a set of jobs with durations, finish-to-start precedences with
 // non-negative lags, release periods, and renewable resources with a capacity

@@ -1,7 +1,7 @@
 // Resource-constrained timelines: a plan's tasks laid out so that no pool
 // ever has more people busy than it has, working backwards from the target
 // (or forwards from the start), with honest bounds on how good the layout is
-// (DESIGN.md "Scheduling", resources).
+// (docs/DESIGN.md "Scheduling", resources).
 //
 //   ResourceScheduleOptions options;
 //   options.seed = 7;

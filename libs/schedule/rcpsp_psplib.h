@@ -8,6 +8,9 @@
 // last is the dummy sink). Durations are periods; precedences have lag 0;
 // capacities are the renewable resources' availabilities. Nonrenewable and
 // doubly constrained resources are refused (single-mode instances have none).
+//
+// Test and benchmark input only: the target backplan_schedule_psplib is built
+// with BACKPLAN_BUILD_TESTS and linked by no server or tool.
 #ifndef BACKPLAN_LIBS_SCHEDULE_RCPSP_PSPLIB_H_
 #define BACKPLAN_LIBS_SCHEDULE_RCPSP_PSPLIB_H_
 

@@ -1,5 +1,5 @@
 // Monte Carlo risk analysis: how likely the plan's date is, and which tasks
-// decide it (DESIGN.md "Scheduling", risk).
+// decide it (docs/DESIGN.md "Scheduling", risk).
 //
 //   SimulationOptions options;
 //   options.iterations = 10000;

@@ -5,7 +5,7 @@
 //   // Never fails: connections are made lazily. While Redis is down every
 //   // call returns UNAVAILABLE quickly, and recovers by itself after.
 //
-// Key schema (DESIGN.md, "Shared state in Redis"):
+// Key schema (docs/DESIGN.md, "Shared state in Redis"):
 //   bp:{<tenant>/<plan-id>}:plan        hash  version, data
 //   bp:{<tenant>/<plan-id>}:priorities  hash  plan_version, data
 //   bp:{<tenant>/<plan-id>}:schedule    hash  plan_version, data

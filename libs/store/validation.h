@@ -28,8 +28,7 @@ inline constexpr int kMaxEventCount = 1000;
 // Events kept per plan (Redis: XADD MAXLEN ~ this, so possibly a few more).
 inline constexpr int kMaxEventsPerPlan = 1000;
 
-// INVALID_ARGUMENT naming the field ("tenant", "plan_id", "book name").
-// The errors both stores return, worded the same.
+// The errors both stores return, worded the same: NOT_FOUND.
 absl::Status PlanNotFound(absl::string_view tenant, absl::string_view id);
 absl::Status BookNotFound(absl::string_view tenant, absl::string_view name);
 // ABORTED: `what` ("plan", "book") `id` is not at `expected` (0: must not
@@ -37,10 +36,11 @@ absl::Status BookNotFound(absl::string_view tenant, absl::string_view name);
 absl::Status VersionMismatch(absl::string_view what, absl::string_view id,
                              int64_t expected, int64_t current);
 
+// Each Validate* returns OK or INVALID_ARGUMENT naming the field ("tenant",
+// "plan_id", "book name", ...).
 absl::Status ValidateTenant(absl::string_view tenant);
 absl::Status ValidatePlanId(absl::string_view plan_id);
 absl::Status ValidateBookName(absl::string_view name);
-// A page token is empty or the last id of the previous page.
 // The arguments of a versioned write: tenant, the plan id (`is_book`
 // false) or book name, and expected_version >= 0.
 absl::Status ValidateWrite(absl::string_view tenant, absl::string_view id,
@@ -55,7 +55,10 @@ absl::Status ValidateRecordLookup(absl::string_view method,
                                   absl::string_view key);
 absl::Status ValidateRecord(const IdempotencyRecord& record);
 
+// A page token is empty or the last id of the previous page.
 absl::Status ValidatePageToken(absl::string_view token);
+// page_size and max_count must be >= 1; more than kMaxPageSize or
+// kMaxEventCount is allowed and gives at most that many.
 absl::Status ValidatePageSize(int page_size);
 absl::Status ValidateMaxCount(int max_count);
 

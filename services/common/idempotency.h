@@ -1,5 +1,5 @@
 // Idempotency: the glue every write handler uses to honour a request's
-// `idempotency_key` (DESIGN.md, "Security"; README, "Retrying calls").
+// `idempotency_key` (docs/DESIGN.md, "Security"; README, "Retrying calls").
 //
 //   ASSIGN_OR_RETURN(Idempotency once,
 //                    Idempotency::For("EditPlan", *request,

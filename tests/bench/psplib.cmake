@@ -6,7 +6,8 @@
 # the checker runs in CI; it is skipped when ../shared/psplib is missing.
 add_executable(psplib_bench ${CMAKE_CURRENT_LIST_DIR}/psplib/psplib_bench.cc)
 target_compile_options(psplib_bench PRIVATE ${BACKPLAN_WARNINGS})
-target_link_libraries(psplib_bench PRIVATE backplan::schedule absl::time
+target_link_libraries(psplib_bench PRIVATE backplan::schedule
+                      backplan::schedule_psplib absl::time
                       absl::strings absl::str_format)
 
 set(BACKPLAN_PSPLIB_DIR "${PROJECT_SOURCE_DIR}/../shared/psplib")

@@ -1,7 +1,7 @@
 // Backward + forward scheduling of a 100,000-task plan (about 3 predecessors
 // each) against a bare longest-path loop over the same CSR arrays: plain
-// vectors of integers, no calendar, no output. DESIGN.md asks the scheduler
-// to stay within 3x of the bare pass; compare BM_Schedule* with
+// vectors of integers, no calendar, no output. docs/DESIGN.md asks the
+// scheduler to stay within 3x of the bare pass; compare BM_Schedule* with
 // BM_BareForwardBackward (same work: both passes) in one run.
 #include <algorithm>
 #include <cstdint>

@@ -26,6 +26,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "libs/common/log.h"
+#include "libs/common/version.h"
 #include "tools/backplan-load/runner.h"
 #include "tools/backplan-load/scenarios.h"
 #include "tools/backplan-load/stats.h"
@@ -144,6 +145,7 @@ int main(int argc, char** argv) {
   config.contains_help_flags = [](absl::string_view path) {
     return absl::StrContains(path, "backplan-load");
   };
+  config.version_string = [] { return backplan::VersionLine("backplan-load"); };
   absl::SetFlagsUsageConfig(config);
   absl::SetProgramUsageMessage(
       "a gRPC load generator for Backplan.\n"

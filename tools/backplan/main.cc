@@ -4,12 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "libs/common/version.h"
 #include "tools/backplan/args.h"
 #include "tools/backplan/commands.h"
 #include "tools/backplan/flags.h"
 
 int main(int argc, char** argv) {
   namespace cli = backplan::cli;
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << backplan::VersionLine("backplan");
+    return cli::kExitOk;
+  }
   const absl::StatusOr<cli::ParsedArgs> args =
       cli::ParseArgs(std::vector<std::string>(argv + 1, argv + argc));
   if (!args.ok()) {
