@@ -51,6 +51,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "libs/store/store_metrics.h"
 
 struct redisContext;
 struct redisReply;
@@ -69,6 +70,8 @@ struct RedisOptions {
   // RedisPlanStore only: the longest a single ReadEvents waits (XREAD
   // BLOCK); longer waits are cut to this and return no events.
   absl::Duration max_event_wait = absl::Seconds(30);
+  // Told about every command and lease when set (not owned).
+  RedisObserver* observer = nullptr;
 };
 
 struct RedisReplyDeleter {
@@ -109,6 +112,10 @@ class RedisPool {
     void Discard();
 
    private:
+    // Command() without telling RedisOptions::observer.
+    absl::StatusOr<RedisReplyPtr> UnobservedCommand(
+        absl::Span<const absl::string_view> args);
+
     friend class RedisPool;
     Lease(RedisPool* pool, redisContext* context)
         : pool_(pool), context_(context) {}
@@ -129,6 +136,8 @@ class RedisPool {
   const RedisOptions& options() const { return options_; }
 
  private:
+  // Acquire() without telling RedisOptions::observer.
+  absl::StatusOr<Lease> UnobservedAcquire();
   // Gives a leased slot back; `context` null when it was discarded.
   void Release(redisContext* context);
   absl::StatusOr<redisContext*> Connect();
