@@ -205,6 +205,17 @@ else
   fail "negative: need clean dev and prod renders to mutate"
 fi
 
+# The monitoring checks reject broken ServiceMonitors, rules and dashboards.
+if [[ -f "$TMP/dev+monitoring.yaml" ]]; then
+  node "$TESTS/negative-monitoring.mjs" "$TMP/dev+monitoring.yaml" >"$TMP/negative-monitoring.out" 2>&1
+  rc=$?
+  cat "$TMP/negative-monitoring.out"
+  count "$TMP/negative-monitoring.out"
+  [[ $rc -ne 0 ]] && ! grep -q '^FAIL ' "$TMP/negative-monitoring.out" && fail "negative: negative-monitoring.mjs exited $rc"
+else
+  fail "negative: no dev+monitoring render to mutate"
+fi
+
 # A broken overlay, end to end: renders, and the checker must exit non-zero
 # naming every broken field in expected.txt.
 fixture="$TESTS/fixtures/broken-overlay"
