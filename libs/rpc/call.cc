@@ -1,6 +1,7 @@
 #include "libs/rpc/call.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/random/random.h"

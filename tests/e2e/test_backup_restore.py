@@ -8,7 +8,8 @@ real decomposition and prioritization services, then:
   - online RDB snapshot: BGSAVE while serving, dump.rdb copied, loaded by a
     fresh redis-server with AOF off, `CONFIG SET appendonly yes` to rebuild
     the AOF, then restarted as in production (AOF on) from that directory.
-Each time every key reads back byte-identical (DUMP) and a new
+Each time every key reads back identical (type, content, stream ids, TTL
+set or not) and a new
 decomposition service on the restored Redis returns the same plans.
 """
 import os
@@ -23,7 +24,7 @@ from harness import decomposition_pb2, prioritization_pb2
 
 
 class Resp:
-    """A minimal RESP client: enough for DUMP, SCAN, INFO, CONFIG."""
+    """A minimal RESP client: enough for SCAN, TYPE, reads, INFO, CONFIG."""
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), 5)
@@ -80,14 +81,34 @@ class Resp:
         return dict(l.split(":", 1) for l in text.splitlines() if ":" in l)
 
     def snapshot(self):
-        """Every key's DUMP (type, value and, for streams, ids)."""
+        """Every key's type and content (stream entries with their ids).
+        Not DUMP: an AOF rewrite may store a hash's fields in another order."""
         keys, cursor = set(), b"0"
         while True:
             cursor, batch = self.call("SCAN", cursor, "COUNT", 1000)
             keys.update(batch)
             if cursor == b"0":
                 break
-        return {k: self.call("DUMP", k) for k in keys}
+        out = {}
+        for key in keys:
+            kind = self.call("TYPE", key)
+            if kind == "string":
+                value = self.call("GET", key)
+            elif kind == "hash":
+                flat = self.call("HGETALL", key)
+                value = dict(zip(flat[::2], flat[1::2]))
+            elif kind == "set":
+                value = sorted(self.call("SMEMBERS", key))
+            elif kind == "zset":
+                value = self.call("ZRANGE", key, 0, -1, "WITHSCORES")
+            elif kind == "list":
+                value = self.call("LRANGE", key, 0, -1)
+            elif kind == "stream":
+                value = self.call("XRANGE", key, "-", "+")
+            else:
+                raise AssertionError("unexpected type %s of %r" % (kind, key))
+            out[key] = (kind, value, self.call("PTTL", key) > 0)
+        return out
 
 
 class ProductionRedis:
