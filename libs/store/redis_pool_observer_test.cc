@@ -77,8 +77,9 @@ TEST(RedisPoolObserver, ReportsCommandsLeasesAndAnOutage) {
   EXPECT_THAT(observer.acquires_, ElementsAre(true, true, false, true, false));
   // Lease, lease (the refused third changes nothing), release, release;
   // lease, release; the failed reconnect gives its slot back.
-  EXPECT_THAT(observer.uses_, ElementsAre(Pair(2, 1), Pair(2, 2), Pair(2, 1),
-                                          Pair(2, 0), Pair(2, 1), Pair(2, 0)));
+  EXPECT_THAT(observer.uses_,
+              ElementsAre(Pair(2, 1), Pair(2, 2), Pair(2, 1), Pair(2, 0),
+                          Pair(2, 1), Pair(2, 0), Pair(2, 0)));
 }
 
 }  // namespace
