@@ -12,7 +12,9 @@
 # 4. Negative tests: the checker must reject deliberately broken manifests
 #    (deploy/tests/negative.mjs, deploy/tests/fixtures/), and the render step
 #    must fail on a kustomization that cannot render.
-# 5. deploy/docker/Dockerfile is checked against the tree
+# 5. The monitoring component's alert rules pass `promtool check rules` and
+#    their unit tests (`promtool test rules`, deploy/tests/monitoring/).
+# 6. deploy/docker/Dockerfile is checked against the tree
 #    (deploy/tests/check-dockerfile.mjs; BACKPLAN_DEPLOY_STRICT=1 turns "not in
 #    the tree yet" skips into failures).
 #
@@ -67,7 +69,9 @@ fi
 pkg_version() { node -p "require('./node_modules/$1/package.json').version" 2>/dev/null; }
 want_km="$(node -p "require('./package.json').devDependencies['kubernetes-models']")"
 want_yaml="$(node -p "require('./package.json').devDependencies.yaml")"
-if [[ "$(pkg_version kubernetes-models)" != "$want_km" || "$(pkg_version yaml)" != "$want_yaml" ]]; then
+want_po="$(node -p "require('./package.json').devDependencies['@kubernetes-models/prometheus-operator']")"
+if [[ "$(pkg_version kubernetes-models)" != "$want_km" || "$(pkg_version yaml)" != "$want_yaml" ||
+      "$(pkg_version @kubernetes-models/prometheus-operator)" != "$want_po" ]]; then
   echo "node_modules lacks kubernetes-models@$want_km / yaml@$want_yaml: npm ci"
   if ! npm ci --no-audit --no-fund --loglevel=error >"$TMP/npm.log" 2>&1; then
     cat "$TMP/npm.log"
@@ -155,6 +159,36 @@ for overlay in "${overlays[@]}"; do
   done
 done
 
+# ---- monitoring rules (components/monitoring) ------------------------------
+# The PrometheusRule's groups as a plain rule file: `promtool check rules`,
+# then the alert unit tests (deploy/tests/monitoring/alerts_test.yaml).
+# promtool comes with Debian's prometheus package (scripts/install_deps.sh).
+rule_source="$K8S/components/monitoring/prometheusrule.yaml"
+if ! command -v promtool >/dev/null 2>&1; then
+  fail "rules: promtool not found (apt-get install prometheus)"
+elif ! node "$TESTS/extract-rules.mjs" "$rule_source" >"$TMP/rules.yaml" 2>"$TMP/rules.err"; then
+  fail "rules: cannot extract the rule groups of $rule_source: $(head -2 "$TMP/rules.err")"
+else
+  if promtool check rules "$TMP/rules.yaml" >"$TMP/promtool.out" 2>&1; then
+    pass "rules: promtool check rules ($(sed -n 's/.*SUCCESS: \([0-9]*\) rules found.*/\1/p' "$TMP/promtool.out") rules)"
+  else
+    cat "$TMP/promtool.out"
+    fail "rules: promtool check rules $rule_source"
+  fi
+  cp "$TESTS/monitoring/alerts_test.yaml" "$TMP/alerts_test.yaml"
+  if (cd "$TMP" && promtool test rules alerts_test.yaml) >"$TMP/promtool-test.out" 2>&1; then
+    pass "rules: promtool test rules ($(grep -c 'alertname:' "$TESTS/monitoring/alerts_test.yaml") alert checks)"
+  else
+    cat "$TMP/promtool-test.out"
+    fail "rules: promtool test rules deploy/tests/monitoring/alerts_test.yaml"
+  fi
+  # Every alert has a unit test.
+  for alert in $(sed -n 's/^ *- alert: *//p' "$rule_source"); do
+    grep -q "alertname: $alert\$" "$TESTS/monitoring/alerts_test.yaml" ||
+      fail "rules: alert $alert has no promtool unit test"
+  done
+fi
+
 # ---- negative tests --------------------------------------------------------
 dev_render="" prod_render=""
 for r in "${rendered_dev_like[@]}"; do
@@ -169,6 +203,17 @@ if [[ -n "$dev_render" && -n "$prod_render" ]]; then
   [[ $rc -ne 0 ]] && ! grep -q '^FAIL ' "$TMP/negative.out" && fail "negative: negative.mjs exited $rc"
 else
   fail "negative: need clean dev and prod renders to mutate"
+fi
+
+# The monitoring checks reject broken ServiceMonitors, rules and dashboards.
+if [[ -f "$TMP/dev+monitoring.yaml" ]]; then
+  node "$TESTS/negative-monitoring.mjs" "$TMP/dev+monitoring.yaml" >"$TMP/negative-monitoring.out" 2>&1
+  rc=$?
+  cat "$TMP/negative-monitoring.out"
+  count "$TMP/negative-monitoring.out"
+  [[ $rc -ne 0 ]] && ! grep -q '^FAIL ' "$TMP/negative-monitoring.out" && fail "negative: negative-monitoring.mjs exited $rc"
+else
+  fail "negative: no dev+monitoring render to mutate"
 fi
 
 # A broken overlay, end to end: renders, and the checker must exit non-zero

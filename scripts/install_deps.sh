@@ -6,10 +6,13 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev redis-server libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-grpcio python3-protobuf
+  python3-grpcio python3-protobuf python3-yaml
   chromium  # The Gantt chart's browser test (tests/browser, ctest -L browser).
   libssl-dev
   clang-tidy  # scripts/tidy.sh (clang-tidy 14).
+  # promtool for the alert rules (scripts/check_deploy.sh) and a real
+  # Prometheus for the end-to-end scrape test (ctest -L prometheus).
+  prometheus
 )
 missing=()
 for p in "${packages[@]}"; do

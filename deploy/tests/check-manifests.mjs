@@ -3,19 +3,22 @@
 // and the field, and exits 1 if there is any.
 //
 //   node deploy/tests/check-manifests.mjs --profile prod [--check schema|policy]
-//        [--network-policies] [--managed-redis] [--label NAME]
+//        [--network-policies] [--managed-redis] [--monitoring] [--label NAME]
 //        [--flags-from REPO_ROOT] rendered.yaml
 //
 // --profile prod adds the production rules (replicas, HPA, PDB);
 // --network-policies / --managed-redis say which components were enabled, so
-// the check also verifies that they took effect; --flags-from reads the flags
+// the check also verifies that they took effect (--monitoring: the checks of
+// deploy/tests/monitoring.mjs, also run whenever monitoring objects render); --flags-from reads the flags
 // the binaries define (ABSL_FLAG) from the tree, so that an unknown flag or
 // BACKPLAN_* variable is caught.
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseManifests, schemaCheck, policyCheck, formatFailure, flagsFromTree } from './lib.mjs';
+import { monitoringCheck } from './monitoring.mjs';
 
 const args = process.argv.slice(2);
-const opts = { profile: 'dev', check: 'all', label: null, expectNetworkPolicies: false, expectManagedRedis: false };
+const opts = { profile: 'dev', check: 'all', label: null, expectNetworkPolicies: false, expectManagedRedis: false, expectMonitoring: false };
 let file = null;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -24,11 +27,12 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--label') opts.label = args[++i];
   else if (a === '--network-policies') opts.expectNetworkPolicies = true;
   else if (a === '--managed-redis') opts.expectManagedRedis = true;
+  else if (a === '--monitoring') opts.expectMonitoring = true;
   else if (a === '--flags-from') opts.treeFlags = flagsFromTree(args[++i]);
   else if (!a.startsWith('--') && !file) file = a;
   else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
-if (!file || !['dev', 'prod'].includes(opts.profile) || !['all', 'schema', 'policy'].includes(opts.check)) {
+if (!file || !['dev', 'prod'].includes(opts.profile) || !['all', 'schema', 'policy', 'monitoring'].includes(opts.check)) {
   console.error('usage: check-manifests.mjs --profile dev|prod [--check schema|policy] [--network-policies] [--managed-redis] [--label NAME] FILE');
   process.exit(2);
 }
@@ -48,7 +52,11 @@ if (!objs.length) {
 // One result line per check: "PASS schema LABEL" or the failures, then
 // "FAIL schema LABEL".
 let failed = false;
-for (const [name, run] of [['schema', () => schemaCheck(objs)], ['policy', () => policyCheck(objs, opts)]]) {
+const readme = () => fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'README.md'), 'utf8');
+const monitoringObjects = objs.some((o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind));
+const checks = [['schema', () => schemaCheck(objs)], ['policy', () => policyCheck(objs, opts)]];
+if (opts.expectMonitoring || monitoringObjects) checks.push(['monitoring', () => monitoringCheck(objs, readme())]);
+for (const [name, run] of checks) {
   if (opts.check !== 'all' && opts.check !== name) continue;
   const failures = run();
   for (const f of failures) console.log(`  ${formatFailure(label, f)}`);

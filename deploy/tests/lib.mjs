@@ -15,6 +15,9 @@ import { createRequire } from 'node:module';
 import YAML from 'yaml';
 
 const require = createRequire(import.meta.url);
+// The Prometheus Operator's kinds (components/monitoring), from npm
+// @kubernetes-models/prometheus-operator: an ES module, hence import().
+const prometheusOperator = await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1').catch(() => null);
 
 // The services, their binaries and their default ports, exactly as the
 // binaries define them (see DESIGN.md "Operations").
@@ -88,7 +91,7 @@ function modelFor(apiVersion, kind) {
   if (!/^[a-z0-9.]+(\/v[0-9a-z]+)?$/.test(apiVersion)) return null;
   let mod;
   try {
-    mod = require(`kubernetes-models/${apiVersion}`);
+    mod = apiVersion === 'monitoring.coreos.com/v1' ? prometheusOperator ?? {} : require(`kubernetes-models/${apiVersion}`);
   } catch {
     return null;
   }

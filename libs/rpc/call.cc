@@ -1,17 +1,60 @@
 #include "libs/rpc/call.h"
 
 #include <string>
+#include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "libs/common/log.h"
 #include "libs/core/tenant.h"
 #include "libs/rpc/grpc_status.h"
 #include "libs/rpc/metrics.h"
 
+ABSL_FLAG(int, slow_call_ms, 1000,
+          "Calls slower than this many milliseconds are logged at info; "
+          "faster successful calls only at debug.");
+
 namespace backplan::rpc {
 namespace {
+
+bool IsLowerHex(absl::string_view text, size_t size) {
+  if (text.size() != size) return false;
+  bool all_zero = true;
+  for (char c : text) {
+    if (!absl::ascii_isxdigit(c) || absl::ascii_isupper(c)) return false;
+    if (c != '0') all_zero = false;
+  }
+  return !all_zero || size == 2;  // Flags may be 00.
+}
+
+std::string RandomHex(int digits) {
+  thread_local absl::BitGen bitgen;
+  std::string out;
+  while (static_cast<int>(out.size()) < digits) {
+    absl::StrAppendFormat(&out, "%016x", absl::Uniform<uint64_t>(bitgen));
+  }
+  out.resize(digits);
+  if (out.find_first_not_of('0') == std::string::npos) out.back() = '1';
+  return out;
+}
+
+// Failures that are the server's (or its dependencies') fault.
+bool IsServerFault(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kDeadlineExceeded:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::string Metadata(const grpc::ServerContext* context,
                      absl::string_view key) {
@@ -23,9 +66,28 @@ std::string Metadata(const grpc::ServerContext* context,
 
 }  // namespace
 
-std::string NewRequestId() {
-  thread_local absl::BitGen bitgen;
-  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(bitgen));
+std::string NewRequestId() { return RandomHex(16); }
+
+bool ParseTraceparent(absl::string_view value, TraceContext* out) {
+  std::vector<absl::string_view> parts = absl::StrSplit(value, '-');
+  if (parts.size() < 4) return false;
+  const absl::string_view version = parts[0];
+  // Version ff is invalid; version 00 has exactly four fields.
+  if (!IsLowerHex(version, 2) || version == "ff") return false;
+  if (version == "00" && parts.size() != 4) return false;
+  if (!IsLowerHex(parts[1], 32) || !IsLowerHex(parts[2], 16) ||
+      !IsLowerHex(parts[3], 2)) {
+    return false;
+  }
+  out->trace_id = std::string(parts[1]);
+  out->span_id = std::string(parts[2]);
+  out->flags = std::string(parts[3]);
+  return true;
+}
+
+std::string FormatTraceparent(const TraceContext& context) {
+  return absl::StrCat("00-", context.trace_id, "-", context.span_id, "-",
+                      context.flags);
 }
 
 absl::Status ValidateTenant(absl::string_view tenant) {
@@ -38,7 +100,9 @@ absl::Status ValidateTenant(absl::string_view tenant) {
 CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
     : context_(context),
       method_(method),
+      metrics_(ServerMethod(method)),
       start_(std::chrono::steady_clock::now()) {
+  RecordServerStart(metrics_);
   request_id_ = Metadata(context, kRequestIdHeader);
   if (request_id_.empty() || request_id_.size() > 128) {
     request_id_ = NewRequestId();
@@ -46,7 +110,16 @@ CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
   tenant_ = Metadata(context, kTenantHeader);
   if (tenant_.empty()) tenant_ = kDefaultTenant;
   tenant_status_ = ValidateTenant(tenant_);
+  // The caller's trace continues here with a span of our own; without a
+  // (valid) traceparent this call starts a trace.
+  if (ParseTraceparent(Metadata(context, kTraceparentHeader), &trace_)) {
+    trace_.span_id = RandomHex(16);
+  } else {
+    trace_ = TraceContext{RandomHex(32), RandomHex(16), "01"};
+  }
 }
+
+void CallScope::MessageSent() { RecordServerMessageSent(metrics_); }
 
 void CallScope::SendRequestIdHeader() {
   if (!header_added_)
@@ -59,6 +132,7 @@ std::unique_ptr<grpc::ClientContext> CallScope::NewDownstreamContext() const {
       grpc::ClientContext::FromServerContext(*context_);
   downstream->AddMetadata(kRequestIdHeader, request_id_);
   downstream->AddMetadata(kTenantHeader, tenant_);
+  downstream->AddMetadata(kTraceparentHeader, FormatTraceparent(trace_));
   return downstream;
 }
 
@@ -66,14 +140,22 @@ grpc::Status CallScope::Finish(const absl::Status& status) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
           .count();
-  const std::string code = absl::StatusCodeToString(status.code());
-  RecordCall(method_, code, seconds);
-  {
-    LogLine line(status.ok() ? LogLevel::kInfo : LogLevel::kWarning, "rpc");
+  RecordServerFinish(metrics_, static_cast<int>(status.code()), seconds);
+  LogLevel level = LogLevel::kDebug;
+  if (IsServerFault(status.code())) {
+    level = LogLevel::kWarning;
+  } else if (!status.ok() ||
+             seconds * 1000 > absl::GetFlag(FLAGS_slow_call_ms)) {
+    level = LogLevel::kInfo;
+  }
+  if (level >= MinLogLevel()) {
+    LogLine line(level, "rpc");
     line.Add("method", method_)
-        .Add("code", code)
+        .Add("code", GrpcCodeName(static_cast<int>(status.code())))
         .Add("duration_ms", seconds * 1000)
         .Add("request_id", request_id_)
+        .Add("trace_id", trace_.trace_id)
+        .Add("span_id", trace_.span_id)
         .Add("tenant", tenant_);
     if (!status.ok()) line.Add("error", status.message());
   }

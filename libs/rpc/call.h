@@ -1,8 +1,15 @@
 // CallScope: what every RPC handler does around its work — find the request
-// id (metadata `x-request-id`, or a new one) and the tenant (metadata
-// `x-backplan-tenant`, default "default"), echo the request id back, and on
-// Finish write one JSON log line (method, code, duration, request id, tenant)
-// and count the call in the metrics.
+// id (metadata `x-request-id`, or a new one), the W3C trace context
+// (metadata `traceparent`, or a new trace) and the tenant (metadata
+// `x-backplan-tenant`, default "default"), echo the request id back, count
+// the call in the grpc_server_* metrics (libs/rpc/metrics.h), and on Finish
+// write one JSON log line "rpc" with the fields
+//   method, code (gRPC code name), duration_ms, request_id, trace_id,
+//   span_id (this call's span, the parent of its downstream calls), tenant,
+//   error (the status message, failures only).
+// The line is at warning for server-side faults (Unknown, Internal,
+// Unavailable, DataLoss, DeadlineExceeded), at info for other failures and
+// for calls slower than --slow_call_ms, and at debug otherwise.
 //
 //   grpc::Status Schedule(grpc::ServerContext* ctx, const Req* req,
 //                         Resp* resp) override {
@@ -22,12 +29,28 @@
 #include "absl/strings/string_view.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_context.h"
+#include "libs/rpc/metrics.h"
 
 namespace backplan::rpc {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 inline constexpr char kTenantHeader[] = "x-backplan-tenant";
 inline constexpr char kDefaultTenant[] = "default";
+inline constexpr char kTraceparentHeader[] = "traceparent";
+
+// A W3C trace context (https://www.w3.org/TR/trace-context/): lowercase hex.
+struct TraceContext {
+  std::string trace_id;  // 32 hex digits, not all zero.
+  std::string span_id;   // 16 hex digits, not all zero.
+  std::string flags;     // 2 hex digits ("01": sampled).
+};
+
+// Parses a `traceparent` value "00-<trace_id>-<span_id>-<flags>"; false when
+// it is malformed (then a new trace is started). Later versions' extra
+// fields are ignored, as the spec asks.
+bool ParseTraceparent(absl::string_view value, TraceContext* out);
+// "00-<trace_id>-<span_id>-<flags>".
+std::string FormatTraceparent(const TraceContext& context);
 
 // A new random request id (16 hex digits).
 std::string NewRequestId();
@@ -46,8 +69,13 @@ class CallScope {
   const absl::Status& tenant_status() const { return tenant_status_; }
   grpc::ServerContext* context() const { return context_; }
 
+  // This call's trace: the caller's trace id (or a new one) and a new span
+  // id for this call.
+  const TraceContext& trace() const { return trace_; }
+
   // Sets up a downstream call: deadline and cancellation propagated from
-  // this call, request id and tenant passed on.
+  // this call, request id, tenant and `traceparent` (this call's span as the
+  // parent) passed on.
   std::unique_ptr<grpc::ClientContext> NewDownstreamContext() const;
 
   // Logs and counts the call; returns `status` as a grpc::Status. The
@@ -66,12 +94,17 @@ class CallScope {
   // whose headers leave with the first message, before Finish.
   void SendRequestIdHeader();
 
+  // Counts one message written on a server stream (grpc_server_msg_sent).
+  void MessageSent();
+
  private:
   grpc::ServerContext* context_;
   absl::string_view method_;
   std::string request_id_;
   std::string tenant_;
   absl::Status tenant_status_;
+  TraceContext trace_;
+  MethodMetrics* metrics_;
   std::chrono::steady_clock::time_point start_;
   bool header_added_ = false;
 };

@@ -30,6 +30,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/version.h"
 #include "libs/rpc/metrics.h"
+#include "libs/rpc/served_services.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC.");
 ABSL_FLAG(int, port, -1,
@@ -138,6 +139,7 @@ class RunningServer::StoreHealthChecker {
       lock.lock();
       if (stopping_) break;
       health_->SetServingStatus(kStoreHealthEntry, serving);
+      SetStoreUp(serving);
       if (first || serving != last) {
         LogLine(serving ? LogLevel::kInfo : LogLevel::kWarning, "store health")
             .Add("serving", serving)
@@ -237,6 +239,8 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<std::string> served;
+  CaptureServedServices(&builder, &served);
   running->server_ = builder.BuildAndStart();
   if (running->server_ == nullptr || running->port_ == 0) {
     running->shut_down_ = true;  // Nothing to shut down.
@@ -246,6 +250,13 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   grpc::HealthCheckServiceInterface* health =
       running->server_->GetHealthCheckService();
   health->SetServingStatus("", true);
+  // Each served service's full name mirrors "" (the process); gRPC's own
+  // services (health, reflection) are not entries.
+  for (const std::string& name : served) {
+    if (absl::StartsWith(name, "grpc.")) continue;
+    health->SetServingStatus(name, true);
+    RegisterServedService(name);
+  }
   if (!options.port_file.empty()) {
     const std::string& path = options.port_file;
     std::ofstream(path + ".tmp") << running->port_ << "\n";

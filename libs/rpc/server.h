@@ -20,9 +20,11 @@
 // ServerOptionsFromFlags. `--version` prints VersionLine(defaults.name)
 // (libs/common/version.h) and exits 0.
 //
-// StartServer serves the given services with gRPC health (`""`: the process,
-// NOT_SERVING while draining; `backplan.store`: the result of `store_probe`,
-// re-checked every store_check_interval), server reflection, message size
+// StartServer serves the given services with gRPC health (`""` and each
+// served service's full name, e.g. `backplan.v1.SchedulingService`: the
+// process, NOT_SERVING while draining; `backplan.store`: the result of
+// `store_probe`, re-checked every store_check_interval, also exported as
+// backplan_store_up), server reflection, message size
 // limits, a bounded thread count (the sync API: handlers may block on Redis),
 // SO_REUSEPORT off, optional TLS, and Prometheus metrics.
 //
@@ -34,7 +36,7 @@
 // --port_file (the bound port is written there), --metrics_port (-1: the
 // default; 0: off), --max_message_mb, --max_threads, --grace_period_s,
 // --store_check_interval_ms, --log_level, --tls_cert, --tls_key,
-// --tls_client_ca (mutual TLS when set).
+// --tls_client_ca (mutual TLS when set); --slow_call_ms (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 

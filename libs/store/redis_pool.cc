@@ -13,6 +13,7 @@
 #include <mutex>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -98,6 +99,22 @@ void RedisPool::Lease::Discard() {
 }
 
 absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Command(
+    absl::Span<const absl::string_view> args) {
+  RedisObserver* observer = pool_->options_.observer;
+  if (observer == nullptr) return UnobservedCommand(args);
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<RedisReplyPtr> reply = UnobservedCommand(args);
+  observer->CommandDone(
+      args.empty() ? "" : absl::AsciiStrToUpper(args[0]),
+      reply.ok() ? "ok"
+                 : (absl::IsDeadlineExceeded(reply.status()) ? "timeout"
+                                                             : "unavailable"),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count());
+  return reply;
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPool::Lease::UnobservedCommand(
     absl::Span<const absl::string_view> args) {
   size_t payload = 0;
   for (absl::string_view arg : args) payload += arg.size();
@@ -216,12 +233,16 @@ RedisPool::~RedisPool() {
 }
 
 void RedisPool::Release(redisContext* context) {
+  int in_use = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    --leased_;
+    in_use = --leased_;
     if (context != nullptr) idle_.push_back(context);
   }
   slot_freed_.notify_one();
+  if (options_.observer != nullptr) {
+    options_.observer->PoolUse(std::max(options_.pool_size, 1), in_use);
+  }
 }
 
 absl::StatusOr<redisContext*> RedisPool::Connect() {
@@ -269,6 +290,26 @@ absl::StatusOr<redisContext*> RedisPool::Connect() {
 }
 
 absl::StatusOr<RedisPool::Lease> RedisPool::Acquire() {
+  RedisObserver* observer = options_.observer;
+  if (observer == nullptr) return UnobservedAcquire();
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<Lease> lease = UnobservedAcquire();
+  observer->AcquireDone(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count(),
+      lease.ok());
+  if (lease.ok()) {
+    int in_use = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      in_use = leased_;
+    }
+    observer->PoolUse(std::max(options_.pool_size, 1), in_use);
+  }
+  return lease;
+}
+
+absl::StatusOr<RedisPool::Lease> RedisPool::UnobservedAcquire() {
   redisContext* context = nullptr;
   {
     std::unique_lock<std::mutex> lock(mu_);

@@ -59,6 +59,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "libs/store/store_metrics.h"
 
 struct redisContext;
 struct redisReply;
@@ -84,6 +85,8 @@ struct RedisOptions {
   // and book data.
   int64_t max_plans_per_tenant = 10000;
   int64_t max_stored_bytes_per_tenant = int64_t{1} << 30;
+  // Told about every command and lease when set (not owned).
+  RedisObserver* observer = nullptr;
 };
 
 // The socket timeout for a command that sends `payload_bytes` bytes of
@@ -133,6 +136,10 @@ class RedisPool {
    private:
     absl::StatusOr<RedisReplyPtr> Send(
         absl::Span<const absl::string_view> args);
+    // Command() without telling RedisOptions::observer.
+    absl::StatusOr<RedisReplyPtr> UnobservedCommand(
+        absl::Span<const absl::string_view> args);
+
     friend class RedisPool;
     Lease(RedisPool* pool, redisContext* context)
         : pool_(pool), context_(context) {}
@@ -153,6 +160,8 @@ class RedisPool {
   const RedisOptions& options() const { return options_; }
 
  private:
+  // Acquire() without telling RedisOptions::observer.
+  absl::StatusOr<Lease> UnobservedAcquire();
   // Gives a leased slot back; `context` null when it was discarded.
   void Release(redisContext* context);
   absl::StatusOr<redisContext*> Connect();

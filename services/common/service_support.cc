@@ -10,7 +10,9 @@
 #include "absl/time/clock.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
+#include "libs/rpc/metrics.h"
 #include "libs/store/redis_plan_store.h"
+#include "services/common/redis_metrics.h"
 
 ABSL_FLAG(std::string, redis, "127.0.0.1:6379", "Redis address, host:port.");
 ABSL_FLAG(std::string, redis_password, "",
@@ -59,6 +61,7 @@ absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags() {
         "--max_plans_per_tenant and --max_stored_bytes_per_tenant must be >= "
         "1");
   }
+  options.observer = PrometheusRedisObserver();
   return std::unique_ptr<PlanStore>(new RedisPlanStore(options));
 }
 
@@ -93,6 +96,8 @@ absl::StatusOr<LoadedPlan> LoadPlan(PlanStore& store, absl::string_view tenant,
         absl::StrCat("stored plan \"", plan_id, "\" does not parse"));
   }
   loaded.plan.set_version(loaded.stored.version);
+  rpc::RecordPlanSize(loaded.plan.tasks_size(),
+                      static_cast<int64_t>(loaded.stored.data.size()));
   return loaded;
 }
 

@@ -382,6 +382,7 @@ grpc::Status DecompositionServiceImpl::WatchPlan(
         out.set_plan_version(event.plan_version);
         out.set_request_id(event.request_id);
         if (!writer->Write(out)) return absl::OkStatus();  // Client left.
+        call.MessageSent();
       }
     }
     return absl::OkStatus();

@@ -75,8 +75,11 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
       v1::PrioritizeResponse prioritized;
       std::unique_ptr<grpc::ClientContext> context =
           call.NewDownstreamContext();
+      rpc::ClientCallMetrics client_metrics(
+          v1::PrioritizationService::service_full_name(), "Prioritize");
       grpc::Status rpc_status =
           prioritization_->Prioritize(context.get(), prioritize, &prioritized);
+      client_metrics.Finish(rpc_status);
       if (rpc_status.ok() &&
           prioritized.priorities().plan_version() == loaded.stored.version) {
         priorities = prioritized.priorities();

@@ -111,7 +111,7 @@ class Service:
         args = [self.binary, "--port=0", "--port_file=" + self.port_file,
                 "--metrics_port=0", "--redis=" + self.redis_address,
                 "--store_check_interval_ms=200", "--grace_period_s=10",
-                "--redis_timeout_ms=300"] + self.extra_args
+                "--redis_timeout_ms=300", "--log_level=debug"] + self.extra_args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
         wait_until(lambda: os.path.exists(self.port_file) or self.proc.poll() is not None,
