@@ -377,6 +377,19 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
   out.makespan_days = result.makespan;
   out.critical_path_bound_days = result.critical_path_bound;
   out.resource_bound_days = result.resource_bound;
+  out.energy_bound_days = result.energy_bound;
+  out.conflict_bound_days = result.conflict_bound;
+  for (const auto& [name, days] :
+       {std::pair<const char*, int>{"critical path",
+                                    result.critical_path_bound},
+        {"resource", result.resource_bound},
+        {"energy", result.energy_bound},
+        {"conflict", result.conflict_bound}}) {
+    if (days == result.lower_bound) {
+      out.lower_bound_name = name;
+      break;
+    }
+  }
   out.lower_bound_days = result.lower_bound;
   out.gap_percent = result.gap_percent;
   out.schedules = result.schedules;

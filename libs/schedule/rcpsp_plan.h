@@ -134,6 +134,14 @@ struct ResourceTimeline {
   // duration * units) over its capacity day by day. lower = their max.
   int critical_path_bound_days = 0;
   int resource_bound_days = 0;
+  // The stronger bounds of rcpsp::Result (energy: each pool's work between
+  // its tasks' heads and tails; conflict: tasks needing more than half a
+  // pool, which never overlap). lower = the max of all four, and
+  // lower_bound_name names it ("critical path", "resource", "energy",
+  // "conflict"; the first in that order on a tie).
+  int energy_bound_days = 0;
+  int conflict_bound_days = 0;
+  std::string lower_bound_name;
   int lower_bound_days = 0;
   // 100 * (makespan - lower) / lower; 0 when lower is 0. An upper bound on
   // how far from optimal the schedule is.

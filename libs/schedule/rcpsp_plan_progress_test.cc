@@ -265,5 +265,36 @@ TEST(ResourceSlackOfPlan, TesterQueueIsResourceCritical) {
                                            " next (tess)");
 }
 
+TEST(ResourceSearch, StoppedRunRepeatsWithItsScheduleCount) {
+  // A time limit is not repeatable; the schedule count it reached is: the
+  // same seed with max_schedules = that count gives the same timeline.
+  std::mt19937 gen(7);
+  for (int round = 0; round < 4; ++round) {
+    const Plan plan = RandomTeamPlan(gen);
+    ResourceScheduleOptions stopped;
+    stopped.seed = round;
+    stopped.max_schedules = 1000000;
+    int calls = 0;
+    const int stop_after = 40 + 60 * round;  // A deterministic "clock".
+    stopped.out_of_time = [&] { return ++calls > stop_after; };
+    absl::StatusOr<ResourceTimeline> a =
+        ScheduleWithResources(plan, Request(ScheduleMode::kBackward), stopped);
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_LT(a->schedules, stopped.max_schedules);
+    ResourceScheduleOptions counted;
+    counted.seed = round;
+    counted.max_schedules = a->schedules;
+    absl::StatusOr<ResourceTimeline> b =
+        ScheduleWithResources(plan, Request(ScheduleMode::kBackward), counted);
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_EQ(b->schedules, a->schedules);
+    EXPECT_EQ(b->makespan_days, a->makespan_days) << round;
+    for (size_t n = 0; n < a->timeline.nodes.size(); ++n) {
+      EXPECT_EQ(a->timeline.nodes[n].deadline, b->timeline.nodes[n].deadline);
+    }
+    EXPECT_EQ(a->assignees, b->assignees);
+  }
+}
+
 }  // namespace
 }  // namespace backplan

@@ -120,6 +120,9 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
     out->set_gap_percent(resources->gap_percent);
     out->set_critical_path_bound_days(resources->critical_path_bound_days);
     out->set_resource_bound_days(resources->resource_bound_days);
+    out->set_energy_bound_days(resources->energy_bound_days);
+    out->set_conflict_bound_days(resources->conflict_bound_days);
+    out->set_lower_bound_name(resources->lower_bound_name);
     out->set_schedules_generated(resources->schedules);
   }
   out->set_plan_id(plan.id);

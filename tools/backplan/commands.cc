@@ -697,8 +697,13 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
   if (timeline.resource_constrained()) {
     absl::StrAppend(&out, "resources: makespan ", timeline.makespan_days(),
                     " working days, lower bound ", timeline.lower_bound_days(),
+                    timeline.lower_bound_name().empty()
+                        ? ""
+                        : absl::StrCat(" by ", timeline.lower_bound_name()),
                     " (critical path ", timeline.critical_path_bound_days(),
-                    ", resources ", timeline.resource_bound_days(), "), gap ",
+                    ", resources ", timeline.resource_bound_days(), ", energy ",
+                    timeline.energy_bound_days(), ", conflict ",
+                    timeline.conflict_bound_days(), "), gap ",
                     Number(timeline.gap_percent()), " %, ",
                     timeline.schedules_generated(), " schedules generated");
     if (!timeline.search_stopped_by().empty()) {
@@ -733,9 +738,8 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
            FormatDate(task.deadline()), absl::StrJoin(task.assignees(), ", "),
            absl::StrCat(task.resource_slack_days()),
            task.resource_critical() ? "yes" : "",
-           task.waits_for().text().empty()
-               ? WhyDeadline(task.deadline_reason())
-               : task.waits_for().text()});
+           task.waits_for().text().empty() ? WhyDeadline(task.deadline_reason())
+                                           : task.waits_for().text()});
     }
     absl::StrAppend(&out, table.Render());
     return out;
