@@ -3,6 +3,7 @@
 // the in-memory store. The stored Schedule pipeline: stored_schedule_test.cc.
 #include "services/scheduling/scheduling_service.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,9 +11,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
+#include "libs/convert/plan_convert.h"
 #include "libs/store/in_memory_plan_store.h"
 #include "services/common/outage_store.h"
 #include "services/common/service_testing.h"
+#include "services/scheduling/scheduling_internal.h"
 
 namespace backplan {
 namespace {
@@ -326,6 +329,37 @@ TEST(SchedulingServiceOutage, StoredCallsUnavailableInlineServed) {
       grpc::StatusCode::UNAVAILABLE);
   *schedule.mutable_plan() = ChainPlan();
   EXPECT_TRUE(stub->Schedule(Context().get(), schedule, &scheduled).ok());
+}
+
+TEST(ResourceSearchStop, CallStopEndsTheSearchAndIsReported) {
+  // What the handlers bind to CallScope::ShouldStop: a cancelled call, a
+  // passed deadline or a draining server ends the search after the schedule
+  // in hand, and the timeline says so.
+  v1::ResourceOptions resources;
+  resources.set_max_schedules(1000000);
+  resources.set_time_limit_ms(60000);
+  auto why = std::make_shared<std::atomic<int>>(0);
+  ASSERT_OK_AND_ASSIGN(ResourceScheduleOptions options,
+                       scheduling_internal::ResourceOptionsFromProto(
+                           resources, [] { return true; }, why));
+  ASSERT_OK_AND_ASSIGN(Plan plan, PlanFromProto(PeoplePlan()));
+  ScheduleRequest request;
+  request.today = absl::CivilDay(2027, 6, 1);
+  // a (3 days, 1 dev), b (1, 1), c (1, both devs), no dependencies: every
+  // bound says 3, the optimum is 4, so the search would go on.
+  plan.dependencies.clear();
+  plan.tasks[0].duration_days = 3;
+  plan.tasks[1].duration_days = 1;
+  plan.tasks[2].duration_days = 1;
+  plan.tasks[2].demands[0].units = 2;
+  ASSERT_OK_AND_ASSIGN(ResourceTimeline laid,
+                       ScheduleWithResources(plan, request, options));
+  EXPECT_EQ(laid.schedules, 1);
+  EXPECT_EQ(why->load(), scheduling_internal::kSearchStoppedByCall);
+  v1::Timeline timeline;
+  scheduling_internal::SearchToProto(laid, options, why->load(), &timeline);
+  EXPECT_EQ(timeline.search_stopped_by(), "stopped");
+  EXPECT_EQ(timeline.max_schedules(), 1000000);
 }
 
 }  // namespace
