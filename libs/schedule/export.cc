@@ -6,6 +6,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "libs/common/status_macros.h"
 
 namespace backplan {
 namespace {
@@ -113,6 +115,46 @@ std::string Describe(const Timeline& timeline, const ScheduledNode& node) {
   }
   return absl::StrCat(reason, "\nslack: ", node.slack_days, " working days",
                       node.critical ? " (critical)" : "");
+}
+
+absl::Status CheckPeople(const Timeline& timeline, const ExportPeople* people) {
+  if (people == nullptr) return absl::OkStatus();
+  const size_t n = timeline.nodes.size();
+  for (const size_t size :
+       {people->assignees.size(), people->resource_slack_days.size(),
+        people->resource_critical.size(), people->waits.size()}) {
+    if (size != 0 && size != n) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "people: ", size, " entries for a timeline of ", n, " nodes"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+const std::vector<std::string>* WhoOf(const ExportPeople* people, size_t n) {
+  if (people == nullptr || people->assignees.empty()) return nullptr;
+  return &people->assignees[n];
+}
+
+// Who, resource slack and wait of node n, one per line (empty without).
+std::string DescribePeople(const ExportPeople* people, size_t n) {
+  if (people == nullptr) return "";
+  std::string out;
+  const std::vector<std::string>* who = WhoOf(people, n);
+  if (who != nullptr && !who->empty()) {
+    absl::StrAppend(&out, "\nwho: ", absl::StrJoin(*who, ", "));
+  }
+  if (!people->resource_slack_days.empty()) {
+    absl::StrAppend(&out, "\nresource slack: ", people->resource_slack_days[n],
+                    " working days");
+    if (!people->resource_critical.empty() && people->resource_critical[n]) {
+      out += " (resource-critical)";
+    }
+  }
+  if (!people->waits.empty() && !people->waits[n].empty()) {
+    absl::StrAppend(&out, "\n", people->waits[n]);
+  }
+  return out;
 }
 
 // Mermaid reads `:` as the start of task data, `;` and line breaks as line
@@ -225,7 +267,16 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
   line("VERSION", "2.0");
   line("PRODID", EscapeIcsText(options.prodid));
   line("CALSCALE", "GREGORIAN");
-  for (const ScheduledNode& node : timeline.nodes) {
+  RETURN_IF_ERROR(CheckPeople(timeline, options.people));
+  auto resources = [&](size_t n) {
+    const std::vector<std::string>* who = WhoOf(options.people, n);
+    if (who == nullptr || who->empty()) return;
+    std::vector<std::string> escaped;
+    for (const std::string& name : *who) escaped.push_back(EscapeIcsText(name));
+    line("RESOURCES", absl::StrJoin(escaped, ","));
+  };
+  for (size_t n = 0; n < timeline.nodes.size(); ++n) {
+    const ScheduledNode& node = timeline.nodes[n];
     if (node.kind != PlanGraph::Kind::kTask) continue;
     const std::string uid = EscapeIcsText(
         plan.id.empty() ? absl::StrCat(node.id, "@backplan")
@@ -244,7 +295,9 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
       line("DTEND;VALUE=DATE", IcsDate(node.deadline + 1));
       line("TRANSP", "TRANSPARENT");
       if (node.critical) line("PRIORITY", "1");
-      std::string description = Describe(timeline, node);
+      resources(n);
+      std::string description = absl::StrCat(Describe(timeline, node),
+                                             DescribePeople(options.people, n));
       if (node.status == TaskStatus::kInProgress) {
         description = absl::StrCat("in progress\n", description);
       }
@@ -275,7 +328,10 @@ absl::StatusOr<std::string> ExportIcs(const Plan& plan,
         break;
     }
     if (node.critical) line("PRIORITY", "1");
-    line("DESCRIPTION", EscapeIcsText(Describe(timeline, node)));
+    resources(n);
+    line("DESCRIPTION",
+         EscapeIcsText(absl::StrCat(Describe(timeline, node),
+                                    DescribePeople(options.people, n))));
     line("END", "VTODO");
   }
   line("END", "VCALENDAR");
@@ -289,6 +345,12 @@ absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
       !status.ok()) {
     return status;
   }
+  RETURN_IF_ERROR(CheckPeople(timeline, options.people));
+  const ExportPeople* people = options.people;
+  absl::flat_hash_map<const ScheduledNode*, size_t> index_of;
+  for (size_t n = 0; n < timeline.nodes.size(); ++n) {
+    index_of[&timeline.nodes[n]] = n;
+  }
   std::string out = "gantt\n";
   absl::StrAppend(&out, "  title ", MermaidText(plan.outcome.title), "\n");
   out += "  dateFormat YYYY-MM-DD\n";
@@ -298,8 +360,18 @@ absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
     if (milestone) tags += "milestone, ";
     if (node.status == TaskStatus::kDone) tags += "done, ";
     if (node.status == TaskStatus::kInProgress) tags += "active, ";
-    if (node.critical) tags += "crit, ";
-    absl::StrAppend(&out, "    ", MermaidText(Title(plan, node)), " :", tags,
+    const size_t n = index_of.at(&node);
+    const bool critical =
+        people != nullptr && !people->resource_critical.empty()
+            ? people->resource_critical[n]
+            : node.critical;
+    if (critical) tags += "crit, ";
+    std::string title = Title(plan, node);
+    const std::vector<std::string>* who = WhoOf(people, n);
+    if (who != nullptr && !who->empty()) {
+      absl::StrAppend(&title, " (", absl::StrJoin(*who, ", "), ")");
+    }
+    absl::StrAppend(&out, "    ", MermaidText(title), " :", tags,
                     Date(node.planned_start), ", ");
     if (milestone) {
       out += "0d\n";
@@ -366,16 +438,23 @@ absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
 }
 
 absl::StatusOr<std::string> ExportCsv(const Plan& plan,
-                                      const Timeline& timeline) {
+                                      const Timeline& timeline,
+                                      const ExportPeople* people) {
   if (absl::Status status = CheckTimelineMatchesPlan(plan, timeline);
       !status.ok()) {
     return status;
   }
+  RETURN_IF_ERROR(CheckPeople(timeline, people));
   std::string out =
       "id,kind,title,duration_days,status,earliest_start,earliest_finish,"
       "latest_start,latest_finish,planned_start,deadline,slack_days,critical,"
-      "deadline_reason,reason_successor\r\n";
-  for (const ScheduledNode& node : timeline.nodes) {
+      "deadline_reason,reason_successor";
+  if (people != nullptr) {
+    out += ",assignees,resource_slack_days,resource_critical,waits_for";
+  }
+  out += "\r\n";
+  for (size_t n = 0; n < timeline.nodes.size(); ++n) {
+    const ScheduledNode& node = timeline.nodes[n];
     absl::StrAppend(&out, CsvField(node.id), ",", KindName(node.kind), ",",
                     CsvField(Title(plan, node)), ",", node.duration_days, ",",
                     StatusName(node.status), ",", Date(node.earliest_start),
@@ -384,7 +463,22 @@ absl::StatusOr<std::string> ExportCsv(const Plan& plan,
                     Date(node.planned_start), ",", Date(node.deadline), ",",
                     node.slack_days, ",", node.critical ? "true" : "false", ",",
                     ReasonName(node.deadline_reason.kind), ",",
-                    CsvField(DeadlineSuccessorId(timeline, node)), "\r\n");
+                    CsvField(DeadlineSuccessorId(timeline, node)));
+    if (people != nullptr) {
+      const std::vector<std::string>* who = WhoOf(people, n);
+      absl::StrAppend(
+          &out, ",", CsvField(who == nullptr ? "" : absl::StrJoin(*who, "; ")),
+          ",",
+          people->resource_slack_days.empty()
+              ? ""
+              : absl::StrCat(people->resource_slack_days[n]),
+          ",",
+          people->resource_critical.empty()
+              ? ""
+              : (people->resource_critical[n] ? "true" : "false"),
+          ",", CsvField(people->waits.empty() ? "" : people->waits[n]));
+    }
+    out += "\r\n";
   }
   return out;
 }

@@ -17,7 +17,9 @@
 #ifndef BACKPLAN_LIBS_SCHEDULE_EXPORT_H_
 #define BACKPLAN_LIBS_SCHEDULE_EXPORT_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -36,12 +38,27 @@ enum class IcsEvents {
   kSpan,      // An all-day VEVENT from the planned start to the deadline.
 };
 
+// The people side of a resource-constrained timeline (rcpsp_plan.h's
+// ResourceTimeline), one entry per node in Timeline::nodes order; each
+// vector is either empty (not shown) or of that size (else the exporters
+// return INVALID_ARGUMENT). Not owned.
+struct ExportPeople {
+  std::vector<std::vector<std::string>> assignees;
+  std::vector<int64_t> resource_slack_days;
+  std::vector<bool> resource_critical;
+  std::vector<std::string> waits;  // ResourceWait::text.
+};
+
 struct IcsOptions {
   IcsEvents events = IcsEvents::kTodo;
   // DTSTAMP of every component, in UTC (RFC 5545 requires one; injected so the
   // output is reproducible).
   absl::CivilSecond dtstamp_utc;
   std::string prodid = "-//Backplan//Backplan Scheduler//EN";
+  // With people: each task gets RESOURCES:<member>,... (RFC 5545 3.8.1.10)
+  // and its DESCRIPTION adds "who: ...", its resource slack and what it
+  // waits for.
+  const ExportPeople* people = nullptr;
 };
 
 // A VCALENDAR (VERSION:2.0, PRODID) with one VTODO per task (milestones,
@@ -73,6 +90,9 @@ struct MermaidOptions {
   // "Other tasks", the synthetic outcome in "Outcome"), or a single section
   // named after the outcome.
   bool section_per_goal = true;
+  // With people: a task's title ends in " (member, ...)", and `crit` marks
+  // the resource-critical nodes instead of the dependency-critical ones.
+  const ExportPeople* people = nullptr;
 };
 
 // A Mermaid `gantt` chart: `dateFormat YYYY-MM-DD`, the outcome title as
@@ -91,8 +111,11 @@ absl::StatusOr<std::string> ExportMermaidGantt(const Plan& plan,
 // then one row per node in timeline order; dates YYYY-MM-DD; kind is task,
 // goal or outcome; deadline_reason is successor, fixed_deadline, target or
 // done. A field holding `,`, `"`, CR or LF is quoted with `"` doubled.
+// With `people`, four columns follow: assignees (members joined by "; "),
+// resource_slack_days, resource_critical, waits_for.
 absl::StatusOr<std::string> ExportCsv(const Plan& plan,
-                                      const Timeline& timeline);
+                                      const Timeline& timeline,
+                                      const ExportPeople* people = nullptr);
 
 // Building blocks, exposed for tests and other exporters.
 // INVALID_ARGUMENT naming the node unless every node of `timeline` refers

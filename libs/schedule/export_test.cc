@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
 #include "libs/schedule/cpm.h"
+#include "libs/schedule/rcpsp_plan.h"
 
 namespace backplan {
 namespace {
@@ -322,6 +323,65 @@ TEST(CsvExport, HeaderAndQuoting) {
   EXPECT_EQ(CsvField("plain"), "plain");
   EXPECT_EQ(CsvField("a\"b"), "\"a\"\"b\"");
   EXPECT_EQ(CsvField("x\ry"), "\"x\ry\"");
+}
+
+// A plan with people, laid out under its pools, in every format.
+TEST(PeopleExport, MembersInEveryFormat) {
+  Plan plan = ExportPlan();
+  plan.outcome.target_date = D(2026, 3, 31);
+  plan.resources.push_back({"writers", 1, {"Lee, Jr."}, {}});
+  plan.tasks[0].demands.push_back({"writers", 1});
+  plan.tasks[2].demands.push_back({"writers", 1});
+  ScheduleRequest request;
+  request.mode = ScheduleMode::kForward;
+  ASSERT_OK_AND_ASSIGN(ResourceTimeline rt,
+                       ScheduleWithResources(plan, request, {}));
+  ExportPeople people;
+  people.assignees = rt.assignees;
+  people.resource_slack_days = rt.resource_slack_days;
+  people.resource_critical = rt.resource_critical;
+  for (const ResourceWait& wait : rt.waits) people.waits.push_back(wait.text);
+
+  IcsOptions options = Options();
+  options.people = &people;
+  ASSERT_OK_AND_ASSIGN(std::string ics, ExportIcs(plan, rt.timeline, options));
+  const auto todos = Todos(ics);
+  ASSERT_EQ(todos.size(), 3u);
+  EXPECT_EQ(todos[0].at("RESOURCES"), "Lee\\, Jr.");
+  EXPECT_EQ(todos[1].count("RESOURCES"), 0u);  // b needs nobody.
+  EXPECT_EQ(todos[2].at("RESOURCES"), "Lee\\, Jr.");
+  EXPECT_THAT(UnescapeIcsText(todos[0].at("DESCRIPTION")),
+              HasSubstr("\nwho: Lee, Jr.\nresource slack: 0 working days "
+                        "(resource-critical)"));
+  // c (1 day) follows a (3 days) on the only writer.
+  EXPECT_THAT(UnescapeIcsText(todos[2].at("DESCRIPTION")),
+              HasSubstr("waits for pool writers after a (Lee, Jr.)"));
+  options.events = IcsEvents::kSpan;
+  ASSERT_OK_AND_ASSIGN(ics, ExportIcs(plan, rt.timeline, options));
+  EXPECT_EQ(Components(ics, "VEVENT")[2].at("RESOURCES"), "Lee\\, Jr.");
+
+  MermaidOptions mermaid;
+  mermaid.people = &people;
+  ASSERT_OK_AND_ASSIGN(std::string chart,
+                       ExportMermaidGantt(plan, rt.timeline, mermaid));
+  EXPECT_THAT(chart, HasSubstr("Tidy up (Lee, Jr.) :crit, 2026-03-05, "
+                               "2026-03-06"));
+
+  ASSERT_OK_AND_ASSIGN(std::string csv, ExportCsv(plan, rt.timeline, &people));
+  const std::vector<std::string> rows = absl::StrSplit(csv, "\r\n");
+  EXPECT_THAT(rows[0], ::testing::EndsWith(
+                           ",assignees,resource_slack_days,resource_critical,"
+                           "waits_for"));
+  EXPECT_THAT(rows[3], StartsWith("c,task,Tidy up,1,"));
+  EXPECT_THAT(rows[3], ::testing::EndsWith(
+                           ",\"Lee, Jr.\",0,true,"
+                           "\"waits for pool writers after a (Lee, Jr.)\""));
+
+  ExportPeople wrong;
+  wrong.assignees.resize(1);
+  options.people = &wrong;
+  EXPECT_EQ(ExportIcs(plan, rt.timeline, options).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

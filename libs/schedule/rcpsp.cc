@@ -161,8 +161,11 @@ absl::StatusOr<Result> Solve(const Problem& problem, const Options& options) {
   Result result;
   result.critical_path_bound = times.critical_path;
   result.resource_bound = internal::ResourceBound(problem);
+  result.energy_bound = internal::EnergyBound(problem, times);
+  result.conflict_bound = internal::ConflictBound(problem, times);
   result.lower_bound =
-      std::max(result.critical_path_bound, result.resource_bound);
+      std::max({result.critical_path_bound, result.resource_bound,
+                result.energy_bound, result.conflict_bound});
 
   int passes = 0;
   int best = std::numeric_limits<int>::max();

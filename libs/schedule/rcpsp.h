@@ -138,7 +138,19 @@ struct Result {
   // duration * demand (ceil(work / capacity) without reduced periods).
   int critical_path_bound = 0;
   int resource_bound = 0;
-  int lower_bound = 0;       // max of the two.
+  // Stronger bounds from heads (resource-free earliest starts, releases
+  // included) and tails (critical path minus latest finish: periods that
+  // must follow a job's finish). For a resource r and thresholds a, b, the
+  // jobs using r with head >= a and tail >= b run inside [a, M - b):
+  //   energy_bound: max of a + ceil(their duration * demand / capacity) + b;
+  //   conflict_bound: the same over the jobs needing more than half of r's
+  //     capacity (no two of them overlap) with their durations summed.
+  // All pairs of thresholds for up to 2000 jobs per resource (else the
+  // smallest head or tail with every other threshold). Nominal capacities,
+  // so reduced periods only make them weaker, never wrong.
+  int energy_bound = 0;
+  int conflict_bound = 0;
+  int lower_bound = 0;       // max of the four.
   double gap_percent = 0.0;  // 100 * (makespan - lower) / lower; 0 if lower 0.
   int schedules = 0;         // SGS passes run.
   Rule best_rule = Rule::kLatestFinish;  // What found `start`.

@@ -90,6 +90,96 @@ int ResourceBound(const Problem& problem) {
   return result;
 }
 
+namespace {
+
+// Work on one resource that must fit between its jobs' heads and tails.
+struct Item {
+  int head = 0;  // Earliest start.
+  int tail = 0;  // Periods that must follow its finish.
+  int64_t work = 0;
+};
+
+// max over thresholds a (a head) and b (a tail) of
+// a + ceil(work of the items with head >= a and tail >= b / cap) + b: those
+// items run (using `cap` per period at most) inside [a, makespan - b). All
+// pairs of thresholds up to kMaxPairs items, else a = min head or b = min
+// tail only.
+int WindowBound(std::vector<Item> items, int64_t cap) {
+  if (items.empty() || cap <= 0) return 0;
+  constexpr size_t kMaxPairs = 2000;
+  std::sort(items.begin(), items.end(),
+            [](const Item& x, const Item& y) { return x.tail > y.tail; });
+  std::vector<int> heads;
+  int min_head = items[0].head;
+  for (const Item& item : items) {
+    heads.push_back(item.head);
+    min_head = std::min(min_head, item.head);
+  }
+  std::sort(heads.begin(), heads.end());
+  heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+  if (items.size() > kMaxPairs) heads = {min_head};
+  int64_t best = 0;
+  for (const int a : heads) {
+    int64_t work = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].head < a) continue;
+      work += items[i].work;
+      // Items sorted by tail descending: at the last of a tail value, every
+      // item with tail >= it is in.
+      if (i + 1 < items.size() && items[i + 1].tail == items[i].tail) continue;
+      best = std::max(best, a + (work + cap - 1) / cap + items[i].tail);
+    }
+  }
+  if (items.size() > kMaxPairs) {  // b = min tail, every a.
+    std::sort(items.begin(), items.end(),
+              [](const Item& x, const Item& y) { return x.head > y.head; });
+    int min_tail = items[0].tail;
+    for (const Item& item : items) min_tail = std::min(min_tail, item.tail);
+    int64_t work = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      work += items[i].work;
+      if (i + 1 < items.size() && items[i + 1].head == items[i].head) continue;
+      best = std::max(best, items[i].head + (work + cap - 1) / cap + min_tail);
+    }
+  }
+  return static_cast<int>(std::min<int64_t>(best, 1 << 30));
+}
+
+}  // namespace
+
+int EnergyBound(const Problem& problem, const Times& times) {
+  int result = 0;
+  for (int r = 0; r < problem.num_resources(); ++r) {
+    std::vector<Item> items;
+    for (int j = 0; j < problem.num_jobs(); ++j) {
+      const int d = problem.duration[j];
+      if (d == 0 || problem.Demand(j, r) == 0) continue;
+      items.push_back({times.earliest_start[j],
+                       times.critical_path - times.latest_finish[j],
+                       int64_t{d} * problem.Demand(j, r)});
+    }
+    result =
+        std::max(result, WindowBound(std::move(items), problem.capacity[r]));
+  }
+  return result;
+}
+
+int ConflictBound(const Problem& problem, const Times& times) {
+  int result = 0;
+  for (int r = 0; r < problem.num_resources(); ++r) {
+    // Two jobs each needing more than half of r never run together.
+    std::vector<Item> items;
+    for (int j = 0; j < problem.num_jobs(); ++j) {
+      const int d = problem.duration[j];
+      if (d == 0 || 2 * problem.Demand(j, r) <= problem.capacity[r]) continue;
+      items.push_back({times.earliest_start[j],
+                       times.critical_path - times.latest_finish[j], d});
+    }
+    result = std::max(result, WindowBound(std::move(items), 1));
+  }
+  return result;
+}
+
 }  // namespace internal
 }  // namespace rcpsp
 }  // namespace backplan

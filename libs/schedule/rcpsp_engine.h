@@ -32,6 +32,9 @@ struct Times {
 };
 Times ResourceFreeTimes(const Problem& problem, const std::vector<int>& topo);
 int ResourceBound(const Problem& problem);
+// The bounds of rcpsp::Result named energy_bound and conflict_bound.
+int EnergyBound(const Problem& problem, const Times& times);
+int ConflictBound(const Problem& problem, const Times& times);
 
 // The problem seen in one direction. Forward is the problem as given; the
 // mirror reverses every precedence and reflects time about a makespan M

@@ -6,10 +6,12 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "libs/schedule/rcpsp.h"
+#include "libs/schedule/resource_slack.h"
 
 namespace backplan {
 namespace {
@@ -46,6 +48,160 @@ std::vector<int> NodeOrder(const PlanGraph& graph,
   return order;
 }
 
+using KeptAssignees =
+    absl::flat_hash_map<std::string, std::vector<std::string>>;
+
+// Named members: greedily by start (ties by node), each task takes the
+// lowest-numbered members free for its whole span. At most `capacity`
+// people work on any day, so without pins enough are always free. Tasks in
+// progress first get their kept members (`kept`) where those are in one of
+// their pools and not kept by two overlapping tasks; if the pins then leave
+// a later task short, the assignment is redone without them.
+absl::StatusOr<std::vector<std::vector<std::string>>> AssignMembers(
+    const Plan& plan, const PlanGraph& graph, const std::vector<int>& duration,
+    const std::vector<int>& units, const std::vector<int64_t>& begin,
+    const std::vector<int64_t>& end, const KeptAssignees& kept,
+    absl::FunctionRef<bool(int)> in_progress) {
+  const int n = static_cast<int>(graph.nodes.size());
+  const int k = static_cast<int>(plan.resources.size());
+  std::vector<int> by_start(n);
+  for (int j = 0; j < n; ++j) by_start[j] = j;
+  std::stable_sort(by_start.begin(), by_start.end(),
+                   [&](int a, int b) { return begin[a] < begin[b]; });
+  auto is_work = [&](int j) {
+    return graph.nodes[j].kind == PlanGraph::Kind::kTask && duration[j] > 0;
+  };
+  auto demand = [&](int j, int r) {
+    return units[static_cast<size_t>(j) * k + r];
+  };
+  struct Pin {
+    int job;
+    int64_t begin, end;
+  };
+  for (const bool with_pins : {true, false}) {
+    std::vector<std::vector<std::string>> out(n);
+    std::vector<std::vector<int64_t>> free_from(k);
+    std::vector<std::vector<std::vector<Pin>>> pins(k);
+    for (int r = 0; r < k; ++r) {
+      free_from[r].assign(plan.resources[r].members.size(),
+                          std::numeric_limits<int64_t>::min());
+      pins[r].resize(plan.resources[r].members.size());
+    }
+    auto pinned_elsewhere = [&](int r, int m, int j) {
+      for (const Pin& pin : pins[r][m]) {
+        if (pin.job != j && pin.begin < end[j] && begin[j] < pin.end) {
+          return true;
+        }
+      }
+      return false;
+    };
+    // (pool, member) pairs pinned to each job.
+    std::vector<std::vector<std::pair<int, int>>> pinned(n);
+    for (int j = 0; with_pins && j < n; ++j) {
+      if (!is_work(j) || !in_progress(j)) continue;
+      auto it = kept.find(graph.nodes[j].id);
+      if (it == kept.end()) continue;
+      for (const std::string& name : it->second) {
+        for (int r = 0; r < k; ++r) {
+          int used = 0;
+          for (const auto& [pr, pm] : pinned[j]) used += pr == r;
+          if (used >= demand(j, r)) continue;
+          const std::vector<std::string>& members = plan.resources[r].members;
+          const int m =
+              static_cast<int>(std::find(members.begin(), members.end(), name) -
+                               members.begin());
+          if (m == static_cast<int>(members.size())) continue;
+          if (pinned_elsewhere(r, m, j)) continue;
+          pins[r][m].push_back({j, begin[j], end[j]});
+          pinned[j].push_back({r, m});
+          break;
+        }
+      }
+    }
+    bool short_of_people = false;
+    for (const int j : by_start) {
+      if (!is_work(j)) continue;
+      for (int r = 0; r < k && !short_of_people; ++r) {
+        int need = demand(j, r);
+        if (need == 0 || free_from[r].empty()) continue;
+        for (const auto& [pr, pm] : pinned[j]) {
+          if (pr != r) continue;
+          free_from[r][pm] = std::max(free_from[r][pm], end[j]);
+          out[j].push_back(plan.resources[r].members[pm]);
+          --need;
+        }
+        for (size_t m = 0; m < free_from[r].size() && need > 0; ++m) {
+          if (free_from[r][m] > begin[j] ||
+              pinned_elsewhere(r, static_cast<int>(m), j)) {
+            continue;
+          }
+          free_from[r][m] = end[j];
+          out[j].push_back(plan.resources[r].members[m]);
+          --need;
+        }
+        if (need > 0) short_of_people = true;
+      }
+      if (short_of_people) break;
+    }
+    if (!short_of_people) return out;
+  }
+  return absl::InternalError("assigning members: not enough free members");
+}
+
+// The ResourceWait of node j from its rcpsp::Wait (periods in the frame of
+// ScheduleWithResources: working-day index origin + p forward, origin - 1 -
+// p backward).
+ResourceWait WaitOf(const Plan& plan, const PlanGraph& graph,
+                    const WorkingCalendar& calendar, bool backward,
+                    int64_t origin, int j, int start, const rcpsp::Wait& wait,
+                    const std::vector<std::vector<std::string>>& assignees) {
+  ResourceWait out;
+  switch (wait.kind) {
+    case rcpsp::Wait::Kind::kNone:
+      return out;
+    case rcpsp::Wait::Kind::kPrecedence:
+      out.kind = ResourceWait::Kind::kDependency;
+      out.task = graph.nodes[wait.job].id;
+      out.text = backward ? absl::StrCat("must be done before ", out.task)
+                          : absl::StrCat("waits for ", out.task);
+      return out;
+    case rcpsp::Wait::Kind::kResource: {
+      out.kind = ResourceWait::Kind::kPool;
+      out.task = graph.nodes[wait.job].id;
+      const ResourcePool& pool = plan.resources[wait.resource];
+      out.pool = pool.name;
+      for (const std::string& name : assignees[j]) {
+        if (std::find(pool.members.begin(), pool.members.end(), name) !=
+                pool.members.end() &&
+            std::find(assignees[wait.job].begin(), assignees[wait.job].end(),
+                      name) != assignees[wait.job].end()) {
+          out.member = name;
+          break;
+        }
+      }
+      const std::string by =
+          out.member.empty() ? "" : absl::StrCat(" (", out.member, ")");
+      out.text = backward ? absl::StrCat("pool ", out.pool, " is needed for ",
+                                         out.task, " next", by)
+                          : absl::StrCat("waits for pool ", out.pool, " after ",
+                                         out.task, by);
+      return out;
+    }
+    case rcpsp::Wait::Kind::kReduced: {
+      out.kind = ResourceWait::Kind::kShortDay;
+      out.pool = plan.resources[wait.resource].name;
+      const int64_t p = start - 1;
+      out.day = calendar.DayOfIndex(backward ? origin - 1 - p : origin + p);
+      out.text =
+          absl::StrCat(backward ? "" : "waits for ", "pool ", out.pool,
+                       backward ? " is short-handed on " : ", short-handed on ",
+                       absl::FormatCivilTime(out.day));
+      return out;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool UsesResources(const Plan& plan) {
@@ -69,16 +225,6 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
     const ScheduleRequest& request, const ResourceScheduleOptions& options) {
   if (options.max_schedules < 1) {
     return absl::InvalidArgumentError("max_schedules: must be at least 1");
-  }
-  if (request.as_of) {
-    for (size_t i = 0; i < plan.tasks.size(); ++i) {
-      if (plan.tasks[i].progress.status != TaskStatus::kNotStarted) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "tasks[", i, "].progress: task \"", plan.tasks[i].id,
-            "\": progress with resource-constrained scheduling is not "
-            "supported yet"));
-      }
-    }
   }
   ResourceTimeline out;
   ASSIGN_OR_RETURN(out.timeline, Schedule(plan, graph, calendar, request));
@@ -118,10 +264,18 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
   problem.duration.resize(n);
   problem.demand.assign(static_cast<size_t>(n) * k, 0);
   problem.release.assign(n, 0);
+  // Progress (as_of only; cpm.h has set each node's status and the days it
+  // still needs): done tasks become free-standing points that use nobody.
+  auto done = [&](int j) {
+    return timeline.nodes[j].status == TaskStatus::kDone;
+  };
+  auto started = [&](int j) {
+    return timeline.nodes[j].status != TaskStatus::kNotStarted;
+  };
   for (int j = 0; j < n; ++j) {
     const PlanGraph::Node& node = graph.nodes[j];
-    problem.duration[j] = node.duration_days;
-    if (node.kind != PlanGraph::Kind::kTask) continue;
+    problem.duration[j] = done(j) ? 0 : timeline.nodes[j].duration_days;
+    if (node.kind != PlanGraph::Kind::kTask || done(j)) continue;
     const Task& task = plan.tasks[node.source_index];
     for (const ResourceDemand& demand : task.demands) {
       auto it = pool_index.find(demand.pool);
@@ -145,8 +299,52 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
           static_cast<int>(std::clamp<int64_t>(target_t - fixed_t, 0, 1 << 30));
     }
   }
+  // Going forward, work in progress goes on from as_of without a break:
+  // its people are set aside on its remaining days (as fewer people in the
+  // pool) and the job itself needs nobody, so it stays at as_of.
+  const std::vector<int> units = problem.demand;
+  if (!backward) {
+    absl::flat_hash_map<std::pair<int, int>, int> lowest;  // (pool, period).
+    for (const rcpsp::ReducedCapacity& r : problem.reduced) {
+      auto [it, inserted] =
+          lowest.try_emplace({r.resource, r.period}, r.capacity);
+      if (!inserted) it->second = std::min(it->second, r.capacity);
+    }
+    absl::flat_hash_map<std::pair<int, int>, int> reserved;
+    for (int j = 0; j < n; ++j) {
+      if (!started(j) || done(j)) continue;
+      for (int r = 0; r < k; ++r) {
+        int& demand = problem.demand[static_cast<size_t>(j) * k + r];
+        for (int p = 0; p < problem.duration[j] && demand > 0; ++p) {
+          reserved[{r, p}] += demand;
+        }
+        demand = 0;
+      }
+    }
+    for (const auto& [key, people] : reserved) {
+      auto it = lowest.find(key);
+      const int base = it == lowest.end()
+                           ? problem.capacity[key.first]
+                           : std::min(it->second, problem.capacity[key.first]);
+      problem.reduced.push_back(
+          {key.first, key.second, std::max(0, base - people)});
+    }
+  }
   for (int j = 0; j < n; ++j) {
     for (const PlanGraph::Edge& e : graph.Successors(j)) {
+      // A started task no longer waits for its predecessors (cpm.h).
+      if (started(e.node)) continue;
+      if (done(j)) {
+        // Its successors wait for the actual finish: a release going
+        // forward, a check on the result backward (see below).
+        const int64_t ready = calendar.IndexOf(timeline.nodes[j].deadline) + 1 +
+                              e.lag_days - origin;
+        if (!backward && ready > problem.release[e.node]) {
+          problem.release[e.node] =
+              static_cast<int>(std::min<int64_t>(ready, 1 << 30));
+        }
+        continue;
+      }
       if (backward) {
         problem.precedences.push_back({e.node, j, e.lag_days});
       } else {
@@ -179,6 +377,19 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
   out.makespan_days = result.makespan;
   out.critical_path_bound_days = result.critical_path_bound;
   out.resource_bound_days = result.resource_bound;
+  out.energy_bound_days = result.energy_bound;
+  out.conflict_bound_days = result.conflict_bound;
+  for (const auto& [name, days] :
+       {std::pair<const char*, int>{"critical path",
+                                    result.critical_path_bound},
+        {"resource", result.resource_bound},
+        {"energy", result.energy_bound},
+        {"conflict", result.conflict_bound}}) {
+    if (days == result.lower_bound) {
+      out.lower_bound_name = name;
+      break;
+    }
+  }
   out.lower_bound_days = result.lower_bound;
   out.gap_percent = result.gap_percent;
   out.schedules = result.schedules;
@@ -191,6 +402,11 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
   int64_t short_by = 0;
   for (int j = 0; j < n; ++j) {
     const int d = problem.duration[j];
+    if (done(j)) {  // Stays at its actual dates (cpm.h).
+      begin[j] = calendar.IndexOf(timeline.nodes[j].planned_start);
+      end[j] = calendar.IndexOf(timeline.nodes[j].deadline) + 1;
+      continue;
+    }
     if (backward) {
       end[j] = origin - result.start[j];
       begin[j] = end[j] - d;
@@ -216,6 +432,14 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
       sn.deadline = calendar.DayOfIndex(end[j] - 1);
     }
   }
+  for (int j = 0; backward && j < n; ++j) {
+    if (!done(j)) continue;
+    for (const PlanGraph::Edge& e : graph.Successors(j)) {
+      if (!started(e.node)) {
+        short_by = std::max(short_by, end[j] + e.lag_days - begin[e.node]);
+      }
+    }
+  }
   if (n > 0) {
     short_by = std::max({short_by, start_t - first, last - target_t});
   }
@@ -233,45 +457,22 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
     timeline.causing_chain = timeline.critical_path;
   }
 
-  // Named members: greedily by start (ties by node), each task takes the
-  // lowest-numbered members free on its first day. At most `capacity` people
-  // work on any day, so enough are always free; a person stays on a task for
-  // its whole duration.
-  out.assignees.assign(n, {});
-  std::vector<int> by_start(n);
-  for (int j = 0; j < n; ++j) by_start[j] = j;
-  std::stable_sort(by_start.begin(), by_start.end(),
-                   [&](int a, int b) { return begin[a] < begin[b]; });
-  std::vector<std::vector<int64_t>> free_from(k);
-  for (int r = 0; r < k; ++r) {
-    if (!plan.resources[r].members.empty()) {
-      free_from[r].assign(plan.resources[r].members.size(),
-                          std::numeric_limits<int64_t>::min());
-    }
-  }
-  for (const int j : by_start) {
-    const PlanGraph::Node& node = graph.nodes[j];
-    if (node.kind != PlanGraph::Kind::kTask || problem.duration[j] == 0) {
-      continue;
-    }
-    std::vector<bool> done(k, false);
-    for (const ResourceDemand& demand : plan.tasks[node.source_index].demands) {
-      const int r = pool_index.at(demand.pool);
-      if (done[r] || free_from[r].empty()) continue;
-      done[r] = true;
-      int units = problem.demand[static_cast<size_t>(j) * k + r];
-      for (size_t m = 0; m < free_from[r].size() && units > 0; ++m) {
-        if (free_from[r][m] > begin[j]) continue;
-        free_from[r][m] = end[j];
-        out.assignees[j].push_back(plan.resources[r].members[m]);
-        --units;
-      }
-      if (units > 0) {
-        return absl::InternalError(
-            absl::StrCat("assigning pool \"", demand.pool, "\" to task \"",
-                         node.id, "\": not enough free members"));
-      }
-    }
+  ASSIGN_OR_RETURN(out.assignees,
+                   AssignMembers(plan, graph, problem.duration, units, begin,
+                                 end, options.kept_assignees, [&](int j) {
+                                   return started(j) && !done(j);
+                                 }));
+  ASSIGN_OR_RETURN(rcpsp::ResourceSlack slack,
+                   rcpsp::ComputeResourceSlack(problem, result.start));
+  out.resource_slack_days.assign(n, 0);
+  out.resource_critical.assign(n, false);
+  out.waits.assign(n, {});
+  for (int j = 0; j < n; ++j) {
+    if (done(j)) continue;
+    out.resource_slack_days[j] = slack.slack[j];
+    out.resource_critical[j] = slack.critical[j];
+    out.waits[j] = WaitOf(plan, graph, calendar, backward, origin, j,
+                          result.start[j], slack.wait[j], out.assignees);
   }
   return out;
 }

@@ -45,8 +45,21 @@
 // when no pool has reduced days), and never before the resource-free
 // earliest finish.
 //
-// Not supported yet (INVALID_ARGUMENT saying so): progress (as_of with a task
-// in progress or done).
+// Resource slack (resource_slack.h, in the schedule's own frame: later for
+// kForward, earlier - away from the target - for kBackward):
+// resource_slack_days[j] is the most working days node j can slip, with
+// every dependency kept and every two tasks sharing a pool kept in the order
+// this schedule gave them (and no task moved onto a short-handed day of its
+// pool it did not already cover), before the work needs more days in
+// total; resource_critical[j] when that is 0. waits[j] says what holds it
+// where it is (the dependency, or the pool and the task before it on that
+// pool).
+//
+// Progress (request.as_of with tasks in progress or done): done tasks keep
+// their actual dates and use nobody; in-progress tasks do their remaining
+// days under their demands (their predecessors count as satisfied, as in
+// cpm.h) and keep the members in options.kept_assignees when those are free
+// then; everything else is re-planned from as_of with the pools.
 #ifndef BACKPLAN_LIBS_SCHEDULE_RCPSP_PLAN_H_
 #define BACKPLAN_LIBS_SCHEDULE_RCPSP_PLAN_H_
 
@@ -55,7 +68,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "libs/core/calendar.h"
 #include "libs/core/plan.h"
 #include "libs/core/plan_graph.h"
@@ -78,6 +93,29 @@ struct ResourceScheduleOptions {
   int threads = 1;
   // Refuse plans whose horizon (working days) times pools exceeds this.
   int64_t max_horizon_cells = 4 << 20;
+  // Task id -> members already on it (e.g. from the stored schedule); used
+  // for tasks in progress only. A member who is not in one of the task's
+  // pools, or who would then be on two tasks at once, is not kept.
+  absl::flat_hash_map<std::string, std::vector<std::string>> kept_assignees;
+};
+
+// What holds a node where it is in a resource timeline (see above).
+struct ResourceWait {
+  enum class Kind {
+    kNone,        // The start date, the target, or a fixed deadline.
+    kDependency,  // `task` (a dependency) is right next to it.
+    kPool,        // `pool` goes to or comes from `task` (by `member`).
+    kShortDay,    // `pool` has fewer people on `day`.
+  };
+  Kind kind = Kind::kNone;
+  std::string task;
+  std::string pool;
+  std::string member;  // Empty unless one named member does both tasks.
+  absl::CivilDay day;  // kShortDay.
+  // E.g. "waits for pool testers after t-qa (Tess)" (kForward) or
+  // "pool testers is needed for t-qa next (Tess)" (kBackward); empty for
+  // kNone.
+  std::string text;
 };
 
 struct ResourceTimeline {
@@ -96,12 +134,25 @@ struct ResourceTimeline {
   // duration * units) over its capacity day by day. lower = their max.
   int critical_path_bound_days = 0;
   int resource_bound_days = 0;
+  // The stronger bounds of rcpsp::Result (energy: each pool's work between
+  // its tasks' heads and tails; conflict: tasks needing more than half a
+  // pool, which never overlap). lower = the max of all four, and
+  // lower_bound_name names it ("critical path", "resource", "energy",
+  // "conflict"; the first in that order on a tie).
+  int energy_bound_days = 0;
+  int conflict_bound_days = 0;
+  std::string lower_bound_name;
   int lower_bound_days = 0;
   // 100 * (makespan - lower) / lower; 0 when lower is 0. An upper bound on
   // how far from optimal the schedule is.
   double gap_percent = 0.0;
   int schedules = 0;      // SGS passes run.
   std::string best_rule;  // Which rule found it, e.g. "latest finish (LFT)".
+  // Per node (Timeline::nodes order), see "Resource slack" above. Done
+  // tasks: 0, not critical, kNone.
+  std::vector<int64_t> resource_slack_days;
+  std::vector<bool> resource_critical;
+  std::vector<ResourceWait> waits;
 };
 
 // True when some task demands a pool.
@@ -109,8 +160,7 @@ bool UsesResources(const Plan& plan);
 
 // Schedules `plan` under its resources. INVALID_ARGUMENT as Schedule() (cpm.h)
 // returns it; naming the task and pool when one task's demands on a pool add
-// up above its capacity; for progress (not supported yet); and for a plan
-// too large for the horizon limit.
+// up above its capacity; and for a plan too large for the horizon limit.
 absl::StatusOr<ResourceTimeline> ScheduleWithResources(
     const Plan& plan, const ScheduleRequest& request,
     const ResourceScheduleOptions& options);

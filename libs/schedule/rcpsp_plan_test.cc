@@ -258,17 +258,5 @@ TEST(ScheduleWithResources, DeterministicPerSeed) {
   EXPECT_EQ(a->assignees, b->assignees);
 }
 
-TEST(ScheduleWithResources, ProgressIsNotSupportedYet) {
-  Plan plan = TwoTaskPlan(absl::CivilDay(2026, 3, 31));
-  plan.tasks[0].progress.status = TaskStatus::kDone;
-  plan.tasks[0].progress.actual_finish = kMonday;
-  ScheduleRequest request = Request(ScheduleMode::kBackward);
-  request.as_of = absl::CivilDay(2026, 3, 3);
-  absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, request, {});
-  EXPECT_EQ(rt.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(rt.status().message(), HasSubstr("not supported yet"));
-}
-
 }  // namespace
 }  // namespace backplan

@@ -1,6 +1,10 @@
 #include "services/scheduling/scheduling_service.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -43,7 +47,8 @@ constexpr int kMaxTimeLimitMs = 60000;
 // Resource options: 0 means the server default; negative or above the
 // limits is refused.
 absl::StatusOr<ResourceScheduleOptions> ResourceOptionsFromProto(
-    const v1::ResourceOptions& resources) {
+    const v1::ResourceOptions& resources, std::function<bool()> stop,
+    std::shared_ptr<std::atomic<int>> why) {
   if (resources.max_schedules() < 0 ||
       resources.max_schedules() > kMaxMaxSchedules) {
     return absl::InvalidArgumentError(
@@ -65,22 +70,17 @@ absl::StatusOr<ResourceScheduleOptions> ResourceOptionsFromProto(
       absl::Now() + absl::Milliseconds(resources.time_limit_ms() == 0
                                            ? kDefaultTimeLimitMs
                                            : resources.time_limit_ms());
-  options.out_of_time = [end] { return absl::Now() >= end; };
-  return options;
-}
-
-// Progress reports and exports lay out the resource-free timeline only, so
-// a plan with demands is refused there rather than silently mis-scheduled.
-absl::Status CheckNoDemands(const Plan& plan) {
-  for (size_t i = 0; i < plan.tasks.size(); ++i) {
-    if (!plan.tasks[i].demands.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tasks[", i, "].demands: task \"", plan.tasks[i].id,
-          "\": resource-constrained progress and export are not supported "
-          "yet"));
+  options.out_of_time = [end, stop = std::move(stop), why = std::move(why)] {
+    int reason = 0;
+    if (stop && stop()) {
+      reason = kSearchStoppedByCall;
+    } else if (absl::Now() >= end) {
+      reason = kSearchStoppedByTime;
     }
-  }
-  return absl::OkStatus();
+    if (reason != 0 && why != nullptr) why->store(reason);
+    return reason != 0;
+  };
+  return options;
 }
 
 v1::NodeKind KindToProto(PlanGraph::Kind kind) {
@@ -120,6 +120,9 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
     out->set_gap_percent(resources->gap_percent);
     out->set_critical_path_bound_days(resources->critical_path_bound_days);
     out->set_resource_bound_days(resources->resource_bound_days);
+    out->set_energy_bound_days(resources->energy_bound_days);
+    out->set_conflict_bound_days(resources->conflict_bound_days);
+    out->set_lower_bound_name(resources->lower_bound_name);
     out->set_schedules_generated(resources->schedules);
   }
   out->set_plan_id(plan.id);
@@ -188,6 +191,7 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
       for (const std::string& name : resources->assignees[index]) {
         task->add_assignees(name);
       }
+      WaitToProto(*resources, index, task);
     }
   }
 }
@@ -208,9 +212,10 @@ absl::Status LayOut(const Plan& plan, const ScheduleRequest& request,
                     const v1::ResourceOptions& resources,
                     const std::vector<std::string>& order,
                     const absl::flat_hash_map<std::string, int>* ranks,
-                    v1::Timeline* out) {
+                    v1::Timeline* out, std::function<bool()> stop) {
+  auto why = std::make_shared<std::atomic<int>>(0);
   ASSIGN_OR_RETURN(ResourceScheduleOptions options,
-                   ResourceOptionsFromProto(resources));
+                   ResourceOptionsFromProto(resources, std::move(stop), why));
   if (!UsesResources(plan)) {
     ASSIGN_OR_RETURN(Timeline timeline, backplan::Schedule(plan, request));
     TimelineToProto(plan, timeline, ranks, out);
@@ -220,16 +225,19 @@ absl::Status LayOut(const Plan& plan, const ScheduleRequest& request,
   ASSIGN_OR_RETURN(ResourceTimeline timeline,
                    ScheduleWithResources(plan, request, options));
   TimelineToProto(plan, timeline.timeline, ranks, out, &timeline);
+  SearchToProto(timeline, options, why->load(), out);
   return absl::OkStatus();
 }
 
 }  // namespace scheduling_internal
 
 using scheduling_internal::ChangesToProto;
-using scheduling_internal::CheckNoDemands;
 using scheduling_internal::LayOut;
 using scheduling_internal::ModeFromProto;
+using scheduling_internal::PeopleOf;
 using scheduling_internal::ResourceOptionsFromProto;
+using scheduling_internal::SearchToProto;
+using scheduling_internal::StoredAssignees;
 using scheduling_internal::TimelineToProto;
 
 grpc::Status SchedulingServiceImpl::Schedule(grpc::ServerContext* context,
@@ -258,7 +266,8 @@ absl::Status SchedulingServiceImpl::DoSchedule(
   schedule_request.today = as_of ? *as_of : today_();
   schedule_request.as_of = as_of;
   return LayOut(plan, schedule_request, request.resources(), {}, nullptr,
-                response->mutable_timeline());
+                response->mutable_timeline(),
+                [&call] { return call.ShouldStop(); });
 }
 
 grpc::Status SchedulingServiceImpl::ReportProgress(
@@ -298,7 +307,6 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   }
   ASSIGN_OR_RETURN(Plan before, PlanFromProto(loaded.plan));
   before.id = request.plan_id();
-  RETURN_IF_ERROR(CheckNoDemands(before));
   ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
                    OptionalDayFromProto(request.as_of(), "as_of"));
   const absl::CivilDay as_of_day = as_of ? *as_of : today_();
@@ -328,19 +336,43 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   }
   ScheduleRequest old_request;
   old_request.today = as_of_day;
-  ASSIGN_OR_RETURN(Timeline old_timeline,
-                   backplan::Schedule(before, old_request));
   ScheduleRequest new_request;
   new_request.today = as_of_day;
   new_request.as_of = as_of_day;
-  ASSIGN_OR_RETURN(Timeline new_timeline,
-                   backplan::Schedule(after, new_request));
+  Timeline old_timeline, new_timeline;
+  // Plans with people: both layouts under the pools; work in progress keeps
+  // the members the stored schedule gave it.
+  std::optional<ResourceTimeline> people;
+  ResourceScheduleOptions search;
+  auto why = std::make_shared<std::atomic<int>>(0);
+  if (UsesResources(before)) {
+    auto options = [&]() {
+      return ResourceOptionsFromProto(
+          request.resources(), [&call] { return call.ShouldStop(); }, why);
+    };
+    ASSIGN_OR_RETURN(search, options());
+    ASSIGN_OR_RETURN(ResourceTimeline old_rt,
+                     ScheduleWithResources(before, old_request, search));
+    old_timeline = std::move(old_rt.timeline);
+    ASSIGN_OR_RETURN(search, options());  // A time limit of its own.
+    if (loaded.stored.schedule) {
+      search.kept_assignees = StoredAssignees(loaded.stored.schedule->data);
+    }
+    ASSIGN_OR_RETURN(people, ScheduleWithResources(after, new_request, search));
+    new_timeline = people->timeline;
+  } else {
+    ASSIGN_OR_RETURN(old_timeline, backplan::Schedule(before, old_request));
+    ASSIGN_OR_RETURN(new_timeline, backplan::Schedule(after, new_request));
+  }
 
   // The response is complete before the write: its record is kept with it.
   const int64_t version = request.base_version() + 1;
   after.version = version;
   v1::ScheduleResponse stored;
-  TimelineToProto(after, new_timeline, nullptr, stored.mutable_timeline());
+  TimelineToProto(after, new_timeline, nullptr, stored.mutable_timeline(),
+                  people ? &*people : nullptr);
+  if (people)
+    SearchToProto(*people, search, why->load(), stored.mutable_timeline());
   ChangesToProto(ChangedDeadlines(old_timeline, new_timeline),
                  stored.mutable_timeline());
   response->set_version(version);
@@ -402,11 +434,15 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
   // options); named members become the Gantt chart's swim lanes.
   Timeline timeline;
   GanttOptions gantt;
+  std::optional<ExportPeople> people;
   if (UsesResources(plan)) {
     ASSIGN_OR_RETURN(ResourceScheduleOptions options,
-                     ResourceOptionsFromProto(v1::ResourceOptions()));
+                     ResourceOptionsFromProto(request.resources(), [&call] {
+                       return call.ShouldStop();
+                     }));
     ASSIGN_OR_RETURN(ResourceTimeline laid,
                      ScheduleWithResources(plan, schedule_request, options));
+    people = PeopleOf(laid);
     timeline = std::move(laid.timeline);
     gantt.assignees = std::move(laid.assignees);
   } else {
@@ -432,19 +468,23 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
       }
       options.dtstamp_utc =
           absl::ToCivilSecond(absl::Now(), absl::UTCTimeZone());
+      if (people) options.people = &*people;
       ASSIGN_OR_RETURN(*response->mutable_body(),
                        ExportIcs(plan, timeline, options));
       response->set_content_type("text/calendar; charset=utf-8");
       break;
     }
     case v1::MERMAID: {
+      MermaidOptions options;
+      if (people) options.people = &*people;
       ASSIGN_OR_RETURN(*response->mutable_body(),
-                       ExportMermaidGantt(plan, timeline, {}));
+                       ExportMermaidGantt(plan, timeline, options));
       response->set_content_type("text/vnd.mermaid; charset=utf-8");
       break;
     }
     case v1::CSV: {
-      ASSIGN_OR_RETURN(*response->mutable_body(), ExportCsv(plan, timeline));
+      ASSIGN_OR_RETURN(*response->mutable_body(),
+                       ExportCsv(plan, timeline, people ? &*people : nullptr));
       response->set_content_type("text/csv; charset=utf-8");
       break;
     }

@@ -3,6 +3,7 @@
 // the in-memory store. The stored Schedule pipeline: stored_schedule_test.cc.
 #include "services/scheduling/scheduling_service.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,9 +11,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
+#include "libs/convert/plan_convert.h"
 #include "libs/store/in_memory_plan_store.h"
 #include "services/common/outage_store.h"
 #include "services/common/service_testing.h"
+#include "services/scheduling/scheduling_internal.h"
 
 namespace backplan {
 namespace {
@@ -149,13 +152,97 @@ TEST_F(SchedulingServiceTest, ReportProgressStoresAndReschedules) {
       grpc::StatusCode::ABORTED);
 }
 
-TEST_F(SchedulingServiceTest, ReportProgressErrors) {
-  v1::Plan with_demands = ChainPlan();
-  v1::ResourcePool* pool = with_demands.add_resources();
+// ChainPlan with a pool of two named developers that every task needs.
+v1::Plan PeoplePlan() {
+  v1::Plan plan = ChainPlan();
+  v1::ResourcePool* pool = plan.add_resources();
   pool->set_name("dev");
-  pool->set_capacity(1);
-  with_demands.mutable_tasks(0)->add_demands()->set_pool("dev");
-  StorePlan("demands", with_demands);
+  pool->set_capacity(2);
+  pool->add_members("ann");
+  pool->add_members("bob");
+  for (v1::Task& task : *plan.mutable_tasks()) {
+    v1::ResourceDemand* demand = task.add_demands();
+    demand->set_pool("dev");
+    demand->set_units(1);
+  }
+  return plan;
+}
+
+TEST_F(SchedulingServiceTest, ReportProgressWithPeopleKeepsTheirMembers) {
+  StorePlan("team", PeoplePlan());
+  // The stored schedule had bob on b (ann, the first free, would get it
+  // in a fresh layout).
+  v1::ScheduleResponse earlier;
+  v1::ScheduledTask* b = earlier.mutable_timeline()->add_tasks();
+  b->set_id("b");
+  b->add_assignees("bob");
+  ASSERT_OK(store_.PutStage("default", "team", StagePart::kSchedule, 1,
+                            earlier.SerializeAsString(), {"schedule", "test"}));
+  v1::ReportProgressRequest request;
+  request.set_plan_id("team");
+  request.set_base_version(1);
+  *request.mutable_as_of() = DayProto(2027, 6, 10);
+  v1::ReportProgressRequest::Update* done = request.add_updates();
+  done->set_task_id("a");
+  done->mutable_progress()->set_status(v1::DONE);
+  *done->mutable_progress()->mutable_actual_finish() = DayProto(2027, 6, 9);
+  v1::ReportProgressRequest::Update* running = request.add_updates();
+  running->set_task_id("b");
+  running->mutable_progress()->set_status(v1::IN_PROGRESS);
+  running->mutable_progress()->set_remaining_days(2);
+  *running->mutable_progress()->mutable_actual_start() = DayProto(2027, 6, 9);
+  request.mutable_resources()->set_seed(3);
+  v1::ReportProgressResponse response;
+  grpc::Status status =
+      stub_->ReportProgress(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::Timeline& timeline = response.timeline();
+  EXPECT_TRUE(timeline.resource_constrained());
+  EXPECT_EQ(timeline.search_stopped_by(), "lower bound");  // Optimal.
+  EXPECT_EQ(timeline.seed(), 3u);
+  std::map<std::string, v1::ScheduledTask> by_id;
+  for (const v1::ScheduledTask& task : timeline.tasks())
+    by_id[task.id()] = task;
+  EXPECT_EQ(Ymd(by_id["a"].deadline()), "2027-6-9");
+  EXPECT_EQ(by_id["a"].assignees_size(), 0);
+  ASSERT_EQ(by_id["b"].assignees_size(), 1);
+  EXPECT_EQ(by_id["b"].assignees(0), "bob");
+  ASSERT_EQ(by_id["c"].assignees_size(), 1);
+  // Nobody on two tasks at once (calendar days, both inclusive).
+  auto day = [](const v1::Date& d) {
+    return absl::CivilDay(d.year(), d.month(), d.day());
+  };
+  if (by_id["c"].assignees(0) == "bob") {
+    EXPECT_TRUE(day(by_id["c"].deadline()) < day(by_id["b"].planned_start()) ||
+                day(by_id["b"].deadline()) < day(by_id["c"].planned_start()));
+  }
+  ASSERT_OK_AND_ASSIGN(StoredPlan stored, store_.GetPlan("default", "team"));
+  EXPECT_EQ(stored.version, 2);
+  ASSERT_TRUE(stored.schedule.has_value());
+  EXPECT_EQ(stored.schedule->plan_version, 2);
+}
+
+TEST_F(SchedulingServiceTest, ExportWithPeopleNamesThemInEveryFormat) {
+  v1::ExportRequest request;
+  *request.mutable_plan() = PeoplePlan();
+  request.set_mode(v1::FORWARD);
+  v1::ExportResponse response;
+  ASSERT_TRUE(stub_->Export(Context().get(), request, &response).ok());
+  EXPECT_THAT(response.body(), HasSubstr("RESOURCES:ann\r\n"));
+  EXPECT_THAT(response.body(), HasSubstr("RESOURCES:bob\r\n"));
+  request.set_format(v1::MERMAID);
+  ASSERT_TRUE(stub_->Export(Context().get(), request, &response).ok());
+  EXPECT_THAT(response.body(), HasSubstr("task a (ann) :"));
+  request.set_format(v1::CSV);
+  ASSERT_TRUE(stub_->Export(Context().get(), request, &response).ok());
+  EXPECT_THAT(response.body(), HasSubstr(",assignees,resource_slack_days,"));
+  EXPECT_THAT(response.body(), HasSubstr(",ann,0,true,"));
+  request.mutable_resources()->set_max_schedules(-1);
+  EXPECT_EQ(stub_->Export(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SchedulingServiceTest, ReportProgressErrors) {
   StorePlan("p", ChainPlan());
 
   v1::ReportProgressRequest request;
@@ -175,10 +262,6 @@ TEST_F(SchedulingServiceTest, ReportProgressErrors) {
   EXPECT_EQ(
       stub_->ReportProgress(Context().get(), request, &response).error_code(),
       grpc::StatusCode::NOT_FOUND);
-  request.set_plan_id("demands");
-  status = stub_->ReportProgress(Context().get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("tasks[0].demands"));
   ASSERT_OK_AND_ASSIGN(StoredPlan stored, store_.GetPlan("default", "p"));
   EXPECT_EQ(stored.version, 1);
 }
@@ -246,6 +329,37 @@ TEST(SchedulingServiceOutage, StoredCallsUnavailableInlineServed) {
       grpc::StatusCode::UNAVAILABLE);
   *schedule.mutable_plan() = ChainPlan();
   EXPECT_TRUE(stub->Schedule(Context().get(), schedule, &scheduled).ok());
+}
+
+TEST(ResourceSearchStop, CallStopEndsTheSearchAndIsReported) {
+  // What the handlers bind to CallScope::ShouldStop: a cancelled call, a
+  // passed deadline or a draining server ends the search after the schedule
+  // in hand, and the timeline says so.
+  v1::ResourceOptions resources;
+  resources.set_max_schedules(1000000);
+  resources.set_time_limit_ms(60000);
+  auto why = std::make_shared<std::atomic<int>>(0);
+  ASSERT_OK_AND_ASSIGN(ResourceScheduleOptions options,
+                       scheduling_internal::ResourceOptionsFromProto(
+                           resources, [] { return true; }, why));
+  ASSERT_OK_AND_ASSIGN(Plan plan, PlanFromProto(PeoplePlan()));
+  ScheduleRequest request;
+  request.today = absl::CivilDay(2027, 6, 1);
+  // a (3 days, 1 dev), b (1, 1), c (1, both devs), no dependencies: every
+  // bound says 3, the optimum is 4, so the search would go on.
+  plan.dependencies.clear();
+  plan.tasks[0].duration_days = 3;
+  plan.tasks[1].duration_days = 1;
+  plan.tasks[2].duration_days = 1;
+  plan.tasks[2].demands[0].units = 2;
+  ASSERT_OK_AND_ASSIGN(ResourceTimeline laid,
+                       ScheduleWithResources(plan, request, options));
+  EXPECT_EQ(laid.schedules, 1);
+  EXPECT_EQ(why->load(), scheduling_internal::kSearchStoppedByCall);
+  v1::Timeline timeline;
+  scheduling_internal::SearchToProto(laid, options, why->load(), &timeline);
+  EXPECT_EQ(timeline.search_stopped_by(), "stopped");
+  EXPECT_EQ(timeline.max_schedules(), 1000000);
 }
 
 }  // namespace

@@ -115,7 +115,8 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
     }
     RETURN_IF_ERROR(LayOut(plan, schedule_request, request.resources(), order,
                            have_priorities ? &ranks : nullptr,
-                           response->mutable_timeline()));
+                           response->mutable_timeline(),
+                           [&call] { return call.ShouldStop(); }));
     status = once.PutStage(*store_, call.tenant(), request.plan_id(),
                            StagePart::kSchedule, loaded.stored.version,
                            response->SerializeAsString(),

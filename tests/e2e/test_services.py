@@ -180,20 +180,21 @@ class ServicesTest(unittest.TestCase):
         self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.scheduling.Schedule,
                         scheduling_pb2.ScheduleRequest(), contains="source")
 
-    def test_unsupported_field_is_refused(self):
-        # Schedule and Export lay out resources now (tests/e2e/test_resources.py,
-        # tests/browser); progress under resources is not supported yet, and
-        # says so rather than ignoring the demands.
+    def test_plans_with_people_export_with_progress(self):
+        # Schedule, Export and ReportProgress lay out resources
+        # (tests/e2e/test_resources.py, tests/browser), progress included.
         plan = chain_plan()
-        plan.resources.add(name="dev", capacity=1)
+        plan.resources.add(name="dev", capacity=1, members=["dana"])
         plan.tasks[0].demands.add(pool="dev", units=1)
         ics = self.scheduling.Export(scheduling_pb2.ExportRequest(plan=plan)).body
         self.assertEqual(ics.count("BEGIN:VTODO"), 3)
+        self.assertIn("RESOURCES:dana\r\n", ics)
         plan.tasks[0].progress.status = plan_pb2.DONE
         plan.tasks[0].progress.actual_finish.CopyFrom(date(2027, 6, 8))
-        self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.scheduling.Export,
-                        scheduling_pb2.ExportRequest(plan=plan, as_of=date(2027, 6, 9)),
-                        contains="not supported")
+        ics = self.scheduling.Export(
+            scheduling_pb2.ExportRequest(plan=plan, as_of=date(2027, 6, 9))).body
+        self.assertEqual(ics.count("STATUS:COMPLETED"), 1)
+        self.assertIn("DUE;VALUE=DATE:20270608", ics)
 
     def test_unknown_plan_is_not_found(self):
         for call, request in (

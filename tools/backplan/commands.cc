@@ -178,6 +178,7 @@ class Runner : public Client {
     }
 
     v1::ScheduleRequest request;
+    SetSearch(request.mutable_resources());
     request.set_plan_id(created.plan_id());
     request.set_mode(mode);
     request.set_idempotency_key(NewRequestId());
@@ -280,6 +281,14 @@ class Runner : public Client {
     return true;
   }
 
+  // --max_schedules, --time_limit_ms, --seed: the resource search's budget
+  // (0 = the server's default) and seed; plans without people ignore them.
+  void SetSearch(v1::ResourceOptions* resources) const {
+    resources->set_max_schedules(options_.max_schedules);
+    resources->set_time_limit_ms(options_.time_limit_ms);
+    resources->set_seed(options_.seed);
+  }
+
   int Schedule(const std::vector<std::string>& args) {
     if (int code = ExpectArgs(
             args, 1, "schedule PLAN_ID|FILE [--mode backward|forward]");
@@ -287,6 +296,7 @@ class Runner : public Client {
       return code;
     }
     v1::ScheduleRequest request;
+    SetSearch(request.mutable_resources());
     v1::ScheduleMode mode;
     if (!ParseMode(&mode)) return kExitUsage;
     request.set_mode(mode);
@@ -401,6 +411,7 @@ class Runner : public Client {
       return code;
     }
     v1::ExportRequest request;
+    SetSearch(request.mutable_resources());
     const std::string format = absl::AsciiStrToLower(options_.format);
     if (format == "ics" || format.empty()) {
       request.set_format(v1::ICS);
@@ -624,7 +635,19 @@ flags:
   --threshold=R             ahp consistency ratio threshold (default: the
                             file's, else 0.10)
   --iterations=N            simulate runs, 1..100000 (default 1000)
-  --seed=S                  simulate seed: same seed, same answer
+  --seed=S                  simulate seed: same seed, same answer; schedule,
+                            plan, export: seed of the search for plans with
+                            people
+  --max_schedules=N         schedule, plan, export of plans with people:
+                            schedules the search tries (default the
+                            server's 1000, at most 1,000,000); the same
+                            seed and N give the same timeline
+  --time_limit_ms=MS        ... and the search's time limit (default the
+                            server's 500, at most 60000). A search the time
+                            limit ends is not repeatable: the output says
+                            how many schedules ran; pass that number as
+                            --max_schedules (with a generous time limit)
+                            to repeat it
 
 A plan file mirrors backplan.v1.Plan (see examples/kindle.yaml): outcome,
 outcome_goal_id, goals, tasks, dependencies, calendar; dates as YYYY-MM-DD.
@@ -674,10 +697,21 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
   if (timeline.resource_constrained()) {
     absl::StrAppend(&out, "resources: makespan ", timeline.makespan_days(),
                     " working days, lower bound ", timeline.lower_bound_days(),
+                    timeline.lower_bound_name().empty()
+                        ? ""
+                        : absl::StrCat(" by ", timeline.lower_bound_name()),
                     " (critical path ", timeline.critical_path_bound_days(),
-                    ", resources ", timeline.resource_bound_days(), "), gap ",
+                    ", resources ", timeline.resource_bound_days(), ", energy ",
+                    timeline.energy_bound_days(), ", conflict ",
+                    timeline.conflict_bound_days(), "), gap ",
                     Number(timeline.gap_percent()), " %, ",
-                    timeline.schedules_generated(), " schedules generated\n");
+                    timeline.schedules_generated(), " schedules generated");
+    if (!timeline.search_stopped_by().empty()) {
+      absl::StrAppend(&out, " (search ended by ", timeline.search_stopped_by(),
+                      "; max_schedules ", timeline.max_schedules(), ", seed ",
+                      timeline.seed(), ")");
+    }
+    out += "\n";
   }
   for (const auto& moved : timeline.moved_deadlines()) {
     absl::StrAppend(&out, "moved: ", moved.id(), " ",
@@ -688,10 +722,13 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
 
   if (timeline.resource_constrained()) {
     // Dates come from the resource schedule; show who does each task.
+    // SLACK and CRITICAL are the resource-aware ones (with the people in
+    // the order this schedule gives them).
     Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "START", "DEADLINE",
-                 "WHO", "WHY THIS DEADLINE"});
+                 "WHO", "SLACK", "CRITICAL", "WHY THIS DEADLINE"});
     table.AlignRight(0);
     table.AlignRight(4);
+    table.AlignRight(8);
     table.SetMaxWidth(3, 40);
     for (const auto& task : timeline.tasks()) {
       table.AddRow(
@@ -699,7 +736,10 @@ std::string FormatTimeline(const v1::ScheduleResponse& response) {
            KindName(task.kind()), task.title(),
            absl::StrCat(task.duration_days()), FormatDate(task.planned_start()),
            FormatDate(task.deadline()), absl::StrJoin(task.assignees(), ", "),
-           WhyDeadline(task.deadline_reason())});
+           absl::StrCat(task.resource_slack_days()),
+           task.resource_critical() ? "yes" : "",
+           task.waits_for().text().empty() ? WhyDeadline(task.deadline_reason())
+                                           : task.waits_for().text()});
     }
     absl::StrAppend(&out, table.Render());
     return out;

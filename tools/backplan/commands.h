@@ -75,7 +75,10 @@ struct Options {
   double threshold = 0;
   // simulate: runs (0: the server's 1000) and seed.
   int iterations = 0;
-  uint64_t seed = 0;
+  uint64_t seed = 0;  // Also the resource search's seed.
+  // Resource search of schedule, plan and export (0: the server's default).
+  int max_schedules = 0;
+  int time_limit_ms = 0;
 };
 
 // Runs `args` (the command and its arguments, flags already parsed into

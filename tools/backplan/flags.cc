@@ -56,7 +56,15 @@ ABSL_FLAG(int, difficulty, 0, "edit add-task/update-task: difficulty 1-10.");
 ABSL_FLAG(int64_t, from_version, 0, "watch: events from this plan version.");
 ABSL_FLAG(double, threshold, 0, "ahp: consistency ratio threshold.");
 ABSL_FLAG(int, iterations, 0, "simulate: runs, 1..100000; 0: 1000.");
-ABSL_FLAG(uint64_t, seed, 0, "simulate: random seed.");
+ABSL_FLAG(uint64_t, seed, 0,
+          "simulate: random seed; schedule, plan, export: the resource "
+          "search's seed.");
+ABSL_FLAG(int, max_schedules, 0,
+          "schedule, plan, export of plans with people: schedules the search "
+          "tries; 0: the server's default (1000).");
+ABSL_FLAG(int, time_limit_ms, 0,
+          "schedule, plan, export of plans with people: the search's time "
+          "limit; 0: the server's default (500).");
 
 namespace backplan::cli {
 
@@ -96,6 +104,8 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.threshold = absl::GetFlag(FLAGS_threshold);
   options.iterations = absl::GetFlag(FLAGS_iterations);
   options.seed = absl::GetFlag(FLAGS_seed);
+  options.max_schedules = absl::GetFlag(FLAGS_max_schedules);
+  options.time_limit_ms = absl::GetFlag(FLAGS_time_limit_ms);
   for (const auto& [name, value] : args.flag_values) {
     if (name == "fact") options.facts.push_back(value);
     if (name == "goal") options.goals.push_back(value);

@@ -90,6 +90,12 @@ TEST(FormatTimeline, ResourceScheduleShowsBoundAndAssignees) {
   timeline->set_resource_bound_days(10);
   timeline->set_gap_percent(20);
   timeline->set_schedules_generated(1000);
+  timeline->set_energy_bound_days(9);
+  timeline->set_conflict_bound_days(7);
+  timeline->set_lower_bound_name("resource");
+  timeline->set_search_stopped_by("time limit");
+  timeline->set_max_schedules(5000);
+  timeline->set_seed(7);
   v1::ScheduledTask* task = timeline->add_tasks();
   task->set_id("t-a");
   task->set_kind(v1::TASK);
@@ -98,11 +104,17 @@ TEST(FormatTimeline, ResourceScheduleShowsBoundAndAssignees) {
   *task->mutable_deadline() = MakeDate(2027, 6, 3);
   task->add_assignees("ann");
   task->add_assignees("bob");
+  task->set_resource_slack_days(4);
+  task->mutable_waits_for()->set_text("waits for pool dev after t-0 (ann)");
 
   const std::string text = FormatTimeline(response);
-  EXPECT_THAT(text, HasSubstr("resources: makespan 12 working days, lower "
-                              "bound 10 (critical path 8, resources 10), gap "
-                              "20 %, 1000 schedules generated"));
+  EXPECT_THAT(text,
+              HasSubstr("resources: makespan 12 working days, lower bound 10 "
+                        "by resource (critical path 8, resources 10, energy "
+                        "9, conflict 7), gap 20 %, 1000 schedules generated "
+                        "(search ended by time limit; max_schedules 5000, "
+                        "seed 7)"));
+  EXPECT_THAT(text, HasSubstr("waits for pool dev after t-0 (ann)"));
   EXPECT_THAT(text, HasSubstr("WHO"));
   EXPECT_THAT(text, HasSubstr("2027-06-01 Tue"));
   EXPECT_THAT(text, HasSubstr("ann, bob"));
