@@ -76,6 +76,8 @@ struct Options {
   // simulate: runs (0: the server's 1000) and seed.
   int iterations = 0;
   uint64_t seed = 0;
+  // options: the confidence the target must hold at; 0 = deterministic.
+  double confidence = 0;
 };
 
 // Runs `args` (the command and its arguments, flags already parsed into

@@ -57,6 +57,9 @@ ABSL_FLAG(int64_t, from_version, 0, "watch: events from this plan version.");
 ABSL_FLAG(double, threshold, 0, "ahp: consistency ratio threshold.");
 ABSL_FLAG(int, iterations, 0, "simulate: runs, 1..100000; 0: 1000.");
 ABSL_FLAG(uint64_t, seed, 0, "simulate: random seed.");
+ABSL_FLAG(double, confidence, 0,
+          "options: P(on time) the target must reach, in (0, 1); 0: the "
+          "deterministic plan.");
 
 namespace backplan::cli {
 
@@ -96,6 +99,7 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.threshold = absl::GetFlag(FLAGS_threshold);
   options.iterations = absl::GetFlag(FLAGS_iterations);
   options.seed = absl::GetFlag(FLAGS_seed);
+  options.confidence = absl::GetFlag(FLAGS_confidence);
   for (const auto& [name, value] : args.flag_values) {
     if (name == "fact") options.facts.push_back(value);
     if (name == "goal") options.goals.push_back(value);
