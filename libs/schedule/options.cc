@@ -83,7 +83,8 @@ int64_t CutModel::Finish(const std::vector<char>& removed,
     if (removed[node]) continue;
     int64_t start = 0;
     for (const PlanGraph::Edge& e : graph_.Predecessors(node)) {
-      if (!removed[e.node]) start = std::max(start, (*end)[e.node] + e.lag_days);
+      if (!removed[e.node])
+        start = std::max(start, (*end)[e.node] + e.lag_days);
     }
     (*end)[node] = start + graph_.nodes[node].duration_days;
     last = std::max(last, (*end)[node]);

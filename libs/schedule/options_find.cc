@@ -106,9 +106,9 @@ absl::Status CheckRequest(const OptionsRequest& request) {
   }
   for (const auto& [id, value] : request.task_values) {
     if (!std::isfinite(value) || value < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "task_values: task \"", id, "\" has value ", value,
-          " (must be finite and >= 0)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("task_values: task \"", id, "\" has value ", value,
+                       " (must be finite and >= 0)"));
     }
   }
   return absl::OkStatus();
@@ -128,10 +128,10 @@ absl::Status CutScope(const Plan& plan, const PlanGraph& graph,
   std::vector<int64_t> scratch;
   const int64_t before =
       model.Finish(std::vector<char>(model.num_nodes(), 0), &scratch);
-  const int64_t size = static_cast<int64_t>(graph.nodes.size()) +
-                       graph.num_edges();
-  out->exact = items <= request.max_exact_items &&
-               (size << items) <= kMaxExactCutWork;
+  const int64_t size =
+      static_cast<int64_t>(graph.nodes.size()) + graph.num_edges();
+  out->exact =
+      items <= request.max_exact_items && (size << items) <= kMaxExactCutWork;
   CutSearch search(model, aim, request.stop);
   RETURN_IF_ERROR(out->exact ? search.Exact() : search.Greedy());
   if (!search.found()) {
@@ -147,14 +147,17 @@ absl::Status CutScope(const Plan& plan, const PlanGraph& graph,
   ASSIGN_OR_RETURN(Plan cut_plan,
                    PlanWithout(plan, out->cut_ids, &out->removed_task_ids));
   out->value_lost = search.value();
-  out->days_gained = before - model.Finish([&] {
-    std::vector<char> removed(model.num_nodes(), 0);
-    for (const std::string& id : out->cut_ids) {
-      removed[graph.index_by_id.at(id)] = 1;
-    }
-    model.Close(&removed);
-    return removed;
-  }(), &scratch);
+  out->days_gained =
+      before - model.Finish(
+                   [&] {
+                     std::vector<char> removed(model.num_nodes(), 0);
+                     for (const std::string& id : out->cut_ids) {
+                       removed[graph.index_by_id.at(id)] = 1;
+                     }
+                     model.Close(&removed);
+                     return removed;
+                   }(),
+                   &scratch);
   ASSIGN_OR_RETURN(absl::CivilDay finish, eval.Finish(cut_plan));
   ASSIGN_OR_RETURN(out->score, eval.Score(cut_plan, finish));
   if (UsesResources(plan)) {
@@ -240,11 +243,11 @@ absl::Status AddPeople(const Plan& plan, const OptionsRequest& request,
     if (budget) break;
   }
   if (best.empty()) {
-    out->note = budget ? absl::StrCat("no split found within ",
-                                      request.max_people_schedules,
-                                      " schedules")
-                       : absl::StrCat("not even ", request.max_extra_units,
-                                      " extra units reach the target");
+    out->note = budget
+                    ? absl::StrCat("no split found within ",
+                                   request.max_people_schedules, " schedules")
+                    : absl::StrCat("not even ", request.max_extra_units,
+                                   " extra units reach the target");
     return absl::OkStatus();
   }
   out->found = true;
@@ -281,9 +284,9 @@ absl::StatusOr<PlanOptions> FindOptions(const Plan& plan,
   SimulationResult sim;
   ASSIGN_OR_RETURN(out.baseline, eval.Score(plan, finish, &sim));
   // With a confidence, keep the buffer the plan's own uncertainty needs.
-  const int64_t buffer = std::max<int64_t>(
-      0, eval.Offset(out.baseline.finish_at_confidence) -
-             eval.Offset(out.baseline.finish));
+  const int64_t buffer =
+      std::max<int64_t>(0, eval.Offset(out.baseline.finish_at_confidence) -
+                               eval.Offset(out.baseline.finish));
   const int64_t aim = eval.Offset(eval.target_day()) - buffer;
 
   RETURN_IF_ERROR(CutScope(plan, graph, request, eval, aim, &out.cut));

@@ -43,7 +43,7 @@ class CutModel {
 
  private:
   const PlanGraph& graph_;
-  std::vector<std::vector<int>> parents_;  // Goals listing the node.
+  std::vector<std::vector<int>> parents_;      // Goals listing the node.
   std::vector<std::pair<int, int>> explicit_;  // Plan dependencies.
   std::vector<double> value_;                  // Per task node.
   std::vector<int> items_;

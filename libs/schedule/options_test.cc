@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
@@ -112,8 +114,7 @@ TEST(CutScope, AGoalTakesItsSubTreeButNotSharedWork) {
   // g-extra (optional) lists x and shared; g-core lists shared too.
   Plan plan = EmptyPlan(kStart + 60);
   plan.outcome_goal_id = "g-out";
-  plan.tasks = {MakeTask("core", 5), MakeTask("shared", 3),
-                MakeTask("x", 20)};
+  plan.tasks = {MakeTask("core", 5), MakeTask("shared", 3), MakeTask("x", 20)};
   Goal out{"g-out", "out", {"g-core", "g-extra"}, {}};
   Goal core{"g-core", "core", {}, {"core", "shared"}};
   Goal extra{"g-extra", "extra", {}, {"x", "shared"}};
@@ -143,7 +144,7 @@ TEST(CutScope, AMandatoryDependentKeepsItsPredecessor) {
 
 // Random plans: goals under the outcome, tasks in one or two goals, a few
 // explicit dependencies, up to 12 optional items.
-Plan RandomPlan(absl::BitGen& gen) {
+Plan RandomPlan(std::mt19937& gen) {
   for (;;) {
     Plan plan = EmptyPlan(kStart + 200);
     plan.outcome_goal_id = "g0";
@@ -169,10 +170,10 @@ Plan RandomPlan(absl::BitGen& gen) {
       }
     }
     for (int d = absl::Uniform(gen, 0, 4); d > 0; --d) {
-      const int a = absl::Uniform(gen, 0, tasks), b = absl::Uniform(gen, 0, tasks);
+      const int a = absl::Uniform(gen, 0, tasks),
+                b = absl::Uniform(gen, 0, tasks);
       if (a < b) {
-        plan.dependencies.push_back({absl::StrCat("t", a),
-                                     absl::StrCat("t", b),
+        plan.dependencies.push_back({absl::StrCat("t", a), absl::StrCat("t", b),
                                      absl::Uniform(gen, 0, 3)});
       }
     }
@@ -187,7 +188,7 @@ Plan RandomPlan(absl::BitGen& gen) {
 }
 
 TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
-  absl::BitGen gen(std::seed_seq{21});
+  std::mt19937 gen(21);
   int found = 0, not_found = 0, greedy_worse = 0;
   for (int round = 0; round < 150; ++round) {
     Plan plan = RandomPlan(gen);
@@ -225,7 +226,8 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
           << "round " << round << " mask " << mask;
       if (finish > request.target) continue;
       double value = 0;
-      for (const std::string& id : removed_ids) value += request.task_values[id];
+      for (const std::string& id : removed_ids)
+        value += request.task_values[id];
       best = std::min(best, value);
     }
 
@@ -235,18 +237,23 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
         << "round " << round;
     request.max_exact_items = 0;
     ASSERT_OK_AND_ASSIGN(PlanOptions greedy, FindOptions(plan, request));
-    ASSERT_FALSE(greedy.cut.exact);
+    ASSERT_EQ(greedy.cut.exact, items.empty());
     if (!exact.cut.found) {
       ++not_found;
-      EXPECT_FALSE(greedy.cut.found);
+      EXPECT_FALSE(greedy.cut.found)
+          << "round " << round << " greedy cut "
+          << absl::StrJoin(greedy.cut.cut_ids, ",") << " finish "
+          << greedy.cut.score.finish << " target " << request.target;
       continue;
     }
     ++found;
     EXPECT_NEAR(exact.cut.value_lost, best, 1e-9) << "round " << round;
     EXPECT_LE(exact.cut.score.finish, request.target);
-    ASSERT_OK_AND_ASSIGN(Plan cut, PlanWithout(plan, exact.cut.cut_ids, nullptr));
+    ASSERT_OK_AND_ASSIGN(Plan cut,
+                         PlanWithout(plan, exact.cut.cut_ids, nullptr));
     EXPECT_EQ(EarliestFinish(cut), exact.cut.score.finish);
-    EXPECT_EQ(exact.cut.days_gained, exact.baseline.finish - exact.cut.score.finish);
+    EXPECT_EQ(exact.cut.days_gained,
+              exact.baseline.finish - exact.cut.score.finish);
     if (greedy.cut.found) {
       EXPECT_LE(greedy.cut.score.finish, request.target);
       EXPECT_GE(greedy.cut.value_lost, best - 1e-9);
@@ -272,7 +279,7 @@ TEST(CutScope, StopEndsTheSearch) {
   int polls = 0;
   request.stop = [&polls] { return ++polls > 3; };
   EXPECT_THAT(FindOptions(plan, request),
-              StatusIs(absl::StatusCode::kDeadlineExceeded));
+              StatusIs(absl::StatusCode::kDeadlineExceeded, ::testing::_));
 }
 
 TEST(Options, RefusesBadInput) {
@@ -281,13 +288,13 @@ TEST(Options, RefusesBadInput) {
   for (double c : {0.0, 1.0, -0.5, 1.5}) {
     OptionsRequest request = Request(kStart + 10);
     request.confidence = c;
-    EXPECT_THAT(FindOptions(plan, request),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr("confidence")));
+    EXPECT_THAT(
+        FindOptions(plan, request),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("confidence")));
   }
-  EXPECT_THAT(FindOptions(plan, Request(kStart - 1)),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("target")));
+  EXPECT_THAT(
+      FindOptions(plan, Request(kStart - 1)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("target")));
   plan.outcome_goal_id = "g";
   plan.goals = {Goal{"g", "g", {}, {"a"}}};
   plan.goals[0].optional = true;
@@ -321,7 +328,7 @@ TEST(Options, ConfidenceMovesTheDateToThePercentile) {
 // Add people: random small plans with two pools against every split of up
 // to three extra units per pool.
 TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
-  absl::BitGen gen(std::seed_seq{22});
+  std::mt19937 gen(22);
   int found = 0, helped = 0;
   for (int round = 0; round < 25; ++round) {
     Plan plan = EmptyPlan(kStart + 200);
@@ -352,7 +359,7 @@ TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
       return rt->timeline.final_milestone;
     };
     const absl::CivilDay now = finish_with(0, 0);
-    request.target = now - absl::Uniform(gen, 0, 8);
+    request.target = std::max(kStart, now - absl::Uniform(gen, 0, 8));
     // Fewest units in total, then the lexicographically smallest split.
     int best_dev = -1, best_qa = -1;
     for (int total = 0; total <= 3 && best_dev < 0; ++total) {

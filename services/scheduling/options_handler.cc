@@ -95,16 +95,18 @@ grpc::Status SchedulingServiceImpl::Options(grpc::ServerContext* context,
   return call.Finish(DoOptions(call, *request, stop, response));
 }
 
-absl::Status SchedulingServiceImpl::DoOptions(
-    const rpc::CallScope& call, const v1::OptionsRequest& request,
-    std::function<bool()> stop, v1::OptionsResponse* response) {
+absl::Status SchedulingServiceImpl::DoOptions(const rpc::CallScope& call,
+                                              const v1::OptionsRequest& request,
+                                              std::function<bool()> stop,
+                                              v1::OptionsResponse* response) {
   const OptionsLimits& limits = options_limits_;
   OptionsRequest options;
   if (request.confidence() != 0) options.confidence = request.confidence();
-  if (request.iterations() < 0 || request.iterations() > limits.max_iterations) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "iterations: ", request.iterations(), " is outside 0..",
-        limits.max_iterations, " (0: ", kDefaultIterations, ")"));
+  if (request.iterations() < 0 ||
+      request.iterations() > limits.max_iterations) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("iterations: ", request.iterations(), " is outside 0..",
+                     limits.max_iterations, " (0: ", kDefaultIterations, ")"));
   }
   options.simulation.iterations =
       request.iterations() == 0 ? kDefaultIterations : request.iterations();

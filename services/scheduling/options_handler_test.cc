@@ -106,8 +106,8 @@ TEST_F(OptionsHandlerTest, StoredUsesTheStoredPriorities) {
   // Prioritization valued c above b: now b goes.
   v1::Priorities priorities;
   priorities.set_plan_version(1);
-  for (auto [id, value] : {std::pair{"a", 5.0}, std::pair{"b", 1.0},
-                           std::pair{"c", 7.0}}) {
+  for (auto [id, value] :
+       {std::pair{"a", 5.0}, std::pair{"b", 1.0}, std::pair{"c", 7.0}}) {
     v1::TaskPriority* t = priorities.add_tasks();
     t->set_task_id(id);
     t->set_order_value(value);

@@ -37,7 +37,8 @@ std::vector<Case> MakeCases(int items) {
       Goal goal;
       goal.id = absl::StrCat("g", g);
       goal.title = goal.id;
-      if (g > 0) plan.goals[absl::Uniform(gen, 0, g)].sub_goal_ids.push_back(goal.id);
+      if (g > 0)
+        plan.goals[absl::Uniform(gen, 0, g)].sub_goal_ids.push_back(goal.id);
       plan.goals.push_back(goal);
     }
     for (int t = 0; t < kTasks; ++t) {

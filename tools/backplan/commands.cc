@@ -632,6 +632,8 @@ flags:
                             file's, else 0.10)
   --iterations=N            simulate runs, 1..100000 (default 1000)
   --seed=S                  simulate seed: same seed, same answer
+  --confidence=C            options: P(on time) the target must reach, in
+                            (0, 1); default: the deterministic plan
 
 A plan file mirrors backplan.v1.Plan (see examples/kindle.yaml): outcome,
 outcome_goal_id, goals, tasks, dependencies, calendar; dates as YYYY-MM-DD.

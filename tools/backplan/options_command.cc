@@ -99,13 +99,11 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
   if (cut.found()) {
     table.AddRow(
         {"cut scope",
-         cut.cut_ids().empty() ? "nothing"
-                               : absl::StrJoin(cut.cut_ids(), ", "),
+         cut.cut_ids().empty() ? "nothing" : absl::StrJoin(cut.cut_ids(), ", "),
          Day(confident ? cut.finish_at_confidence() : cut.finish()),
          Percent(cut.probability_on_time()),
-         absl::StrFormat("value %g lost, %d days gained (%s)",
-                         cut.value_lost(), cut.days_gained(),
-                         cut.exact() ? "exact" : "greedy")});
+         absl::StrFormat("value %g lost, %d days gained (%s)", cut.value_lost(),
+                         cut.days_gained(), cut.exact() ? "exact" : "greedy")});
   } else {
     table.AddRow({"cut scope", "-", "-", "-", cut.note()});
   }
@@ -124,13 +122,14 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
     table.AddRow({"add people", "-", "-", "-", people.note()});
   }
   const v1::OptionsResponse::MoveDate& date = r.move_date();
-  table.AddRow({"move the date", absl::StrCat("target ", Day(date.target_date())),
-                Day(date.target_date()), Percent(date.probability_on_time()),
-                absl::StrFormat("%+d working days", date.working_days_later())});
+  table.AddRow(
+      {"move the date", absl::StrCat("target ", Day(date.target_date())),
+       Day(date.target_date()), Percent(date.probability_on_time()),
+       absl::StrFormat("%+d working days", date.working_days_later())});
   absl::StrAppend(&out, table.Render());
   if (cut.found() && !cut.removed_task_ids().empty()) {
-    absl::StrAppend(&out, "tasks cut: ",
-                    absl::StrJoin(cut.removed_task_ids(), ", "), "\n");
+    absl::StrAppend(
+        &out, "tasks cut: ", absl::StrJoin(cut.removed_task_ids(), ", "), "\n");
   }
   return out;
 }
