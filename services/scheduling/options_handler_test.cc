@@ -33,8 +33,10 @@ v1::Task* AddTask(v1::Plan* plan, const std::string& id, int days,
   return task;
 }
 
-// a (10 days) -> b (5, optional, importance 9) -> c (5, optional,
-// importance 2) from Mon 2027-06-07: 20 working days, Fri 2027-07-02.
+// a (10 days) -> b (5, optional, importance 9) in goal g1, which is the
+// precondition of c (5, optional, importance 2) in the outcome goal: 20
+// working days from Mon 2027-06-07, Fri 2027-07-02. Cutting either b or c
+// gains 5 days.
 v1::Plan ChainWithOptions() {
   v1::Plan plan;
   plan.mutable_outcome()->set_title("ship");
@@ -43,11 +45,20 @@ v1::Plan ChainWithOptions() {
   AddTask(&plan, "a", 10, false, 5);
   AddTask(&plan, "b", 5, true, 9);
   AddTask(&plan, "c", 5, true, 2);
-  for (auto [p, s] : {std::pair{"a", "b"}, std::pair{"b", "c"}}) {
-    v1::Dependency* d = plan.add_dependencies();
-    d->set_predecessor_id(p);
-    d->set_successor_id(s);
-  }
+  plan.set_outcome_goal_id("g-out");
+  v1::Goal* out = plan.add_goals();
+  out->set_id("g-out");
+  out->set_title("out");
+  out->add_sub_goal_ids("g1");
+  out->add_task_ids("c");
+  v1::Goal* g1 = plan.add_goals();
+  g1->set_id("g1");
+  g1->set_title("g1");
+  g1->add_task_ids("a");
+  g1->add_task_ids("b");
+  v1::Dependency* d = plan.add_dependencies();
+  d->set_predecessor_id("a");
+  d->set_successor_id("b");
   return plan;
 }
 
@@ -153,15 +164,9 @@ TEST_F(OptionsHandlerTest, BadInputIsInvalidArgumentNamingTheField) {
   request.set_iterations(501);
   expect_invalid(request, "iterations");
   request.set_iterations(0);
-  v1::Goal* goal = request.mutable_plan()->add_goals();
-  goal->set_id("g");
-  goal->set_title("g");
-  goal->add_task_ids("c");
-  goal->set_optional(true);
-  request.mutable_plan()->set_outcome_goal_id("g");
+  request.mutable_plan()->mutable_goals(0)->set_optional(true);
   expect_invalid(request, "goals[0].optional");
-  request.mutable_plan()->clear_goals();
-  request.mutable_plan()->clear_outcome_goal_id();
+  request.mutable_plan()->mutable_goals(0)->set_optional(false);
   AddTask(request.mutable_plan(), "d", 1, true, 1);
   AddTask(request.mutable_plan(), "e", 1, true, 1);
   expect_invalid(request, "limit of 3");

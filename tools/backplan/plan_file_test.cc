@@ -232,10 +232,9 @@ TEST(LoadPlanFile, KindleExampleMarksOptionalTasks) {
   for (const v1::Task& task : plan.tasks()) {
     if (task.optional()) optional.push_back(task.id());
   }
-  EXPECT_THAT(optional,
-              ::testing::UnorderedElementsAre(
-                  "t-launch-event", "t-support-training", "t-metadata-search",
-                  "t-network-field-test"));
+  EXPECT_THAT(optional, ::testing::UnorderedElementsAre(
+                            "t-press", "t-launch-event", "t-support-training",
+                            "t-metadata-search", "t-network-field-test"));
 }
 
 TEST(ParseIsoDay, AcceptsOnlyRealDays) {
