@@ -169,12 +169,14 @@ class OptionsTest(unittest.TestCase):
         proc = subprocess.run(
             [cli, "--scheduling=" + self.cluster.services["scheduling"].address,
              "options", os.path.join(harness.ROOT, "examples", "kindle.yaml"),
-             "--target", "2027-04-30", "--confidence", "0.8",
+             "--target", "2027-05-18", "--confidence", "0.8",
              "--iterations", "2000", "--seed", "7"],
             capture_output=True, text=True, timeout=60)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        for text in ("target 2027-04-30", "P80 ", "cut scope", "add people",
-                     "move the date", "tasks cut:"):
+        for text in ("target 2027-05-18", "P80 ", "cut scope", "add people",
+                     "move the date",
+                     "tasks cut: t-launch-event, t-press, t-support-training",
+                     "add people: no task demands a pool"):
             self.assertIn(text, proc.stdout)
 
 

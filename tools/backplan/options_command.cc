@@ -105,7 +105,7 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
          absl::StrFormat("value %g lost, %d days gained (%s)", cut.value_lost(),
                          cut.days_gained(), cut.exact() ? "exact" : "greedy")});
   } else {
-    table.AddRow({"cut scope", "-", "-", "-", cut.note()});
+    table.AddRow({"cut scope", "-", "-", "-", "not possible (below)"});
   }
   const v1::OptionsResponse::AddPeople& people = r.add_people();
   if (people.found()) {
@@ -119,7 +119,7 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
          Percent(people.probability_on_time()),
          absl::StrCat(people.total_extra_units(), " more people")});
   } else {
-    table.AddRow({"add people", "-", "-", "-", people.note()});
+    table.AddRow({"add people", "-", "-", "-", "not possible (below)"});
   }
   const v1::OptionsResponse::MoveDate& date = r.move_date();
   table.AddRow(
@@ -127,6 +127,10 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
        Day(date.target_date()), Percent(date.probability_on_time()),
        absl::StrFormat("%+d working days", date.working_days_later())});
   absl::StrAppend(&out, table.Render());
+  if (!cut.found()) absl::StrAppend(&out, "cut scope: ", cut.note(), "\n");
+  if (!people.found()) {
+    absl::StrAppend(&out, "add people: ", people.note(), "\n");
+  }
   if (cut.found() && !cut.removed_task_ids().empty()) {
     absl::StrAppend(
         &out, "tasks cut: ", absl::StrJoin(cut.removed_task_ids(), ", "), "\n");
