@@ -55,6 +55,36 @@ CutModel::CutModel(const Plan& plan, const PlanGraph& graph,
   for (int item : items_) is_item_[item] = 1;
   reverse_topo_.assign(graph.topological_order.rbegin(),
                        graph.topological_order.rend());
+  // Items that can never go: their removal always takes a node some work
+  // that cannot go depends on. Dropping them from the search is exact and
+  // keeps the branch and bound from exploring cuts that are never allowed.
+  cuttable_ = items_;
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::vector<char> removable(graph.nodes.size(), 0);
+    for (int item : cuttable_) removable[item] = 1;
+    Close(&removable);
+    std::vector<char> pinned(graph.nodes.size(), 0);
+    for (const auto& [pred, succ] : explicit_) {
+      if (removable[pred] && !removable[succ]) pinned[pred] = 1;
+    }
+    std::vector<int> keep;
+    for (int item : cuttable_) {
+      std::vector<char> alone(graph.nodes.size(), 0);
+      alone[item] = 1;
+      Close(&alone);
+      bool ok = true;
+      for (size_t n = 0; n < alone.size() && ok; ++n) {
+        ok = !(alone[n] && pinned[n]);
+      }
+      if (ok) {
+        keep.push_back(item);
+      } else {
+        changed = true;
+      }
+    }
+    cuttable_ = std::move(keep);
+  }
 }
 
 void CutModel::Close(std::vector<char>* removed) const {

@@ -118,11 +118,12 @@ absl::Status CutScope(const Plan& plan, const PlanGraph& graph,
                       const OptionsRequest& request, const Evaluator& eval,
                       int64_t aim, CutScopeOption* out) {
   CutModel model(plan, graph, request.task_values);
+  const int marked = static_cast<int>(model.marked().size());
   const int items = static_cast<int>(model.items().size());
-  out->optional_items = items;
-  if (items > request.max_optional_items) {
+  out->optional_items = marked;
+  if (marked > request.max_optional_items) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "plan: ", items, " optional tasks and goals, above the limit of ",
+        "plan: ", marked, " optional tasks and goals, above the limit of ",
         request.max_optional_items));
   }
   std::vector<int64_t> scratch;
@@ -135,7 +136,7 @@ absl::Status CutScope(const Plan& plan, const PlanGraph& graph,
   CutSearch search(model, aim, request.stop);
   RETURN_IF_ERROR(out->exact ? search.Exact() : search.Greedy());
   if (!search.found()) {
-    out->note = items == 0
+    out->note = marked == 0
                     ? "no task or goal is marked optional"
                     : absl::StrCat("cutting optional scope cannot reach ",
                                    absl::FormatCivilTime(eval.DayAt(aim)),

@@ -24,8 +24,10 @@ class CutModel {
   CutModel(const Plan& plan, const PlanGraph& graph,
            const absl::flat_hash_map<std::string, double>& values);
 
-  // Optional tasks and goals (graph nodes), by id.
-  const std::vector<int>& items() const { return items_; }
+  // Optional tasks and goals (graph nodes), by id: all of them, and those
+  // that some allowed cut can remove (the ones searched).
+  const std::vector<int>& marked() const { return items_; }
+  const std::vector<int>& items() const { return cuttable_; }
   bool is_item(int node) const { return is_item_[node] != 0; }
   int num_nodes() const { return static_cast<int>(parents_.size()); }
   const std::string& id(int node) const { return graph_.nodes[node].id; }
@@ -47,6 +49,7 @@ class CutModel {
   std::vector<std::pair<int, int>> explicit_;  // Plan dependencies.
   std::vector<double> value_;                  // Per task node.
   std::vector<int> items_;
+  std::vector<int> cuttable_;
   std::vector<char> is_item_;
   std::vector<int> reverse_topo_;
 };

@@ -198,7 +198,7 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
       request.task_values[task.id] = absl::Uniform(gen, 0, 6);
     }
     options_internal::CutModel model(plan, graph, request.task_values);
-    const std::vector<int>& items = model.items();
+    const std::vector<int>& items = model.marked();
     ASSERT_LE(items.size(), 12u);
     const absl::CivilDay full = EarliestFinish(plan);
     request.target = full - absl::Uniform(gen, 0, 12);
@@ -237,7 +237,7 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
         << "round " << round;
     request.max_exact_items = 0;
     ASSERT_OK_AND_ASSIGN(PlanOptions greedy, FindOptions(plan, request));
-    ASSERT_EQ(greedy.cut.exact, items.empty());
+    ASSERT_EQ(greedy.cut.exact, model.items().empty());
     if (!exact.cut.found) {
       ++not_found;
       EXPECT_FALSE(greedy.cut.found)
