@@ -39,7 +39,9 @@
 //     value per working day it gains (ties: smaller id); only items that
 //     shorten the finish are taken. Not optimal: BENCHMARKS.md measures its
 //     value lost against the exact one.
-//   No allowed cut reaching the aim: `found` false and `note` says so.
+//   No allowed cut reaching the aim: `found` false and `note` says so. With
+//   pools the search runs on the dependency schedule, and the cut found is
+//   kept only when its resource-constrained finish also reaches the aim.
 //
 // Add people (plans whose tasks demand pools): the fewest extra units in
 // total over the demanded pools (each pool's capacity and reduced days

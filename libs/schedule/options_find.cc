@@ -161,8 +161,12 @@ absl::Status CutScope(const Plan& plan, const PlanGraph& graph,
                    &scratch);
   ASSIGN_OR_RETURN(absl::CivilDay finish, eval.Finish(cut_plan));
   ASSIGN_OR_RETURN(out->score, eval.Score(cut_plan, finish));
-  if (UsesResources(plan)) {
-    out->note = "cuts searched on the dependency schedule; finish with pools";
+  if (UsesResources(plan) && eval.Offset(finish) > aim) {
+    // The search ran on the dependency schedule; pools make it longer.
+    out->found = false;
+    out->note =
+        absl::StrCat("the best cut on the dependency schedule still finishes ",
+                     absl::FormatCivilTime(finish), " with pools");
   }
   return absl::OkStatus();
 }

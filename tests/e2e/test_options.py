@@ -145,6 +145,35 @@ class OptionsTest(unittest.TestCase):
         if best is not None:
             self.assertAlmostEqual(response.cut_scope.value_lost, best)
 
+    def test_add_people_to_a_pool(self):
+        """Three 5-day tasks on one developer: 15 working days; two more
+        developers bring it to 5."""
+        plan = plan_pb2.Plan()
+        plan.outcome.title = "pool plan"
+        plan.outcome.start_date.CopyFrom(date(START.year, START.month, START.day))
+        plan.outcome.target_date.CopyFrom(date(2027, 12, 31))
+        plan.resources.add(name="dev", capacity=1)
+        for i in range(3):
+            task = plan.tasks.add(id="t%d" % i, title="t", duration_days=5)
+            task.demands.add(pool="dev", units=1)
+        target = working_day(4)
+        response = self.scheduling.Options(scheduling_pb2.OptionsRequest(
+            plan=plan, iterations=100,
+            target_date=date(target.year, target.month, target.day)), timeout=60)
+        self.assertTrue(response.resource_constrained)
+        self.assertEqual(ymd(response.finish), ymd(date(*working_day(14).timetuple()[:3])))
+        people = response.add_people
+        self.assertTrue(people.applicable)
+        self.assertTrue(people.found)
+        self.assertEqual([(p.pool, p.extra_units) for p in people.extra], [("dev", 2)])
+        self.assertEqual(people.total_extra_units, 2)
+        self.assertEqual(ymd(people.finish), (target.year, target.month, target.day))
+        self.assertEqual(people.probability_on_time, 1.0)
+        # Nothing is optional; without pools the plan would be on time, so
+        # the (empty) cut is found on the dependency schedule, then refused.
+        self.assertFalse(response.cut_scope.found)
+        self.assertIn("with pools", response.cut_scope.note)
+
     def test_bad_input_names_the_field(self):
         bad = grpc.StatusCode.INVALID_ARGUMENT
         plan = random_plan(5, n=4)
