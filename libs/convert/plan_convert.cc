@@ -202,6 +202,7 @@ absl::StatusOr<Task> TaskFromProto(const v1::Task& in,
       OptionalDayFromProto(in.fixed_deadline(),
                            absl::StrCat(field, ".fixed_deadline")));
   out.flagged = in.flagged();
+  out.optional = in.optional();
   for (const v1::ResourceDemand& demand : in.demands()) {
     out.demands.push_back(
         {demand.pool(), demand.units() == 0 ? 1 : demand.units()});
@@ -223,6 +224,7 @@ void TaskToProto(const Task& in, v1::Task* out) {
     *out->mutable_fixed_deadline() = DayToProto(*in.fixed_deadline);
   }
   out->set_flagged(in.flagged);
+  out->set_optional(in.optional);
   for (const ResourceDemand& demand : in.demands) {
     v1::ResourceDemand* d = out->add_demands();
     d->set_pool(demand.pool);
@@ -250,6 +252,7 @@ Goal GoalFromProto(const v1::Goal& in) {
       out.state = GoalState::kBrokenDown;
   }
   out.recipe = in.recipe();
+  out.optional = in.optional();
   return out;
 }
 
@@ -270,6 +273,7 @@ void GoalToProto(const Goal& in, v1::Goal* out) {
       break;
   }
   out->set_recipe(in.recipe);
+  out->set_optional(in.optional);
 }
 
 absl::StatusOr<Plan> PlanFromProto(const v1::Plan& in) {

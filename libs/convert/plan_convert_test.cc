@@ -31,7 +31,7 @@ constexpr char kPlan[] = R"pb(
   }
   outcome_goal_id: "g"
   goals { id: "g" title: "goal" task_ids: "t" state: BROKEN_DOWN }
-  goals { id: "o" title: "open" state: OPEN recipe: "r" }
+  goals { id: "o" title: "open" state: OPEN recipe: "r" optional: true }
   tasks {
     id: "t"
     title: "task"
@@ -51,6 +51,7 @@ constexpr char kPlan[] = R"pb(
     }
     fixed_deadline { year: 2027 month: 3 day: 1 }
     flagged: true
+    optional: true
     demands { pool: "dev" units: 2 }
     progress {
       status: DONE
@@ -81,6 +82,8 @@ TEST(PlanConvert, RoundTripsEveryField) {
   EXPECT_EQ(plan.tasks[0].attributes.rice_reach, 2000);
   EXPECT_EQ(plan.tasks[0].fixed_deadline, absl::CivilDay(2027, 3, 1));
   EXPECT_EQ(plan.calendar.working_weekdays[1], absl::Weekday::tuesday);
+  EXPECT_TRUE(plan.tasks[0].optional);
+  EXPECT_TRUE(plan.goals[1].optional);
   v1::Plan out;
   PlanToProto(plan, &out);
   std::string diff;

@@ -78,6 +78,9 @@ struct Task {
   bool flagged = false;  // Marked by a person for attention; no semantics.
   std::vector<ResourceDemand> demands;
   TaskProgress progress;
+  // A person marked it as scope that may be cut to hit the date (Options,
+  // libs/schedule/options.h). Nothing is cut unless marked.
+  bool optional = false;
 };
 
 enum class GoalState {
@@ -94,6 +97,9 @@ struct Goal {
   std::vector<std::string> task_ids;      // Tasks that make this goal hold.
   GoalState state = GoalState::kBrokenDown;
   std::string recipe;  // Name of the recipe that broke it down, if any.
+  // May be cut with its sub-tree to hit the date (libs/schedule/options.h).
+  // Never the outcome goal.
+  bool optional = false;
 };
 
 // Finish-to-start: `successor_id` starts after `predecessor_id` finishes,

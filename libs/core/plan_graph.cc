@@ -315,6 +315,12 @@ absl::StatusOr<PlanGraph> BuildPlanGraph(const Plan& plan,
           absl::StrCat("unknown goal \"", plan.outcome_goal_id, "\""));
     }
     graph.outcome_node = it->second;
+    const int outcome_goal = graph.nodes[it->second].source_index;
+    if (plan.goals[outcome_goal].optional) {
+      return Invalid(absl::StrCat("goals[", outcome_goal, "].optional"),
+                     absl::StrCat("the outcome goal \"", plan.outcome_goal_id,
+                                  "\" cannot be optional"));
+    }
   }
   const int num_nodes = static_cast<int>(graph.nodes.size());
 

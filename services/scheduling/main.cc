@@ -14,6 +14,15 @@ ABSL_FLAG(std::string, prioritization_address, "127.0.0.1:50052",
 ABSL_FLAG(int, compute_threads, 0,
           "Threads one simulation's runs are split over, the calling one "
           "included (a process-wide pool); 0: the container's CPU quota.");
+ABSL_FLAG(int, options_max_optional_items, 200,
+          "Options: most optional tasks and goals a plan may mark (exact "
+          "cut search up to 20, greedy above).");
+ABSL_FLAG(int, options_max_iterations, 20000,
+          "Options: most simulation runs per option scored.");
+ABSL_FLAG(int, options_max_extra_units, 20,
+          "Options: most extra people searched over all pools.");
+ABSL_FLAG(int, options_max_people_schedules, 200,
+          "Options: most resource schedules tried when adding people.");
 
 int main(int argc, char** argv) {
   constexpr backplan::rpc::ServiceDefaults kDefaults = {"backplan-scheduling",
@@ -38,5 +47,10 @@ int main(int argc, char** argv) {
   backplan::ComputePool pool(
       (threads > 0 ? threads : backplan::ComputePool::DefaultThreads()) - 1);
   service.set_compute_pool(&pool);
+  service.set_options_limits(
+      {absl::GetFlag(FLAGS_options_max_optional_items),
+       absl::GetFlag(FLAGS_options_max_iterations),
+       absl::GetFlag(FLAGS_options_max_extra_units),
+       absl::GetFlag(FLAGS_options_max_people_schedules)});
   return backplan::ServeWithStore(kDefaults, {&service}, store.get());
 }

@@ -52,6 +52,21 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
                         const v1::SimulateRequest* request,
                         v1::SimulateResponse* response) override;
 
+  // In options_handler.cc.
+  grpc::Status Options(grpc::ServerContext* context,
+                       const v1::OptionsRequest* request,
+                       v1::OptionsResponse* response) override;
+  // Bounds on one Options call a caller cannot exceed (server flags).
+  struct OptionsLimits {
+    int max_optional_items = 200;  // Optional tasks and goals in the plan.
+    int max_iterations = 20000;    // Simulation runs per option scored.
+    int max_extra_units = 20;      // Extra people searched, all pools.
+    int max_people_schedules = 200;  // Resource schedules tried.
+  };
+  void set_options_limits(const OptionsLimits& limits) {
+    options_limits_ = limits;
+  }
+
   // Simulation runs are split over `pool` (not owned; null: the calling
   // thread alone). Set before serving.
   void set_compute_pool(ComputePool* pool) { compute_pool_ = pool; }
@@ -74,10 +89,16 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
                           std::function<bool()> stop,
                           v1::SimulateResponse* response);
 
+  absl::Status DoOptions(const rpc::CallScope& call,
+                         const v1::OptionsRequest& request,
+                         std::function<bool()> stop,
+                         v1::OptionsResponse* response);
+
   PlanStore* store_;
   std::unique_ptr<v1::PrioritizationService::StubInterface> prioritization_;
   TodayFunction today_;
   ComputePool* compute_pool_ = nullptr;
+  OptionsLimits options_limits_;
 };
 
 }  // namespace backplan

@@ -29,6 +29,7 @@
 #include "tools/backplan/edit_commands.h"
 #include "tools/backplan/plan_file.h"
 #include "tools/backplan/recipe_commands.h"
+#include "tools/backplan/options_command.h"
 #include "tools/backplan/simulate_command.h"
 #include "tools/backplan/table.h"
 
@@ -125,6 +126,7 @@ class Runner : public Client {
     if (command == "watch") return RunWatch(*this, rest);
     if (command == "ahp") return RunAhp(*this, rest);
     if (command == "simulate") return RunSimulate(*this, rest);
+    if (command == "options") return RunOptions(*this, rest);
     return Usage(absl::StrCat("unknown command \"", command,
                               "\" (see backplan --help)"));
   }
@@ -572,6 +574,11 @@ plans:
                             P(on time), P10-P95 finish dates, a histogram by
                             week, the most critical and most sensitive
                             tasks; --iterations N (default 1000), --seed S
+  options PLAN_ID|FILE      what it takes to hit the target: cut optional
+                            scope, add people to a pool, or move the date;
+                            --confidence 0.8 (default: the deterministic
+                            plan), --target YYYY-MM-DD (default: the plan's),
+                            --iterations N, --seed S
   ahp FILE                  criteria weights from a pairwise comparison matrix
                             (FILE: criteria: [..], matrix: [[..],..] with
                             numbers or fractions "1/3", optional threshold);
@@ -648,6 +655,8 @@ flags:
                             how many schedules ran; pass that number as
                             --max_schedules (with a generous time limit)
                             to repeat it
+  --confidence=C            options: P(on time) the target must reach, in
+                            (0, 1); default: the deterministic plan
 
 A plan file mirrors backplan.v1.Plan (see examples/kindle.yaml): outcome,
 outcome_goal_id, goals, tasks, dependencies, calendar; dates as YYYY-MM-DD.

@@ -79,6 +79,8 @@ struct Options {
   // Resource search of schedule, plan and export (0: the server's default).
   int max_schedules = 0;
   int time_limit_ms = 0;
+  // options: the confidence the target must hold at; 0 = deterministic.
+  double confidence = 0;
 };
 
 // Runs `args` (the command and its arguments, flags already parsed into

@@ -65,6 +65,9 @@ ABSL_FLAG(int, max_schedules, 0,
 ABSL_FLAG(int, time_limit_ms, 0,
           "schedule, plan, export of plans with people: the search's time "
           "limit; 0: the server's default (500).");
+ABSL_FLAG(double, confidence, 0,
+          "options: P(on time) the target must reach, in (0, 1); 0: the "
+          "deterministic plan.");
 
 namespace backplan::cli {
 
@@ -106,6 +109,7 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.seed = absl::GetFlag(FLAGS_seed);
   options.max_schedules = absl::GetFlag(FLAGS_max_schedules);
   options.time_limit_ms = absl::GetFlag(FLAGS_time_limit_ms);
+  options.confidence = absl::GetFlag(FLAGS_confidence);
   for (const auto& [name, value] : args.flag_values) {
     if (name == "fact") options.facts.push_back(value);
     if (name == "goal") options.goals.push_back(value);

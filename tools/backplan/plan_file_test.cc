@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -221,6 +222,19 @@ TEST(LoadPlanFile, KindleExampleLoads) {
   EXPECT_GE(plan.tasks_size(), 15);
   EXPECT_LE(plan.tasks_size(), 25);
   EXPECT_EQ(plan.outcome().target_date().year(), 2027);
+}
+
+TEST(LoadPlanFile, KindleExampleMarksOptionalTasks) {
+  ASSERT_OK_AND_ASSIGN(
+      v1::Plan plan,
+      LoadPlanFile(std::string(BACKPLAN_SOURCE_DIR) + "/examples/kindle.yaml"));
+  std::vector<std::string> optional;
+  for (const v1::Task& task : plan.tasks()) {
+    if (task.optional()) optional.push_back(task.id());
+  }
+  EXPECT_THAT(optional, ::testing::UnorderedElementsAre(
+                            "t-press", "t-launch-event", "t-support-training",
+                            "t-metadata-search", "t-network-field-test"));
 }
 
 TEST(ParseIsoDay, AcceptsOnlyRealDays) {
