@@ -9,6 +9,8 @@
 #include "libs/core/tenant.h"
 #include "libs/rpc/grpc_status.h"
 #include "libs/rpc/metrics.h"
+#include "libs/rpc/auth.h"
+#include "libs/rpc/tenant_slots.h"
 
 namespace backplan::rpc {
 namespace {
@@ -35,9 +37,11 @@ absl::Status ValidateTenant(absl::string_view tenant) {
       absl::StrCat(kTenantHeader, " metadata: ", status.message()));
 }
 
-CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
+CallScope::CallScope(grpc::ServerContext* context, absl::string_view method,
+                     CallKind kind)
     : context_(context),
       method_(method),
+      kind_(kind),
       start_(std::chrono::steady_clock::now()) {
   request_id_ = Metadata(context, kRequestIdHeader);
   if (request_id_.empty() || request_id_.size() > 128) {
@@ -45,7 +49,29 @@ CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
   }
   tenant_ = Metadata(context, kTenantHeader);
   if (tenant_.empty()) tenant_ = kDefaultTenant;
+  // An authenticated call's tenant is the one its identity allows (auth.h).
+  if (std::shared_ptr<const grpc::AuthContext> auth = context->auth_context()) {
+    for (const grpc::string_ref& value :
+         auth->FindPropertyValues(kTenantProperty)) {
+      tenant_.assign(value.data(), value.size());
+    }
+    for (const grpc::string_ref& value :
+         auth->FindPropertyValues(kCallerProperty)) {
+      caller_.assign(value.data(), value.size());
+    }
+  }
   tenant_status_ = ValidateTenant(tenant_);
+  if (tenant_status_.ok() && kind_ == CallKind::kUnary) {
+    slot_status_ = TenantSlots::Process().Acquire(tenant_);
+    holds_slot_ = slot_status_.ok();
+    if (!holds_slot_) tenant_status_ = slot_status_;
+  }
+}
+
+CallScope::~CallScope() {
+  if (holds_slot_) {
+    TenantSlots::Process().Release(tenant_);
+  }
 }
 
 void CallScope::SendRequestIdHeader() {
@@ -62,7 +88,10 @@ std::unique_ptr<grpc::ClientContext> CallScope::NewDownstreamContext() const {
   return downstream;
 }
 
-grpc::Status CallScope::Finish(const absl::Status& status) {
+grpc::Status CallScope::Finish(const absl::Status& handler_status) {
+  // Over the tenant's cap the answer is that, whatever the handler did.
+  const absl::Status& status =
+      slot_status_.ok() ? handler_status : slot_status_;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
           .count();
@@ -75,6 +104,7 @@ grpc::Status CallScope::Finish(const absl::Status& status) {
         .Add("duration_ms", seconds * 1000)
         .Add("request_id", request_id_)
         .Add("tenant", tenant_);
+    if (!caller_.empty()) line.Add("caller", caller_);
     if (!status.ok()) line.Add("error", status.message());
   }
   // An error goes out Trailers-Only (no headers): clients' retry policies
@@ -89,6 +119,7 @@ grpc::Status CallScope::Finish(const absl::Status& status) {
 }
 
 bool CallScope::ShouldStop() const {
+  if (!slot_status_.ok()) return true;
   // Draining lets calls finish within the grace period; at its end gRPC
   // cancels what is left, which IsCancelled reports.
   if (context_->IsCancelled()) return true;
