@@ -50,9 +50,9 @@ class TokenFilePlugin : public grpc::MetadataCredentialsPlugin {
         struct stat info;
         std::string version;
         if (stat(path_.c_str(), &info) == 0) {
-          version = absl::StrCat(info.st_ino, ".", info.st_size, ".",
-                                 info.st_mtim.tv_sec, ".",
-                                 info.st_mtim.tv_nsec);
+          version =
+              absl::StrCat(info.st_ino, ".", info.st_size, ".",
+                           info.st_mtim.tv_sec, ".", info.st_mtim.tv_nsec);
         }
         if (version != version_) {
           absl::StatusOr<std::string> text = ReadFile(path_);
@@ -84,7 +84,8 @@ class TokenFilePlugin : public grpc::MetadataCredentialsPlugin {
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientCredentials(
     const ClientSecurity& security) {
-  const bool has_token = !security.token.empty() || !security.token_file.empty();
+  const bool has_token =
+      !security.token.empty() || !security.token_file.empty();
   if (!security.UsesTls()) {
     if (has_token) {
       return absl::InvalidArgumentError(
@@ -119,9 +120,9 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientCredentials(
     absl::StatusOr<std::string> token = ReadFile(security.token_file);
     if (!token.ok()) return token.status();
     credentials = grpc::CompositeChannelCredentials(
-        credentials, grpc::MetadataCredentialsFromPlugin(
-                         std::make_unique<TokenFilePlugin>(
-                             security.token_file)));
+        credentials,
+        grpc::MetadataCredentialsFromPlugin(
+            std::make_unique<TokenFilePlugin>(security.token_file)));
   }
   return credentials;
 }

@@ -28,17 +28,15 @@
 namespace backplan::channel {
 
 struct ClientSecurity {
-  bool tls = false;           // TLS with the system's roots unless ca_file.
-  std::string ca_file;        // PEM roots; implies tls.
-  std::string cert_file;      // PEM client certificate; implies tls.
-  std::string key_file;       // PEM key of cert_file.
-  std::string server_name;    // Name checked in the server's certificate.
-  std::string token;          // Bearer token sent with every call.
-  std::string token_file;     // Or: a file holding it (first line).
+  bool tls = false;         // TLS with the system's roots unless ca_file.
+  std::string ca_file;      // PEM roots; implies tls.
+  std::string cert_file;    // PEM client certificate; implies tls.
+  std::string key_file;     // PEM key of cert_file.
+  std::string server_name;  // Name checked in the server's certificate.
+  std::string token;        // Bearer token sent with every call.
+  std::string token_file;   // Or: a file holding it (first line).
 
-  bool UsesTls() const {
-    return tls || !ca_file.empty() || !cert_file.empty();
-  }
+  bool UsesTls() const { return tls || !ca_file.empty() || !cert_file.empty(); }
 };
 
 // Channel credentials for `security`. INVALID_ARGUMENT for an unreadable

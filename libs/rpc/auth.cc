@@ -56,8 +56,8 @@ std::string FileVersion(const std::string& path) {
   free(resolved);
   struct stat info;
   if (stat(real.c_str(), &info) != 0) return "";
-  return absl::StrFormat("%s|%d|%d|%d|%d.%09d", real, info.st_dev,
-                         info.st_ino, info.st_size, info.st_mtim.tv_sec,
+  return absl::StrFormat("%s|%d|%d|%d|%d.%09d", real, info.st_dev, info.st_ino,
+                         info.st_size, info.st_mtim.tv_sec,
                          info.st_mtim.tv_nsec);
 }
 
@@ -81,9 +81,9 @@ absl::StatusOr<AuthMode> ParseAuthMode(absl::string_view text) {
   if (text == "mtls") return AuthMode::kMtls;
   if (text == "token") return AuthMode::kToken;
   if (text == "none") return AuthMode::kNone;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--auth must be mtls, token or none (no default), not \"",
-      absl::CHexEscape(text.substr(0, 32)), "\""));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--auth must be mtls, token or none (no default), not \"",
+                   absl::CHexEscape(text.substr(0, 32)), "\""));
 }
 
 absl::string_view AuthModeName(AuthMode mode) {
@@ -120,9 +120,9 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ParseIdentities(
   }
   for (const auto& entry : root) {
     if (!entry.first.IsScalar() || !entry.second.IsScalar()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "identities line ", entry.first.Mark().line + 1,
-          ": expected identity: tenant"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("identities line ", entry.first.Mark().line + 1,
+                       ": expected identity: tenant"));
     }
     const std::string identity = entry.first.Scalar();
     const std::string tenant = entry.second.Scalar();
@@ -153,7 +153,8 @@ absl::StatusOr<std::vector<TokenEntry>> ParseTokens(absl::string_view text) {
           absl::StrCat(where, ": expected <sha256 hex> <tenant or *> <name>"));
     }
     if (fields[0].size() != 64 ||
-        !std::all_of(fields[0].begin(), fields[0].end(), absl::ascii_isxdigit)) {
+        !std::all_of(fields[0].begin(), fields[0].end(),
+                     absl::ascii_isxdigit)) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": the token's SHA-256 is 64 hex digits"));
     }
@@ -262,15 +263,14 @@ std::string PeerIdentity(const grpc::AuthContext& context) {
 absl::StatusOr<std::shared_ptr<Authenticator>> Authenticator::Create(
     const AuthOptions& options) {
   if (options.mode == AuthMode::kNone) return nullptr;
-  std::shared_ptr<Authenticator> authenticator(
-      new Authenticator(options.mode));
+  std::shared_ptr<Authenticator> authenticator(new Authenticator(options.mode));
   if (options.mode == AuthMode::kMtls) {
     if (options.identities_file.empty()) {
       return absl::InvalidArgumentError("--auth=mtls needs --auth_identities");
     }
-    auto file = WatchedFile<absl::flat_hash_map<std::string, std::string>>::
-        Open(options.identities_file, ParseIdentities,
-             options.reload_interval);
+    auto file =
+        WatchedFile<absl::flat_hash_map<std::string, std::string>>::Open(
+            options.identities_file, ParseIdentities, options.reload_interval);
     if (!file.ok()) return file.status();
     authenticator->identities_ = *std::move(file);
   } else {
@@ -336,9 +336,8 @@ grpc::Status Authenticator::Process(const InputMetadata& auth_metadata,
           ? ResolveTenant(*principal, Metadata(auth_metadata, kTenantHeader))
           : principal.status();
   if (!tenant.ok()) {
-    return grpc::Status(
-        static_cast<grpc::StatusCode>(tenant.status().code()),
-        std::string(tenant.status().message()));
+    return grpc::Status(static_cast<grpc::StatusCode>(tenant.status().code()),
+                        std::string(tenant.status().message()));
   }
   context->AddProperty(kCallerProperty, principal->name);
   context->AddProperty(kTenantProperty, *tenant);

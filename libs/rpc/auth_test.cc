@@ -41,8 +41,8 @@ std::string TempDir(const std::string& name) {
   const char* base = std::getenv("TEST_TMPDIR");
   std::string dir = absl::StrCat(base != nullptr ? base : "/tmp", "/auth-",
                                  getpid(), "-", name);
-  std::string command = absl::StrCat("rm -rf '", dir, "' && mkdir -p '", dir,
-                                     "'");
+  std::string command =
+      absl::StrCat("rm -rf '", dir, "' && mkdir -p '", dir, "'");
   EXPECT_EQ(std::system(command.c_str()), 0);
   return dir;
 }
@@ -137,9 +137,9 @@ TEST(WatchedFile, RereadsWhenTheSymlinkIsSwapped) {
   ASSERT_EQ(symlink("v1", (dir + "/..data").c_str()), 0);
   ASSERT_EQ(symlink("..data/tokens", (dir + "/tokens").c_str()), 0);
 
-  ASSERT_OK_AND_ASSIGN(
-      auto file, WatchedFile<std::vector<TokenEntry>>::Open(
-                     dir + "/tokens", ParseTokens, std::chrono::milliseconds(0)));
+  ASSERT_OK_AND_ASSIGN(auto file, WatchedFile<std::vector<TokenEntry>>::Open(
+                                      dir + "/tokens", ParseTokens,
+                                      std::chrono::milliseconds(0)));
   EXPECT_NE(MatchToken(*file->Get(), "one"), nullptr);
   EXPECT_EQ(MatchToken(*file->Get(), "two"), nullptr);
 
@@ -157,9 +157,9 @@ TEST(WatchedFile, RereadsWhenTheSymlinkIsSwapped) {
 TEST(WatchedFile, ChecksAtMostOncePerInterval) {
   const std::string dir = TempDir("interval");
   Write(dir + "/tokens", absl::StrCat(Sha256Hex("one"), " acme first\n"));
-  ASSERT_OK_AND_ASSIGN(auto file, WatchedFile<std::vector<TokenEntry>>::Open(
-                                      dir + "/tokens", ParseTokens,
-                                      std::chrono::hours(1)));
+  ASSERT_OK_AND_ASSIGN(
+      auto file, WatchedFile<std::vector<TokenEntry>>::Open(
+                     dir + "/tokens", ParseTokens, std::chrono::hours(1)));
   Write(dir + "/tokens", absl::StrCat(Sha256Hex("two"), " acme second one\n"));
   EXPECT_NE(MatchToken(*file->Get(), "one"), nullptr);
 }
@@ -167,9 +167,9 @@ TEST(WatchedFile, ChecksAtMostOncePerInterval) {
 TEST(Authenticator, RefusesToStartWithoutItsFile) {
   AuthOptions options;
   options.mode = AuthMode::kToken;
-  EXPECT_THAT(Authenticator::Create(options).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("--auth_tokens")));
+  EXPECT_THAT(
+      Authenticator::Create(options).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--auth_tokens")));
   options.tokens_file = "/nonexistent/tokens";
   EXPECT_THAT(Authenticator::Create(options).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,

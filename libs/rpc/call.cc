@@ -7,9 +7,9 @@
 #include "absl/strings/str_format.h"
 #include "libs/common/log.h"
 #include "libs/core/tenant.h"
+#include "libs/rpc/auth.h"
 #include "libs/rpc/grpc_status.h"
 #include "libs/rpc/metrics.h"
-#include "libs/rpc/auth.h"
 #include "libs/rpc/tenant_slots.h"
 
 namespace backplan::rpc {

@@ -82,7 +82,7 @@ struct ServerOptions {
   // in-process test serves kNone on loopback.
   AuthOptions auth;
   bool reflection = true;
-  int health_port = 0;  // > 0: a plaintext port serving only health.
+  int health_port = 0;           // > 0: a plaintext port serving only health.
   int max_calls_per_tenant = 0;  // Unary calls in flight; 0: no cap.
 };
 

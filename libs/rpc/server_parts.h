@@ -40,8 +40,7 @@ class HealthFanout : public grpc::HealthCheckServiceInterface {
   void Add(grpc::HealthCheckServiceInterface* health) {
     healths_.push_back(health);
   }
-  void SetServingStatus(const std::string& service_name,
-                        bool serving) override;
+  void SetServingStatus(const std::string& service_name, bool serving) override;
   void SetServingStatus(bool serving) override;
   void Shutdown() override;
 

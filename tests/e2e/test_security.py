@@ -369,6 +369,68 @@ class Token(Base):
         self.assertIn("only over TLS", clear.stderr)
 
 
+class CallsPerTenant(unittest.TestCase):
+    """--max_calls_per_tenant=1: while one of acme's calls runs, acme's next
+    call is RESOURCE_EXHAUSTED naming the flag; globex is served."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="backplan-sec-cap-")
+        cls.redis = harness.Redis(cls.dir)
+        cls.redis.start()
+        cls.service = harness.Service("scheduling", cls.dir, cls.redis.address,
+                                      ["--prioritization_address=", "--max_calls_per_tenant=1",
+                                       "--compute_threads=1"])
+        cls.service.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.service.stop()
+        cls.redis.stop()
+
+    def test_second_call_of_a_tenant_is_refused_while_the_first_runs(self):
+        import threading
+        stub = scheduling_pb2_grpc.SchedulingServiceStub(self.service.channel)
+        big = harness.plan_pb2.Plan()
+        big.outcome.title = "long simulation"
+        big.outcome.start_date.CopyFrom(harness.date(2027, 1, 4))
+        for i in range(2000):
+            task = big.tasks.add(id="t%d" % i, title="task %d" % i, duration_days=3)
+            task.optimistic_days, task.pessimistic_days = 1, 9
+            if i:
+                big.dependencies.add(predecessor_id="t%d" % (i - 1), successor_id=task.id)
+        long_call = {}
+
+        def run_long():
+            try:
+                long_call["response"] = stub.Simulate(
+                    scheduling_pb2.SimulateRequest(plan=big, iterations=100000, seed=1),
+                    metadata=metadata("acme"), timeout=120)
+            except grpc.RpcError as e:
+                long_call["error"] = e
+        thread = threading.Thread(target=run_long)
+        thread.start()
+        refused, other_served = None, False
+        quick = scheduling_pb2.ScheduleRequest(plan=chain_plan())
+        while thread.is_alive() and (refused is None or not other_served):
+            try:
+                stub.Schedule(quick, metadata=metadata("acme"), timeout=10)
+            except grpc.RpcError as e:
+                self.assertEqual(e.code(), grpc.StatusCode.RESOURCE_EXHAUSTED, e.details())
+                refused = e.details()
+            if refused is not None and thread.is_alive():
+                stub.Schedule(quick, metadata=metadata("globex"), timeout=10)
+                other_served = True
+            time.sleep(0.02)
+        thread.join()
+        self.assertNotIn("error", long_call)
+        self.assertIsNotNone(refused, "the long call ended before a second one was refused")
+        self.assertIn("--max_calls_per_tenant", refused)
+        self.assertTrue(other_served)
+        # The slot is given back.
+        stub.Schedule(quick, metadata=metadata("acme"), timeout=10)
+
+
 class StartUp(unittest.TestCase):
     def run_server(self, *args):
         binary = os.path.join(harness.BUILD, "services", "prioritization",

@@ -7,10 +7,10 @@
 //       --call=backplan.v1.SchedulingService/Schedule --data-file=req.json
 //
 // Flags may be spelled with dashes or underscores (--data-file, --data_file).
-#include <cstdlib>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>

@@ -92,10 +92,11 @@ std::shared_ptr<grpc::Channel> Service::Channel() {
     args.SetMaxSendMessageSize(kMaxMessageBytes);
     // Retries, deadlines; credentials were checked when the command began.
     absl::StatusOr<std::shared_ptr<grpc::Channel>> made =
-        backplan::channel::NewChannel(
-            address,
-            security != nullptr ? *security : backplan::channel::ClientSecurity(),
-            args);
+        backplan::channel::NewChannel(address,
+                                      security != nullptr
+                                          ? *security
+                                          : backplan::channel::ClientSecurity(),
+                                      args);
     channel = made.ok() ? *std::move(made)
                         : grpc::CreateChannel(
                               address, grpc::InsecureChannelCredentials());
@@ -107,12 +108,16 @@ Client::Client(const Options& options, std::ostream& out, std::ostream& err)
     : options_(options),
       out_(out),
       err_(err),
-      decomposition_{"decomposition", options.decomposition_address, {},
+      decomposition_{"decomposition",
+                     options.decomposition_address,
+                     {},
                      &options.security},
-      prioritization_{"prioritization", options.prioritization_address, {},
+      prioritization_{"prioritization",
+                      options.prioritization_address,
+                      {},
                       &options.security},
-      scheduling_{"scheduling", options.scheduling_address, {},
-                  &options.security} {}
+      scheduling_{
+          "scheduling", options.scheduling_address, {}, &options.security} {}
 
 int Client::Usage(absl::string_view message) {
   err_ << "backplan: " << message << "\n";

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "backplan/v1/prioritization.pb.h"
-#include "libs/channel/credentials.h"
 #include "backplan/v1/scheduling.pb.h"
+#include "libs/channel/credentials.h"
 
 namespace backplan::cli {
 
