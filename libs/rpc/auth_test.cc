@@ -8,10 +8,13 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -216,6 +219,37 @@ TEST(TenantSlots, CapsEachTenantApart) {
   EXPECT_EQ(slots.InFlight("globex"), 0);
   slots.Configure(0);
   for (int i = 0; i < 1000; ++i) ASSERT_OK(slots.Acquire("acme"));
+}
+
+// Readers and slot takers on several threads while the file changes under
+// them (for ThreadSanitizer: build-tsan, ctest -R rpc_auth).
+TEST(Concurrency, ReadersSlotsAndReloads) {
+  const std::string dir = TempDir("threads");
+  Write(dir + "/tokens", absl::StrCat(Sha256Hex("one"), " acme first\n"));
+  ASSERT_OK_AND_ASSIGN(auto file, WatchedFile<std::vector<TokenEntry>>::Open(
+                                      dir + "/tokens", ParseTokens,
+                                      std::chrono::milliseconds(0)));
+  TenantSlots slots;
+  slots.Configure(3);
+  std::vector<std::thread> threads;
+  std::atomic<int> matched{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (MatchToken(*file->Get(), "one") != nullptr) ++matched;
+        if (slots.Acquire("acme").ok()) slots.Release("acme");
+      }
+    });
+  }
+  for (int i = 0; i < 20; ++i) {  // Replaced whole, as a Secret is.
+    Write(dir + "/tokens.new",
+          absl::StrCat(Sha256Hex("one"), " acme v", i, "\n"));
+    EXPECT_EQ(rename((dir + "/tokens.new").c_str(), (dir + "/tokens").c_str()),
+              0);
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(matched.load(), 800);
+  EXPECT_EQ(slots.InFlight("acme"), 0);
 }
 
 }  // namespace
