@@ -196,10 +196,7 @@ void RunningServer::Shutdown(std::chrono::milliseconds grace) {
   health_.Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
   server_->Wait();
-  if (health_server_ != nullptr) {
-    health_server_->Shutdown(std::chrono::system_clock::now());
-    health_server_->Wait();
-  }
+  health_server_.reset();
   LogLine(LogLevel::kInfo, "stopped").Add("service", name_);
 }
 
@@ -252,12 +249,11 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   }
   running->health_.Add(running->server_->GetHealthCheckService());
   if (options.health_port > 0) {
-    int health_port = 0;
-    absl::StatusOr<std::unique_ptr<grpc::Server>> health_server =
-        StartHealthServer(options.host, options.health_port, &health_port);
+    absl::StatusOr<std::unique_ptr<HealthServer>> health_server =
+        HealthServer::Start(options.host, options.health_port);
     if (!health_server.ok()) return health_server.status();
     running->health_server_ = *std::move(health_server);
-    running->health_.Add(running->health_server_->GetHealthCheckService());
+    running->health_.Add(running->health_server_->health());
   }
   grpc::HealthCheckServiceInterface* health = &running->health_;
   health->SetServingStatus("", true);

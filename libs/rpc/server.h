@@ -115,7 +115,7 @@ class RunningServer {
   std::string name_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<grpc::Server> health_server_;  // --health_port.
+  std::unique_ptr<HealthServer> health_server_;  // --health_port.
   HealthFanout health_;  // The health services of both servers.
   std::unique_ptr<StoreHealthChecker> checker_;
   bool shut_down_ = false;

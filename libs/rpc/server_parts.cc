@@ -92,24 +92,35 @@ void HealthFanout::Shutdown() {
   for (auto* health : healths_) health->Shutdown();
 }
 
-absl::StatusOr<std::unique_ptr<grpc::Server>> StartHealthServer(
-    const std::string& host, int port, int* bound) {
+absl::StatusOr<std::unique_ptr<HealthServer>> HealthServer::Start(
+    const std::string& host, int port) {
   grpc::EnableDefaultHealthCheckService(true);
+  std::unique_ptr<HealthServer> health(new HealthServer());
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat(host, ":", port),
-                           grpc::InsecureServerCredentials(), bound);
+                           grpc::InsecureServerCredentials(), &health->port_);
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetOption(ReflectionOption(false));
   builder.SetMaxReceiveMessageSize(4096);
-  grpc::ResourceQuota quota("backplan-health");
-  quota.SetMaxThreads(8);
-  builder.SetResourceQuota(quota);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || *bound == 0) {
+  health->queue_ = builder.AddCompletionQueue();
+  health->server_ = builder.BuildAndStart();
+  if (health->server_ == nullptr || health->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("health port: cannot listen on ", host, ":", port));
   }
-  return server;
+  return health;
+}
+
+HealthServer::~HealthServer() {
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now());
+    server_->Wait();
+  }
+  queue_->Shutdown();
+  void* tag;
+  bool ok;
+  while (queue_->Next(&tag, &ok)) {
+  }
 }
 
 }  // namespace backplan::rpc

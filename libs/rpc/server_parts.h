@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/security/server_credentials.h"
@@ -48,10 +49,30 @@ class HealthFanout : public grpc::HealthCheckServiceInterface {
   std::vector<grpc::HealthCheckServiceInterface*> healths_;
 };
 
-// A plaintext server on `host:port` (0: any free port, written to `bound`)
-// serving only grpc.health.v1. UNAVAILABLE when the port cannot be bound.
-absl::StatusOr<std::unique_ptr<grpc::Server>> StartHealthServer(
-    const std::string& host, int port, int* bound);
+// A plaintext server serving only grpc.health.v1 (gRPC's default health
+// service, set through health()).
+class HealthServer {
+ public:
+  // Listens on `host:port` (0: any free port). UNAVAILABLE when the port
+  // cannot be bound.
+  static absl::StatusOr<std::unique_ptr<HealthServer>> Start(
+      const std::string& host, int port);
+  ~HealthServer();
+
+  int port() const { return port_; }
+  grpc::HealthCheckServiceInterface* health() const {
+    return server_->GetHealthCheckService();
+  }
+
+ private:
+  HealthServer() = default;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  // gRPC refuses to build a server without a polled queue, and the default
+  // health service only registers itself once the server starts: this one
+  // never receives work and is drained at shutdown.
+  std::unique_ptr<grpc::ServerCompletionQueue> queue_;
+};
 
 }  // namespace backplan::rpc
 
