@@ -102,11 +102,12 @@ class Base(unittest.TestCase):
         see, change or delete either, with or without naming owner's tenant;
         the owner still has both afterwards."""
         decomposition, scheduling = self.stubs(**owner)
+        book = "secret-book-" + os.urandom(4).hex()  # Unique: tenants may share names.
         plan_id = decomposition.CreatePlan(
             decomposition_pb2.CreatePlanRequest(plan=chain_plan("secret plan")),
             timeout=10).plan_id
         decomposition.PutRecipeBook(
-            decomposition_pb2.PutRecipeBookRequest(yaml=BOOK_YAML, name="secret-book"),
+            decomposition_pb2.PutRecipeBookRequest(yaml=BOOK_YAML, name=book),
             timeout=10)
         owner_tenant = decomposition.GetPlan(
             decomposition_pb2.GetPlanRequest(plan_id=plan_id), timeout=10).tenant
@@ -119,8 +120,8 @@ class Base(unittest.TestCase):
             (d.DeletePlan, decomposition_pb2.DeletePlanRequest(plan_id=plan_id)),
             (s.Schedule, scheduling_pb2.ScheduleRequest(plan_id=plan_id)),
             (s.Export, scheduling_pb2.ExportRequest(plan_id=plan_id)),
-            (d.GetRecipeBook, decomposition_pb2.GetRecipeBookRequest(name="secret-book")),
-            (d.DeleteRecipeBook, decomposition_pb2.DeleteRecipeBookRequest(name="secret-book")),
+            (d.GetRecipeBook, decomposition_pb2.GetRecipeBookRequest(name=book)),
+            (d.DeleteRecipeBook, decomposition_pb2.DeleteRecipeBookRequest(name=book)),
         ]
         for call, request in calls:
             error = self.assertCode(not_found, call, request) if call != d.EditPlan else None
@@ -139,13 +140,14 @@ class Base(unittest.TestCase):
         listed = d.ListPlans(decomposition_pb2.ListPlansRequest(), timeout=10)
         self.assertNotIn(plan_id, [p.plan_id for p in listed.plans])
         books = d.ListRecipeBooks(decomposition_pb2.ListRecipeBooksRequest(), timeout=10)
-        self.assertNotIn("secret-book", list(books.names))
+        self.assertNotIn(book, list(books.names))
 
         # Still there for the owner.
         self.assertEqual(decomposition.GetPlan(
-            decomposition_pb2.GetPlanRequest(plan_id=plan_id), timeout=10).plan_id, plan_id)
+            decomposition_pb2.GetPlanRequest(plan_id=plan_id), timeout=10).outcome.title,
+            "secret plan")
         self.assertEqual(decomposition.GetRecipeBook(
-            decomposition_pb2.GetRecipeBookRequest(name="secret-book"), timeout=10).version, 1)
+            decomposition_pb2.GetRecipeBookRequest(name=book), timeout=10).version, 1)
         return plan_id
 
     def check_health_port(self):
@@ -179,8 +181,9 @@ class MutualTls(Base):
         cls.dir = tempfile.mkdtemp(prefix="backplan-sec-mtls-")
         c = cls.certs = make_certs(cls.dir)
         p = lambda name: os.path.join(c, name)  # noqa: E731
-        cls.client = lambda who: {"ca": p("ca.pem"), "cert": p("client-%s.pem" % who),  # noqa: E731
-                                  "key": p("client-%s.key" % who)}
+        cls.client = staticmethod(lambda who: {"ca": p("ca.pem"),
+                                               "cert": p("client-%s.pem" % who),
+                                               "key": p("client-%s.key" % who)})
         auth = ["--auth=mtls", "--tls_cert=" + p("server.pem"), "--tls_key=" + p("server.key"),
                 "--tls_client_ca=" + p("ca.pem"), "--auth_identities=" + p("identities.yaml")]
         cls.start_cluster(auth, cls.client("scheduling"),
@@ -273,7 +276,7 @@ class Token(Base):
         cls.publish_tokens(read(p("tokens")) + "\n")
         os.symlink("..data/tokens", os.path.join(cls.secret, "tokens"))
         cls.token = {who: read(p("token-" + who)) for who in ("acme", "globex", "scheduling")}
-        cls.client = lambda who: {"ca": p("ca.pem"), "token": cls.token[who]}  # noqa: E731
+        cls.client = staticmethod(lambda who: {"ca": p("ca.pem"), "token": cls.token[who]})
         auth = ["--auth=token", "--tls_cert=" + p("server.pem"), "--tls_key=" + p("server.key"),
                 "--auth_tokens=" + os.path.join(cls.secret, "tokens")]
         cls.start_cluster(auth, cls.client("scheduling"),
@@ -394,6 +397,7 @@ class CallsPerTenant(unittest.TestCase):
         big = harness.plan_pb2.Plan()
         big.outcome.title = "long simulation"
         big.outcome.start_date.CopyFrom(harness.date(2027, 1, 4))
+        big.outcome.target_date.CopyFrom(harness.date(2099, 12, 31))
         for i in range(2000):
             task = big.tasks.add(id="t%d" % i, title="task %d" % i, duration_days=3)
             task.optimistic_days, task.pessimistic_days = 1, 9
