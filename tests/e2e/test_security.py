@@ -11,6 +11,7 @@ or removed from the file take effect without a restart; the health port
 answers without credentials, the main port does not; a server refuses to
 start without --auth.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -353,6 +354,22 @@ class Token(Base):
 
     def test_health_port_answers_without_credentials(self):
         self.check_health_port()
+
+    def test_load_tool_with_token(self):
+        load = os.path.join(harness.BUILD, "tools", "backplan-load", "backplan-load")
+        if not os.path.exists(load):
+            self.skipTest("backplan-load not built")
+        base = [load, "--progress=off", "--format=json", "--scenario=schedule", "--tasks=10",
+                "--total=20", "--concurrency=2", "--cacert=" + os.path.join(self.certs, "ca.pem"),
+                self.services["scheduling"].address]
+        ok = subprocess.run(base + ["--token=" + self.token["acme"]], capture_output=True,
+                            text=True, timeout=120)
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        self.assertEqual(json.loads(ok.stdout)["statusCodeDistribution"], {"OK": 20})
+        wrong = subprocess.run(base + ["--token=wrong"], capture_output=True, text=True,
+                               timeout=120)
+        self.assertEqual(json.loads(wrong.stdout)["statusCodeDistribution"],
+                         {"Unauthenticated": 20}, wrong.stderr)
 
     def test_cli_with_token(self):
         flags = ["--decomposition=" + self.services["decomposition"].address,
