@@ -69,7 +69,7 @@ declare -A addr
 start_server() {  # name binary args...
   local name=$1 binary=$2
   shift 2
-  "$binary" --host=127.0.0.1 --port=0 --port_file="$work/$name.port" \
+  "$binary" --host=127.0.0.1 --port=0 --port_file="$work/$name.port" --auth=none \
     --metrics_port=0 --log_level=warning "$@" > "$work/$name.log" 2>&1 &
   pids+=($!)
   wait_file "$work/$name.port" "$name" "$!"

@@ -165,7 +165,7 @@ if [[ "$runner" == chroot ]]; then
 fi
 declare -A port
 for s in "${SERVICES[@]}"; do port[$s]="$(free_port)"; done
-common=(--redis="127.0.0.1:$redis_port" --store_check_interval_ms=200 --grace_period_s=5)
+common=(--redis="127.0.0.1:$redis_port" --store_check_interval_ms=200 --grace_period_s=5 --auth=none)
 start decomposition --port="${port[decomposition]}" --metrics_port="$(free_port)" "${common[@]}"
 start prioritization --port="${port[prioritization]}" --metrics_port="$(free_port)" "${common[@]}"
 start scheduling --port="${port[scheduling]}" --metrics_port="$(free_port)" "${common[@]}" \

@@ -56,7 +56,9 @@ for i in 0 1 2; do
   extra=()
   [ "$name" = scheduling ] && extra=(--prioritization_address=127.0.0.1:50052)
   rm -f "$run/$name.port"
+  # --auth=none: loopback only, for local development (README, "Security").
   "build/services/$name/backplan-$name" --port="${ports[$i]}" --host=127.0.0.1 \
+    --auth=none \
     --port_file="$run/$name.port" \
     --redis="127.0.0.1:$redis_port" "${extra[@]}" \
     >> "$run/$name.log" 2>&1 &

@@ -36,8 +36,30 @@ export const FLAGS = {
   prioritization_address: null, // scheduling only
   grace_period_s: '10',
   log_level: 'info',
+  // Authentication (issue 17): --auth has no default.
+  auth: undefined,
+  auth_identities: '',
+  auth_tokens: '',
+  tls_cert: '',
+  tls_key: '',
+  tls_client_ca: '',
+  health_port: '0',
+  reflection: 'true',
+  max_calls_per_tenant: '128',
+  prioritization_tls_ca: '', // scheduling only
+  prioritization_tls_cert: '',
+  prioritization_tls_key: '',
+  prioritization_tls_server_name: '',
+  prioritization_token_file: '',
 };
-const SERVICE_ONLY_FLAGS = { prioritization_address: ['scheduling'] };
+const SERVICE_ONLY_FLAGS = {
+  prioritization_address: ['scheduling'],
+  prioritization_tls_ca: ['scheduling'],
+  prioritization_tls_cert: ['scheduling'],
+  prioritization_tls_key: ['scheduling'],
+  prioritization_tls_server_name: ['scheduling'],
+  prioritization_token_file: ['scheduling'],
+};
 
 // The flags the binaries really define, read from the tree: ABSL_FLAG in
 // libs/ and services/common/ (linked into every service) and in
@@ -400,12 +422,26 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
     if (grpcPort && String(grpcPort) !== String(port.value)) fail(w, `${cp}.ports[grpc].containerPort`, `${grpcPort} but the binary listens on ${port.value} (${port.from})`);
     if (metricsPort && String(metricsPort) !== String(mport.value)) fail(w, `${cp}.ports[http-metrics].containerPort`, `${metricsPort} but the binary serves metrics on ${mport.value} (${mport.from})`);
 
+    // Authentication: required, never none in a cluster; TLS and the
+    // mode's file given; probes then go to the plaintext health-only port.
+    const auth = effective(c, service, 'auth');
+    const healthPort = Number(effective(c, service, 'health_port').value ?? 0);
+    if (auth.value === undefined || auth.value === '') fail(w, `${cp}.args`, '--auth is missing (the binary refuses to start without it)');
+    else if (auth.value === 'none') fail(w, `${cp}.args`, `runs --auth=none (${auth.from}): any pod could act for any tenant; use mtls or token`);
+    else if (!['mtls', 'token'].includes(auth.value)) fail(w, `${cp}.args`, `--auth=${auth.value} is not mtls or token`);
+    else {
+      const need = ['tls_cert', 'tls_key', ...(auth.value === 'mtls' ? ['tls_client_ca', 'auth_identities'] : ['auth_tokens'])];
+      for (const flag of need) if (!effective(c, service, flag).value) fail(w, `${cp}.args`, `--auth=${auth.value} needs --${flag}`);
+      if (!(healthPort > 0)) fail(w, `${cp}.args`, `--auth=${auth.value} needs --health_port: probes speak neither TLS nor client certificates`);
+    }
+    const probePort = healthPort > 0 ? healthPort : grpcPort;
+
     // Native gRPC probes on the process health entry "".
     for (const p of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
       const probe = c[p];
       if (!probe) continue;
       if (!probe.grpc) { fail(w, `${cp}.${p}.grpc`, 'must be a native gRPC probe'); continue; }
-      if (grpcPort && probe.grpc.port !== grpcPort) fail(w, `${cp}.${p}.grpc.port`, `${probe.grpc.port} is not the grpc port ${grpcPort}`);
+      if (probePort && probe.grpc.port !== probePort) fail(w, `${cp}.${p}.grpc.port`, `${probe.grpc.port} is not the ${healthPort > 0 ? 'health' : 'grpc'} port ${probePort}`);
       if ((probe.grpc.service ?? '') !== '') fail(w, `${cp}.${p}.grpc.service`, `must be "" (process health; "backplan.store" would take pods out when Redis is down), got "${probe.grpc.service}"`);
     }
 

@@ -79,6 +79,11 @@ const cases = [
     return o.filter((x) => !gone.has(x.kind) && !gone.has(`${x.kind}/${x.metadata.name}`));
   }, 'points at no managed endpoint', { expectManagedRedis: true }],
   ['network policies requested, none rendered', 'dev', (o) => o, 'network policies were requested', { expectNetworkPolicies: true }],
+  ['prod runs --auth=none', 'prod', (o) => { const c = ctr(o, 'prioritization'); c.args = c.args.map((a) => (a.startsWith('--auth=') ? '--auth=none' : a)); return o; }, 'runs --auth=none'],
+  ['dev without --auth', 'dev', (o) => { const c = ctr(o, 'decomposition'); c.args = c.args.filter((a) => !a.startsWith('--auth=')); return o; }, '--auth is missing'],
+  ['auth from env none', 'dev', (o) => { ctr(o, 'scheduling').env.push({ name: 'BACKPLAN_AUTH', value: 'none' }); const c = ctr(o, 'scheduling'); c.args = c.args.filter((a) => !a.startsWith('--auth=')); return o; }, 'runs --auth=none (env BACKPLAN_AUTH)'],
+  ['mTLS probes on the main port', 'prod', (o) => { ctr(o, 'decomposition').readinessProbe.grpc.port = 50051; return o; }, 'is not the health port 8081'],
+  ['mTLS without a health port', 'dev', (o) => { const c = ctr(o, 'scheduling'); c.args = c.args.filter((a) => !a.startsWith('--health_port')); return o; }, 'needs --health_port'],
   ['not namespaced', 'dev', (o) => { delete dep(o, 'scheduling').metadata.namespace; return o; }, 'metadata.namespace'],
 ];
 

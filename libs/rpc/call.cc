@@ -11,8 +11,10 @@
 #include "absl/strings/str_split.h"
 #include "libs/common/log.h"
 #include "libs/core/tenant.h"
+#include "libs/rpc/auth.h"
 #include "libs/rpc/grpc_status.h"
 #include "libs/rpc/metrics.h"
+#include "libs/rpc/tenant_slots.h"
 
 ABSL_FLAG(int, slow_call_ms, 1000,
           "Calls slower than this many milliseconds are logged at info; "
@@ -97,10 +99,12 @@ absl::Status ValidateTenant(absl::string_view tenant) {
       absl::StrCat(kTenantHeader, " metadata: ", status.message()));
 }
 
-CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
+CallScope::CallScope(grpc::ServerContext* context, absl::string_view method,
+                     CallKind kind)
     : context_(context),
       method_(method),
       metrics_(ServerMethod(method)),
+      kind_(kind),
       start_(std::chrono::steady_clock::now()) {
   RecordServerStart(metrics_);
   request_id_ = Metadata(context, kRequestIdHeader);
@@ -109,6 +113,17 @@ CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
   }
   tenant_ = Metadata(context, kTenantHeader);
   if (tenant_.empty()) tenant_ = kDefaultTenant;
+  // An authenticated call's tenant is the one its identity allows (auth.h).
+  if (std::shared_ptr<const grpc::AuthContext> auth = context->auth_context()) {
+    for (const grpc::string_ref& value :
+         auth->FindPropertyValues(kTenantProperty)) {
+      tenant_.assign(value.data(), value.size());
+    }
+    for (const grpc::string_ref& value :
+         auth->FindPropertyValues(kCallerProperty)) {
+      caller_.assign(value.data(), value.size());
+    }
+  }
   tenant_status_ = ValidateTenant(tenant_);
   // The caller's trace continues here with a span of our own; without a
   // (valid) traceparent this call starts a trace.
@@ -116,6 +131,17 @@ CallScope::CallScope(grpc::ServerContext* context, absl::string_view method)
     trace_.span_id = RandomHex(16);
   } else {
     trace_ = TraceContext{RandomHex(32), RandomHex(16), "01"};
+  }
+  if (tenant_status_.ok() && kind_ == CallKind::kUnary) {
+    slot_status_ = TenantSlots::Process().Acquire(tenant_);
+    holds_slot_ = slot_status_.ok();
+    if (!holds_slot_) tenant_status_ = slot_status_;
+  }
+}
+
+CallScope::~CallScope() {
+  if (holds_slot_) {
+    TenantSlots::Process().Release(tenant_);
   }
 }
 
@@ -136,7 +162,10 @@ std::unique_ptr<grpc::ClientContext> CallScope::NewDownstreamContext() const {
   return downstream;
 }
 
-grpc::Status CallScope::Finish(const absl::Status& status) {
+grpc::Status CallScope::Finish(const absl::Status& handler_status) {
+  // Over the tenant's cap the answer is that, whatever the handler did.
+  const absl::Status& status =
+      slot_status_.ok() ? handler_status : slot_status_;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
           .count();
@@ -157,6 +186,7 @@ grpc::Status CallScope::Finish(const absl::Status& status) {
         .Add("trace_id", trace_.trace_id)
         .Add("span_id", trace_.span_id)
         .Add("tenant", tenant_);
+    if (!caller_.empty()) line.Add("caller", caller_);
     if (!status.ok()) line.Add("error", status.message());
   }
   // An error goes out Trailers-Only (no headers): clients' retry policies
@@ -171,6 +201,7 @@ grpc::Status CallScope::Finish(const absl::Status& status) {
 }
 
 bool CallScope::ShouldStop() const {
+  if (!slot_status_.ok()) return true;
   // Draining lets calls finish within the grace period; at its end gRPC
   // cancels what is left, which IsCancelled reports.
   if (context_->IsCancelled()) return true;

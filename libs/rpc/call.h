@@ -19,6 +19,13 @@
 //
 // Handlers pass call.request_id() into store events and downstream calls
 // (PropagateTo) so one request can be followed across services.
+//
+// Under --auth=mtls or token the caller was authenticated before the handler
+// ran (auth.h): tenant() is the tenant its identity is bound to and
+// caller() its name, which the log line carries. Each unary call holds one of
+// its tenant's slots (tenant_slots.h) while in flight; over the cap,
+// tenant_status() is RESOURCE_EXHAUSTED, ShouldStop() is true and Finish
+// returns that error whatever the handler computed.
 #ifndef BACKPLAN_LIBS_RPC_CALL_H_
 #define BACKPLAN_LIBS_RPC_CALL_H_
 
@@ -55,18 +62,26 @@ std::string FormatTraceparent(const TraceContext& context);
 // A new random request id (16 hex digits).
 std::string NewRequestId();
 
+// Unary calls count against --max_calls_per_tenant; streams do not (they
+// have caps of their own, e.g. --max_watch_streams_per_tenant).
+enum class CallKind { kUnary, kStream };
+
 class CallScope {
  public:
   // `method` must outlive the scope (a string literal).
-  CallScope(grpc::ServerContext* context, absl::string_view method);
+  CallScope(grpc::ServerContext* context, absl::string_view method,
+            CallKind kind = CallKind::kUnary);
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
+  ~CallScope();
 
   const std::string& request_id() const { return request_id_; }
   // The caller's tenant; INVALID_ARGUMENT via tenant_status() when the
   // metadata holds a malformed one.
   const std::string& tenant() const { return tenant_; }
   const absl::Status& tenant_status() const { return tenant_status_; }
+  // The authenticated caller's name; empty under --auth=none.
+  const std::string& caller() const { return caller_; }
   grpc::ServerContext* context() const { return context_; }
 
   // This call's trace: the caller's trace id (or a new one) and a new span
@@ -105,7 +120,11 @@ class CallScope {
   absl::Status tenant_status_;
   TraceContext trace_;
   MethodMetrics* metrics_;
+  std::string caller_;
+  CallKind kind_;
   std::chrono::steady_clock::time_point start_;
+  bool holds_slot_ = false;
+  absl::Status slot_status_;  // RESOURCE_EXHAUSTED over the tenant's cap.
   bool header_added_ = false;
 };
 

@@ -31,6 +31,8 @@
 #include "libs/common/version.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/served_services.h"
+#include "libs/rpc/server_parts.h"
+#include "libs/rpc/tenant_slots.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC.");
 ABSL_FLAG(int, port, -1,
@@ -55,6 +57,23 @@ ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate; enables TLS.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA for client certificates; enables mutual TLS.");
+ABSL_FLAG(std::string, auth, "",
+          "Required, no default: mtls (client certificate identity mapped to "
+          "a tenant by --auth_identities), token (authorization: Bearer, "
+          "checked against --auth_tokens) or none (trust the tenant header; "
+          "local development only).");
+ABSL_FLAG(std::string, auth_identities, "",
+          "--auth=mtls: YAML file, certificate identity (URI SAN, else DNS "
+          "SAN, else CN) -> tenant, or \"*\" for a trusted service.");
+ABSL_FLAG(std::string, auth_tokens, "",
+          "--auth=token: file, one line per token: <sha256 hex> <tenant or *> "
+          "<name>; re-read when it changes.");
+ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection.");
+ABSL_FLAG(int, health_port, 0,
+          "If > 0, a plaintext port serving only grpc.health.v1 (for "
+          "Kubernetes probes under mutual TLS).");
+ABSL_FLAG(int, max_calls_per_tenant, 128,
+          "Most unary calls one tenant may have in flight; 0: no cap.");
 
 namespace backplan::rpc {
 namespace {
@@ -79,31 +98,6 @@ void ApplyEnvironment() {
       std::exit(2);
     }
   }
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read file \"", path, "\""));
-  }
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
-    const ServerOptions& server) {
-  if (server.tls_cert.empty()) return grpc::InsecureServerCredentials();
-  grpc::SslServerCredentialsOptions options(
-      server.tls_client_ca.empty()
-          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  ASSIGN_OR_RETURN(std::string key, ReadFile(server.tls_key));
-  ASSIGN_OR_RETURN(std::string cert, ReadFile(server.tls_cert));
-  options.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
-  if (!server.tls_client_ca.empty()) {
-    ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(server.tls_client_ca));
-  }
-  return grpc::SslServerCredentials(options);
 }
 
 }  // namespace
@@ -184,6 +178,14 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
   options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  // InitServer has checked --auth.
+  options.auth.mode =
+      ParseAuthMode(absl::GetFlag(FLAGS_auth)).value_or(AuthMode::kNone);
+  options.auth.identities_file = absl::GetFlag(FLAGS_auth_identities);
+  options.auth.tokens_file = absl::GetFlag(FLAGS_auth_tokens);
+  options.reflection = absl::GetFlag(FLAGS_reflection);
+  options.health_port = absl::GetFlag(FLAGS_health_port);
+  options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
   return options;
 }
 
@@ -194,9 +196,10 @@ void RunningServer::Shutdown(std::chrono::milliseconds grace) {
   shut_down_ = true;
   checker_.reset();
   // Every entry NOT_SERVING, and it stays so while draining.
-  server_->GetHealthCheckService()->Shutdown();
+  health_.Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
   server_->Wait();
+  health_server_.reset();
   LogLine(LogLevel::kInfo, "stopped").Add("service", name_);
 }
 
@@ -204,7 +207,9 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
     const ServerOptions& options, const std::vector<grpc::Service*>& services,
     std::function<absl::Status()> store_probe) {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
-                   Credentials(options));
+                   MainPortCredentials(options.tls_cert, options.tls_key,
+                                       options.tls_client_ca, options.auth));
+  TenantSlots::Process().Configure(options.max_calls_per_tenant);
   if (options.metrics_port > 0) {
     absl::Status status =
         StartMetrics(absl::StrCat(options.host, ":", options.metrics_port));
@@ -215,8 +220,8 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   }
 
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  builder.SetOption(ReflectionOption(options.reflection));
   std::unique_ptr<RunningServer> running(new RunningServer());
   running->name_ = options.name;
   builder.AddListeningPort(absl::StrCat(options.host, ":", options.port),
@@ -247,8 +252,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
     return absl::UnavailableError(absl::StrCat(
         options.name, ": cannot listen on ", options.host, ":", options.port));
   }
-  grpc::HealthCheckServiceInterface* health =
-      running->server_->GetHealthCheckService();
+  running->health_.Add(running->server_->GetHealthCheckService());
+  if (options.health_port > 0) {
+    absl::StatusOr<std::unique_ptr<HealthServer>> health_server =
+        HealthServer::Start(options.host, options.health_port);
+    if (!health_server.ok()) return health_server.status();
+    running->health_server_ = *std::move(health_server);
+    running->health_.Add(running->health_server_->health());
+  }
+  grpc::HealthCheckServiceInterface* health = &running->health_;
   health->SetServingStatus("", true);
   // Each served service's full name mirrors "" (the process); gRPC's own
   // services (health, reflection) are not entries.
@@ -265,7 +277,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   LogLine(LogLevel::kInfo, "serving")
       .Add("service", options.name)
       .Add("port", running->port_)
-      .Add("metrics_port", options.metrics_port);
+      .Add("metrics_port", options.metrics_port)
+      .Add("health_port", options.health_port)
+      .Add("auth", AuthModeName(options.auth.mode));
+  if (options.auth.mode == AuthMode::kNone) {
+    LogLine(LogLevel::kWarning,
+            "--auth=none: callers are not authenticated and may act for any "
+            "tenant; for local development only")
+        .Add("service", options.name);
+  }
   if (store_probe) {
     health->SetServingStatus(kStoreHealthEntry, false);
     running->checker_ = std::make_unique<RunningServer::StoreHealthChecker>(
@@ -301,6 +321,13 @@ void InitServer(int argc, char** argv, const ServiceDefaults& defaults) {
     std::exit(2);
   }
   SetMinLogLevel(level);
+  absl::StatusOr<AuthMode> auth = ParseAuthMode(absl::GetFlag(FLAGS_auth));
+  if (!auth.ok()) {
+    LogLine(LogLevel::kError, "bad --auth")
+        .Add("service", defaults.name)
+        .Add("error", auth.status().message());
+    std::exit(2);
+  }
 }
 
 int RunServer(const ServiceDefaults& defaults,

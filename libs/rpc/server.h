@@ -36,7 +36,9 @@
 // --port_file (the bound port is written there), --metrics_port (-1: the
 // default; 0: off), --max_message_mb, --max_threads, --grace_period_s,
 // --store_check_interval_ms, --log_level, --tls_cert, --tls_key,
-// --tls_client_ca (mutual TLS when set); --slow_call_ms (libs/rpc/call.h).
+// --tls_client_ca (mutual TLS when set), --auth (required: mtls, token or
+// none), --auth_identities, --auth_tokens, --reflection, --health_port,
+// --max_calls_per_tenant; --slow_call_ms (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 
@@ -51,6 +53,8 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
+#include "libs/rpc/auth.h"
+#include "libs/rpc/server_parts.h"
 
 namespace backplan::rpc {
 
@@ -77,6 +81,12 @@ struct ServerOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  // Who may call (auth.h). The binaries' --auth has no default; an
+  // in-process test serves kNone on loopback.
+  AuthOptions auth;
+  bool reflection = true;
+  int health_port = 0;           // > 0: a plaintext port serving only health.
+  int max_calls_per_tenant = 0;  // Unary calls in flight; 0: no cap.
 };
 
 // The options the flags give, with -1 ports replaced by `defaults`.
@@ -108,6 +118,8 @@ class RunningServer {
   std::string name_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HealthServer> health_server_;  // --health_port.
+  HealthFanout health_;  // The health services of both servers.
   std::unique_ptr<StoreHealthChecker> checker_;
   bool shut_down_ = false;
 };

@@ -357,7 +357,7 @@ void DecompositionServiceImpl::EndWatch(const std::string& tenant) {
 grpc::Status DecompositionServiceImpl::WatchPlan(
     grpc::ServerContext* context, const v1::WatchPlanRequest* request,
     grpc::ServerWriter<v1::PlanEvent>* writer) {
-  rpc::CallScope call(context, "WatchPlan");
+  rpc::CallScope call(context, "WatchPlan", rpc::CallKind::kStream);
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(call.tenant_status());
     RETURN_IF_ERROR(Required(request->plan_id(), "plan_id"));

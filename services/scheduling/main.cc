@@ -2,7 +2,8 @@
 // Flags: --help.
 #include "absl/flags/flag.h"
 #include "grpcpp/grpcpp.h"
-#include "libs/channel/channel_config.h"
+#include "libs/channel/credentials.h"
+#include "libs/common/log.h"
 #include "libs/rpc/server.h"
 #include "services/common/service_support.h"
 #include "services/scheduling/scheduling_service.h"
@@ -11,6 +12,20 @@ ABSL_FLAG(std::string, prioritization_address, "127.0.0.1:50052",
           "The prioritization service, e.g. "
           "dns:///backplan-prioritization-headless:50052 (round-robin over its "
           "addresses); empty: none, stored schedules are degraded.");
+ABSL_FLAG(std::string, prioritization_tls_ca, "",
+          "PEM CA of the prioritization service's certificate; enables TLS "
+          "on that channel.");
+ABSL_FLAG(std::string, prioritization_tls_cert, "",
+          "PEM client certificate this service presents to prioritization "
+          "(--auth=mtls there: map its identity to \"*\").");
+ABSL_FLAG(std::string, prioritization_tls_key, "",
+          "PEM key of --prioritization_tls_cert.");
+ABSL_FLAG(std::string, prioritization_tls_server_name, "",
+          "Name to check in the prioritization service's certificate instead "
+          "of the address's host.");
+ABSL_FLAG(std::string, prioritization_token_file, "",
+          "File holding the bearer token sent to prioritization (--auth=token "
+          "there; bind it to \"*\"); re-read when it changes.");
 ABSL_FLAG(int, compute_threads, 0,
           "Threads one simulation's runs are split over, the calling one "
           "included (a process-wide pool); 0: the container's CPU quota.");
@@ -36,10 +51,20 @@ int main(int argc, char** argv) {
     args.SetLoadBalancingPolicyName("round_robin");
     args.SetMaxReceiveMessageSize(backplan::rpc::MaxMessageBytes());
     args.SetMaxSendMessageSize(backplan::rpc::MaxMessageBytes());
-    backplan::channel::ApplyClientDefaults(&args);  // Retries, keepalive.
-    prioritization =
-        backplan::v1::PrioritizationService::NewStub(grpc::CreateCustomChannel(
-            address, grpc::InsecureChannelCredentials(), args));
+    backplan::channel::ClientSecurity security;
+    security.ca_file = absl::GetFlag(FLAGS_prioritization_tls_ca);
+    security.cert_file = absl::GetFlag(FLAGS_prioritization_tls_cert);
+    security.key_file = absl::GetFlag(FLAGS_prioritization_tls_key);
+    security.server_name = absl::GetFlag(FLAGS_prioritization_tls_server_name);
+    security.token_file = absl::GetFlag(FLAGS_prioritization_token_file);
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        backplan::channel::NewChannel(address, security, args);
+    if (!channel.ok()) {
+      backplan::LogLine(backplan::LogLevel::kError, "bad prioritization TLS")
+          .Add("error", channel.status().message());
+      return 2;
+    }
+    prioritization = backplan::v1::PrioritizationService::NewStub(*channel);
   }
   backplan::SchedulingServiceImpl service(
       store.get(), std::move(prioritization), backplan::TodayUtc);

@@ -93,9 +93,43 @@ class Redis:
         return "127.0.0.1:%d" % self.port
 
 
+def _read(path):
+    if path is None:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def make_channel(address, ca=None, cert=None, key=None, token=None,
+                 server_name=None):
+    """The Python side of libs/channel's client factory: plaintext without a
+    CA; TLS against `ca`; mutual TLS with `cert`/`key`; `token` sent as
+    `authorization: Bearer` on every call (over TLS only)."""
+    if ca is None and cert is None:
+        if token is not None:
+            raise ValueError("a token is sent only over TLS")
+        return grpc.insecure_channel(address)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=_read(ca), private_key=_read(key),
+        certificate_chain=_read(cert))
+    if token is not None:
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token))
+    options = []
+    if server_name:
+        options.append(("grpc.ssl_target_name_override", server_name))
+    return grpc.secure_channel(address, credentials, options)
+
+
 class Service:
-    def __init__(self, name, workdir, redis_address, extra_args=()):
+    def __init__(self, name, workdir, redis_address, extra_args=(),
+                 auth_args=("--auth=none",), client=None):
+        """`auth_args` are the server's --auth flags (loopback tests run
+        --auth=none); `client` the keyword arguments of make_channel the
+        harness's own channel uses."""
         self.name = name
+        self.auth_args = list(auth_args)
+        self.client = dict(client or {})
         self.binary = os.path.join(BUILD, "services", name, "backplan-" + name)
         self.port_file = os.path.join(workdir, name + ".port")
         self.log_path = os.path.join(workdir, name + ".log")
@@ -111,7 +145,7 @@ class Service:
         args = [self.binary, "--port=0", "--port_file=" + self.port_file,
                 "--metrics_port=0", "--redis=" + self.redis_address,
                 "--store_check_interval_ms=200", "--grace_period_s=10",
-                "--redis_timeout_ms=300", "--log_level=debug"] + self.extra_args
+                "--redis_timeout_ms=300", "--log_level=debug"] + self.auth_args + self.extra_args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
         wait_until(lambda: os.path.exists(self.port_file) or self.proc.poll() is not None,
@@ -120,7 +154,7 @@ class Service:
             raise AssertionError("%s exited: %s" % (self.name, self.logs()))
         with open(self.port_file) as f:
             self.port = int(f.read().strip())
-        self.channel = grpc.insecure_channel("127.0.0.1:%d" % self.port)
+        self.channel = make_channel("127.0.0.1:%d" % self.port, **self.client)
         wait_until(lambda: self.health("") == health_pb2.HealthCheckResponse.SERVING,
                    20, self.name + " SERVING")
 

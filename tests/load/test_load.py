@@ -48,7 +48,7 @@ class EchoServer(harness.Service):
             os.remove(self.port_file)
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [self.binary, "--port=0", "--port_file=" + self.port_file,
+            [self.binary, "--port=0", "--port_file=" + self.port_file, "--auth=none",
              "--metrics_port=0", "--log_level=warning"],
             stdout=self.log, stderr=self.log)
         harness.wait_until(lambda: os.path.exists(self.port_file)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -73,6 +74,9 @@ ABSL_FLAG(std::string, tenant, "", "Sent as metadata x-backplan-tenant.");
 ABSL_FLAG(bool, insecure, true,
           "Plain text; TLS when false or when --cacert/--cert is given.");
 ABSL_FLAG(std::string, cacert, "", "PEM root certificates for TLS.");
+ABSL_FLAG(std::string, token, "",
+          "Bearer token for --auth=token servers (default: the environment "
+          "variable BACKPLAN_TOKEN); needs TLS.");
 ABSL_FLAG(std::string, cert, "", "PEM client certificate (mutual TLS).");
 ABSL_FLAG(std::string, key, "", "PEM private key of --cert.");
 ABSL_FLAG(std::string, server_name, "",
@@ -211,6 +215,10 @@ int main(int argc, char** argv) {
   tls.cert = absl::GetFlag(FLAGS_cert);
   tls.key = absl::GetFlag(FLAGS_key);
   tls.server_name = absl::GetFlag(FLAGS_server_name);
+  tls.token = absl::GetFlag(FLAGS_token);
+  if (tls.token.empty() && std::getenv("BACKPLAN_TOKEN") != nullptr) {
+    tls.token = std::getenv("BACKPLAN_TOKEN");
+  }
 
   load::ScenarioOptions scenario;
   scenario.scenario = absl::GetFlag(FLAGS_scenario);

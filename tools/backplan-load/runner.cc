@@ -17,18 +17,12 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
-#include "libs/channel/channel_config.h"
+#include "libs/channel/credentials.h"
 
 namespace backplan::load {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 int64_t Nanos(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
@@ -243,31 +237,13 @@ class Engine {
 absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> MakeChannels(
     const std::string& address, int connections, const TlsOptions& tls,
     absl::Duration connect_timeout) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
-  const bool use_tls = !tls.insecure || !tls.cacert.empty() ||
-                       !tls.cert.empty() || !tls.key.empty();
-  if (use_tls) {
-    grpc::SslCredentialsOptions ssl;
-    if (!tls.cacert.empty()) {
-      absl::StatusOr<std::string> roots = ReadFile(tls.cacert);
-      if (!roots.ok()) return roots.status();
-      ssl.pem_root_certs = *roots;
-    }
-    if (tls.cert.empty() != tls.key.empty()) {
-      return absl::InvalidArgumentError("--cert and --key go together");
-    }
-    if (!tls.cert.empty()) {
-      absl::StatusOr<std::string> cert = ReadFile(tls.cert);
-      if (!cert.ok()) return cert.status();
-      absl::StatusOr<std::string> key = ReadFile(tls.key);
-      if (!key.ok()) return key.status();
-      ssl.pem_cert_chain = *cert;
-      ssl.pem_private_key = *key;
-    }
-    credentials = grpc::SslCredentials(ssl);
-  } else {
-    credentials = grpc::InsecureChannelCredentials();
-  }
+  channel::ClientSecurity security;
+  security.tls = !tls.insecure;
+  security.ca_file = tls.cacert;
+  security.cert_file = tls.cert;
+  security.key_file = tls.key;
+  security.server_name = tls.server_name;
+  security.token = tls.token;
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   const auto deadline = std::chrono::system_clock::now() +
                         absl::ToChronoNanoseconds(connect_timeout);
@@ -278,11 +254,11 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> MakeChannels(
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetMaxReceiveMessageSize(-1);
     args.SetMaxSendMessageSize(-1);
-    channel::ApplyClientDefaults(&args);  // Backplan's retry contract.
-    if (!tls.server_name.empty()) {
-      args.SetSslTargetNameOverride(tls.server_name);
-    }
-    channels.push_back(grpc::CreateCustomChannel(address, credentials, args));
+    // Backplan's retry contract and credentials (libs/channel).
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> made =
+        channel::NewChannel(address, security, args);
+    if (!made.ok()) return made.status();
+    channels.push_back(*std::move(made));
     if (!channels.back()->WaitForConnected(deadline)) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ", address,
                                                  " (connection ", i + 1, " of ",

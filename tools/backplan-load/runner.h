@@ -35,6 +35,7 @@ struct TlsOptions {
   std::string cert;         // PEM client certificate (mutual TLS).
   std::string key;          // PEM key of `cert`.
   std::string server_name;  // Overrides the name checked in the certificate.
+  std::string token;        // Bearer token on every call (needs TLS).
 };
 
 // `connections` channels to `address`, each its own HTTP/2 connection (no

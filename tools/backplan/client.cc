@@ -7,7 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
-#include "libs/channel/channel_config.h"
+#include "libs/channel/credentials.h"
 
 namespace backplan::cli {
 namespace {
@@ -90,9 +90,16 @@ std::shared_ptr<grpc::Channel> Service::Channel() {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(kMaxMessageBytes);
     args.SetMaxSendMessageSize(kMaxMessageBytes);
-    backplan::channel::ApplyClientDefaults(&args);  // Retries, deadlines.
-    channel = grpc::CreateCustomChannel(
-        address, grpc::InsecureChannelCredentials(), args);
+    // Retries, deadlines; credentials were checked when the command began.
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> made =
+        backplan::channel::NewChannel(address,
+                                      security != nullptr
+                                          ? *security
+                                          : backplan::channel::ClientSecurity(),
+                                      args);
+    channel = made.ok() ? *std::move(made)
+                        : grpc::CreateChannel(
+                              address, grpc::InsecureChannelCredentials());
   }
   return channel;
 }
@@ -101,9 +108,16 @@ Client::Client(const Options& options, std::ostream& out, std::ostream& err)
     : options_(options),
       out_(out),
       err_(err),
-      decomposition_{"decomposition", options.decomposition_address, {}},
-      prioritization_{"prioritization", options.prioritization_address, {}},
-      scheduling_{"scheduling", options.scheduling_address, {}} {}
+      decomposition_{"decomposition",
+                     options.decomposition_address,
+                     {},
+                     &options.security},
+      prioritization_{"prioritization",
+                      options.prioritization_address,
+                      {},
+                      &options.security},
+      scheduling_{
+          "scheduling", options.scheduling_address, {}, &options.security} {}
 
 int Client::Usage(absl::string_view message) {
   err_ << "backplan: " << message << "\n";

@@ -51,6 +51,8 @@ struct Service {
   const char* name;  // "decomposition", "prioritization", "scheduling".
   std::string address;
   std::shared_ptr<grpc::Channel> channel;
+  const backplan::channel::ClientSecurity* security =
+      nullptr;  // Null: plaintext.
 
   std::shared_ptr<grpc::Channel> Channel();
 };

@@ -107,6 +107,11 @@ class Runner : public Client {
         return Usage("--tenant must be printable ASCII");
       }
     }
+    if (absl::Status security =
+            channel::ClientCredentials(options_.security).status();
+        !security.ok()) {
+      return Usage(security.message());
+    }
     const std::string& command = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (command == "help") {
@@ -628,6 +633,11 @@ flags:
   --scheduling=ADDR         scheduling service (default 127.0.0.1:50053)
   --tenant=NAME             tenant, sent as x-backplan-tenant metadata
   --timeout_s=N             deadline of each call in seconds (default 30)
+  --tls_ca=FILE             PEM CA of the services' certificates; enables TLS
+  --tls_cert=FILE, --tls_key=FILE
+                            client certificate and key (mutual TLS)
+  --tls_server_name=NAME    name to check in the services' certificates
+  --token=TOKEN             bearer token (default: $BACKPLAN_TOKEN); needs TLS
   --json                    print the response as protobuf JSON
   --mode=backward|forward   schedule, plan, export (default backward)
   --method=NAME             prioritize method (default: the server's weighted)

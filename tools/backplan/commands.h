@@ -23,6 +23,7 @@
 
 #include "backplan/v1/prioritization.pb.h"
 #include "backplan/v1/scheduling.pb.h"
+#include "libs/channel/credentials.h"
 
 namespace backplan::cli {
 
@@ -35,6 +36,8 @@ struct Options {
   std::string prioritization_address = "127.0.0.1:50052";
   std::string scheduling_address = "127.0.0.1:50053";
   std::string tenant;  // Empty: none sent (the server's default tenant).
+  // TLS, client certificate and bearer token for every service.
+  channel::ClientSecurity security;
   int timeout_s = 30;  // Per call, > 0.
   bool json = false;   // Print protobuf JSON instead of tables.
   std::string mode;    // "", "backward" or "forward".

@@ -1,6 +1,7 @@
 #include "tools/backplan/flags.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -12,6 +13,16 @@ ABSL_FLAG(std::string, prioritization, "127.0.0.1:50052",
 ABSL_FLAG(std::string, scheduling, "127.0.0.1:50053",
           "Address of the scheduling service.");
 ABSL_FLAG(std::string, tenant, "", "Tenant, sent as x-backplan-tenant.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA of the services' certificates; enables TLS.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate (mutual TLS), with --tls_key.");
+ABSL_FLAG(std::string, tls_key, "", "PEM key of --tls_cert.");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Name to check in the services' certificates.");
+ABSL_FLAG(std::string, token, "",
+          "Bearer token for --auth=token services (default: the environment "
+          "variable BACKPLAN_TOKEN); needs TLS.");
 ABSL_FLAG(int, timeout_s, 30, "Deadline of each call, in seconds.");
 ABSL_FLAG(bool, json, false, "Print responses as protobuf JSON.");
 ABSL_FLAG(std::string, mode, "", "Schedule mode: backward or forward.");
@@ -78,6 +89,15 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.scheduling_address = absl::GetFlag(FLAGS_scheduling);
   options.tenant = absl::GetFlag(FLAGS_tenant);
   options.timeout_s = absl::GetFlag(FLAGS_timeout_s);
+  options.security.ca_file = absl::GetFlag(FLAGS_tls_ca);
+  options.security.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.security.key_file = absl::GetFlag(FLAGS_tls_key);
+  options.security.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  options.security.token = absl::GetFlag(FLAGS_token);
+  if (options.security.token.empty()) {
+    const char* token = std::getenv("BACKPLAN_TOKEN");
+    if (token != nullptr) options.security.token = token;
+  }
   options.json = absl::GetFlag(FLAGS_json);
   options.mode = absl::GetFlag(FLAGS_mode);
   options.method = absl::GetFlag(FLAGS_method);
