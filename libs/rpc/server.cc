@@ -82,10 +82,13 @@ constexpr char kStoreHealthEntry[] = "backplan.store";
 
 std::atomic<bool> draining{false};
 
-// Gives every flag not on the command line its BACKPLAN_<NAME> environment
-// value, before the command line is parsed.
+// Gives every flag of ours not on the command line its BACKPLAN_<NAME>
+// environment value, before the command line is parsed. Abseil's own flags
+// (--help, --version, --flagfile, ...) never come from the environment: a
+// pod's BACKPLAN_VERSION=0.2.0 must not become --version.
 void ApplyEnvironment() {
   for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::StrContains(flag->Filename(), "absl/flags/")) continue;
     const std::string env_name =
         absl::StrCat("BACKPLAN_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(env_name.c_str());
