@@ -51,6 +51,7 @@ void InMemoryPlanStore::AppendEvent(Plan& plan, const EventInfo& info,
   event.event.type = info.type;
   event.event.plan_version = plan_version;
   event.event.request_id = info.request_id;
+  event.event.caller = info.caller;
   plan.events.push_back(std::move(event));
   while (plan.events.size() >
          static_cast<size_t>(store_internal::kMaxEventsPerPlan)) {

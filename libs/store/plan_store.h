@@ -76,6 +76,7 @@ struct StoredPlan {
 struct EventInfo {
   std::string type;        // e.g. "plan.created", "schedule.updated".
   std::string request_id;  // The request that caused it.
+  std::string caller;      // Authenticated caller's name; empty without auth.
 };
 
 // One entry of a plan's event stream.
@@ -84,6 +85,7 @@ struct PlanEvent {
   std::string type;
   int64_t plan_version = 0;  // Plan version after (or used by) the write.
   std::string request_id;
+  std::string caller;
 };
 
 struct PlanSummary {

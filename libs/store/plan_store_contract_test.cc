@@ -216,6 +216,21 @@ TEST_P(PlanStoreContractTest, SimulationIsAStageOfItsOwn) {
   EXPECT_EQ(events[2].type, "simulation.updated");
   EXPECT_EQ(events[2].plan_version, 1);
   EXPECT_EQ(events[2].request_id, "r7");
+  EXPECT_EQ(events[2].caller, "");
+
+  // The caller's name is kept with the event, for plan and stage writes.
+  EventInfo named = Event("plan.edited", "r8");
+  named.caller = "spiffe://backplan/tenant/acme";
+  ASSERT_OK(store().PutPlan(kTenant, "q", 0, "v1", named).status());
+  named.type = "schedule.updated";
+  ASSERT_OK(
+      store().PutStage(kTenant, "q", StagePart::kSchedule, 1, "s", named));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<PlanEvent> named_events,
+      store().ReadEvents(kTenant, "q", "", 10, absl::ZeroDuration()));
+  ASSERT_THAT(named_events, SizeIs(2));
+  EXPECT_EQ(named_events[0].caller, "spiffe://backplan/tenant/acme");
+  EXPECT_EQ(named_events[1].caller, "spiffe://backplan/tenant/acme");
 
   // The plan moves on: the stored simulation stays, visibly stale, and one
   // from the old version is refused.

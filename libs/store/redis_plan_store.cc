@@ -134,6 +134,8 @@ absl::StatusOr<std::vector<PlanEvent>> ParseXRead(const redisReply* r) {
         }
       } else if (name == "request_id") {
         event.request_id = std::string(value);
+      } else if (name == "caller") {
+        event.caller = std::string(value);
       }
     }
     events.push_back(std::move(event));
@@ -578,7 +580,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
                store_internal::kScriptPutPlanOnce,
                {plan_key, events_key, index_key, kChangesKey, usage_key},
                {expected, data, event.type, event.request_id, plan_id, ref,
-                events_max, changes_max, max_plans, max_bytes},
+                events_max, changes_max, max_plans, max_bytes, event.caller},
                record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
@@ -624,7 +626,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
                store_internal::kScriptPutStageOnce,
                {plan_key, stage_key, events_key, kChangesKey, usage_key},
                {version, data, event.type, event.request_id, ref, events_max,
-                changes_max, max_bytes},
+                changes_max, max_bytes, event.caller},
                record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,

@@ -43,7 +43,8 @@ return {redis.call('HMGET', KEYS[1], 'version', 'data'),
 )lua",
     // kScriptPutPlan. KEYS: plan, events, index, changes, usage.
     // ARGV: expected version, data, type, request id, plan id,
-    //       change ref, events maxlen, changes maxlen, max plans, max bytes.
+    //       change ref, events maxlen, changes maxlen, max plans, max bytes,
+    //       caller.
     BP_USAGE BP_VERSION_CHECK R"lua(
 local delta = string.len(ARGV[2]) - redis.call('HSTRLEN', KEYS[1], 'data')
 if cur == 0 and used(KEYS[5], 'plans') >= tonumber(ARGV[9]) then
@@ -60,14 +61,15 @@ if cur == 0 then
 end
 add(KEYS[5], 'bytes', delta)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*',
-           'type', ARGV[3], 'plan_version', v, 'request_id', ARGV[4])
+           'type', ARGV[3], 'plan_version', v, 'request_id', ARGV[4],
+           'caller', ARGV[11])
 redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*',
             'plan', ARGV[6], 'type', ARGV[3], 'plan_version', v)
 return {'OK', v}
 )lua",
     // kScriptPutStage. KEYS: plan, stage, events, changes, usage.
     // ARGV: plan version, data, type, request id, change ref,
-    //       events maxlen, changes maxlen, max bytes.
+    //       events maxlen, changes maxlen, max bytes, caller.
     BP_USAGE R"lua(
 local cur = redis.call('HGET', KEYS[1], 'version')
 if not cur then return {'NOT_FOUND', 0} end
@@ -80,7 +82,8 @@ end
 redis.call('HSET', KEYS[2], 'plan_version', cur, 'data', ARGV[2])
 add(KEYS[5], 'bytes', delta)
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*',
-           'type', ARGV[3], 'plan_version', cur, 'request_id', ARGV[4])
+           'type', ARGV[3], 'plan_version', cur, 'request_id', ARGV[4],
+           'caller', ARGV[9])
 redis.pcall('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*',
             'plan', ARGV[5], 'type', ARGV[3], 'plan_version', cur)
 return {'OK', cur}

@@ -86,7 +86,7 @@ absl::Status DecompositionServiceImpl::StoreNewPlan(
   fill(plan_id, 1);  // A new plan is always at version 1.
   return once
       .PutPlan(*store_, call.tenant(), plan_id, 0, plan.SerializeAsString(),
-               {"plan.created", call.request_id()}, response)
+               {"plan.created", call.request_id(), call.caller()}, response)
       .status();
 }
 
@@ -285,6 +285,11 @@ grpc::Status DecompositionServiceImpl::EditPlan(
     if (request->edits_size() == 0) {
       return absl::InvalidArgumentError("edits: at least one edit");
     }
+    if (request->edits_size() > limits_.max_edits_per_request) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "edits: ", request->edits_size(), " edits, over the limit of ",
+          limits_.max_edits_per_request, " (--max_edits_per_request)"));
+    }
     RETURN_IF_ERROR(Required(request->plan_id(), "plan_id"));
     ASSIGN_OR_RETURN(
         Idempotency once,
@@ -320,7 +325,7 @@ grpc::Status DecompositionServiceImpl::EditPlan(
     return once
         .PutPlan(*store_, call.tenant(), request->plan_id(),
                  request->base_version(), plan.SerializeAsString(),
-                 {"plan.edited", call.request_id()}, response)
+                 {"plan.edited", call.request_id(), call.caller()}, response)
         .status();
   }();
   return call.Finish(status);
@@ -381,6 +386,7 @@ grpc::Status DecompositionServiceImpl::WatchPlan(
         out.set_type(event.type);
         out.set_plan_version(event.plan_version);
         out.set_request_id(event.request_id);
+        out.set_caller(event.caller);
         if (!writer->Write(out)) return absl::OkStatus();  // Client left.
         call.MessageSent();
       }

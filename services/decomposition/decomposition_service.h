@@ -34,6 +34,7 @@ struct DecompositionLimits {
   int64_t max_goal_bytes = 32 << 20;     // Goal text held by one search.
   int max_watch_streams = 8;             // Open WatchPlan streams in all...
   int max_watch_streams_per_tenant = 4;  // ...and per tenant.
+  int max_edits_per_request = 100000;    // EditPlanRequest.edits at most.
 };
 
 class DecompositionServiceImpl final

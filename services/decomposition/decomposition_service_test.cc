@@ -221,6 +221,44 @@ TEST_F(DecompositionServiceTest, EditPlanErrors) {
   EXPECT_EQ(stored.version, 1);
 }
 
+TEST(DecompositionServiceLimits, EditsPerRequestCappedByFlag) {
+  InMemoryPlanStore store;
+  DecompositionLimits limits;
+  limits.max_edits_per_request = 2;
+  DecompositionServiceImpl service(
+      &store, [] { return std::string("plan-1"); }, limits);
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<rpc::RunningServer> server,
+      rpc::StartServer(rpc::ServerOptions(), {&service}, nullptr));
+  auto stub = v1::DecompositionService::NewStub(testing::LocalChannel(*server));
+  v1::CreatePlanRequest create;
+  *create.mutable_plan() = ChainPlan();
+  v1::CreatePlanResponse created;
+  ASSERT_TRUE(stub->CreatePlan(Context().get(), create, &created).ok());
+
+  v1::EditPlanRequest edit;
+  edit.set_plan_id(created.plan_id());
+  edit.set_base_version(1);
+  for (int i = 0; i < 3; ++i) {
+    *edit.add_edits()->mutable_update_task() = ChainPlan().tasks(0);
+  }
+  v1::EditPlanResponse response;
+  grpc::Status status = stub->EditPlan(Context().get(), edit, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      status.error_message(),
+      HasSubstr("3 edits, over the limit of 2 (--max_edits_per_request)"));
+  ASSERT_OK_AND_ASSIGN(StoredPlan stored,
+                       store.GetPlan("default", created.plan_id()));
+  EXPECT_EQ(stored.version, 1);
+
+  edit.mutable_edits()->RemoveLast();
+  status = stub->EditPlan(Context().get(), edit, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.version(), 2);
+  server->Shutdown(std::chrono::milliseconds(0));
+}
+
 TEST_F(DecompositionServiceTest, RecipeBooksPutGetListDelete) {
   v1::PutRecipeBookRequest put;
   put.set_yaml(kBookYaml);

@@ -17,11 +17,14 @@ ABSL_FLAG(int64_t, max_matcher_steps, 10000000,
           "Decompose: recipe-pattern matcher steps per call at most.");
 ABSL_FLAG(int64_t, max_goal_bytes, 32 << 20,
           "Decompose: bytes of goal text one search may hold.");
-ABSL_FLAG(int, max_watch_streams, 8,
-          "WatchPlan streams open at once, in all (each holds a serving "
-          "thread while it waits; waiting streams share one Redis connection).");
+ABSL_FLAG(
+    int, max_watch_streams, 8,
+    "WatchPlan streams open at once, in all (each holds a serving "
+    "thread while it waits; waiting streams share one Redis connection).");
 ABSL_FLAG(int, max_watch_streams_per_tenant, 4,
           "WatchPlan streams open at once per tenant.");
+ABSL_FLAG(int, max_edits_per_request, 100000,
+          "EditPlan: edits in one request at most.");
 
 int main(int argc, char** argv) {
   constexpr backplan::rpc::ServiceDefaults kDefaults = {
@@ -35,7 +38,8 @@ int main(int argc, char** argv) {
       .max_goal_bytes = absl::GetFlag(FLAGS_max_goal_bytes),
       .max_watch_streams = absl::GetFlag(FLAGS_max_watch_streams),
       .max_watch_streams_per_tenant =
-          absl::GetFlag(FLAGS_max_watch_streams_per_tenant)};
+          absl::GetFlag(FLAGS_max_watch_streams_per_tenant),
+      .max_edits_per_request = absl::GetFlag(FLAGS_max_edits_per_request)};
   backplan::DecompositionServiceImpl service(
       store.get(), backplan::rpc::NewRequestId, limits);
   return backplan::ServeWithStore(kDefaults, {&service}, store.get());

@@ -237,7 +237,8 @@ absl::Status PrioritizationServiceImpl::DoPrioritize(
       once.PutStage(*store_, call.tenant(), request.plan_id(),
                     StagePart::kPriorities, loaded.stored.version,
                     out->SerializeAsString(),
-                    {"priorities.updated", call.request_id()}, response)
+                    {"priorities.updated", call.request_id(), call.caller()},
+                    response)
           .status();
   if (absl::IsAborted(stored)) {
     // The plan changed while computing: the answer is stale and not stored.

@@ -380,11 +380,13 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   ASSIGN_OR_RETURN(
       replayed, once.PutPlan(*store_, call.tenant(), request.plan_id(),
                              request.base_version(), edited.SerializeAsString(),
-                             {"plan.edited", call.request_id()}, response));
+                             {"plan.edited", call.request_id(), call.caller()},
+                             response));
   if (replayed) return absl::OkStatus();
-  absl::Status put = store_->PutStage(
-      call.tenant(), request.plan_id(), StagePart::kSchedule, version,
-      stored.SerializeAsString(), {"schedule.updated", call.request_id()});
+  absl::Status put =
+      store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
+                       version, stored.SerializeAsString(),
+                       {"schedule.updated", call.request_id(), call.caller()});
   // A newer edit already landed: the progress is stored, the schedule is
   // simply not the latest one, which its version shows.
   if (!put.ok() && !absl::IsAborted(put)) return put;

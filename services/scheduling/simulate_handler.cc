@@ -196,10 +196,10 @@ absl::Status SchedulingServiceImpl::DoSimulate(
     FillResponse(result, request.distribution(), response);
     response->set_plan_id(request.plan_id());
     response->set_plan_version(loaded.stored.version);
-    status = store_->PutStage(call.tenant(), request.plan_id(),
-                              StagePart::kSimulation, loaded.stored.version,
-                              response->SerializeAsString(),
-                              {"simulation.updated", call.request_id()});
+    status = store_->PutStage(
+        call.tenant(), request.plan_id(), StagePart::kSimulation,
+        loaded.stored.version, response->SerializeAsString(),
+        {"simulation.updated", call.request_id(), call.caller()});
     if (!absl::IsAborted(status)) return status;
   }
   return status;

@@ -117,11 +117,13 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
                            have_priorities ? &ranks : nullptr,
                            response->mutable_timeline(),
                            [&call] { return call.ShouldStop(); }));
-    status = once.PutStage(*store_, call.tenant(), request.plan_id(),
-                           StagePart::kSchedule, loaded.stored.version,
-                           response->SerializeAsString(),
-                           {"schedule.updated", call.request_id()}, response)
-                 .status();
+    status =
+        once.PutStage(*store_, call.tenant(), request.plan_id(),
+                      StagePart::kSchedule, loaded.stored.version,
+                      response->SerializeAsString(),
+                      {"schedule.updated", call.request_id(), call.caller()},
+                      response)
+            .status();
     if (!absl::IsAborted(status)) return status;
   }
   return status;

@@ -249,6 +249,16 @@ class MutualTls(Base):
         self.assertEqual(lines[-1]["caller"], "spiffe://backplan/tenant/globex")
         self.assertEqual(lines[-1]["tenant"], "globex")
 
+    def test_stored_events_name_the_caller(self):
+        d, _ = self.stubs(**self.client("globex"))
+        plan_id = d.CreatePlan(decomposition_pb2.CreatePlanRequest(plan=chain_plan()),
+                               timeout=10).plan_id
+        stream = d.WatchPlan(decomposition_pb2.WatchPlanRequest(plan_id=plan_id), timeout=10)
+        first = next(iter(stream))
+        stream.cancel()
+        self.assertEqual((first.type, first.caller),
+                         ("plan.created", "spiffe://backplan/tenant/globex"))
+
     def test_cli_with_client_certificate(self):
         flags = ["--decomposition=" + self.services["decomposition"].address,
                  "--tls_ca=" + os.path.join(self.certs, "ca.pem"), "--timeout_s=10"]
