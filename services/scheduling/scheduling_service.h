@@ -58,9 +58,9 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
                        v1::OptionsResponse* response) override;
   // Bounds on one Options call a caller cannot exceed (server flags).
   struct OptionsLimits {
-    int max_optional_items = 200;  // Optional tasks and goals in the plan.
-    int max_iterations = 20000;    // Simulation runs per option scored.
-    int max_extra_units = 20;      // Extra people searched, all pools.
+    int max_optional_items = 200;    // Optional tasks and goals in the plan.
+    int max_iterations = 20000;      // Simulation runs per option scored.
+    int max_extra_units = 20;        // Extra people searched, all pools.
     int max_people_schedules = 200;  // Resource schedules tried.
   };
   void set_options_limits(const OptionsLimits& limits) {

@@ -27,9 +27,9 @@
 #include "tools/backplan/ahp_command.h"
 #include "tools/backplan/client.h"
 #include "tools/backplan/edit_commands.h"
+#include "tools/backplan/options_command.h"
 #include "tools/backplan/plan_file.h"
 #include "tools/backplan/recipe_commands.h"
-#include "tools/backplan/options_command.h"
 #include "tools/backplan/simulate_command.h"
 #include "tools/backplan/table.h"
 
