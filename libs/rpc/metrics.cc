@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
+#include "libs/common/code_name.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
 #include "prometheus/family.h"
@@ -18,7 +19,7 @@
 
 namespace backplan::rpc {
 
-constexpr int kCodeCount = 17;
+constexpr int kCodeCount = kStatusCodeCount;
 
 struct MethodMetrics {
   prometheus::Counter* started;
@@ -31,25 +32,6 @@ struct MethodMetrics {
 };
 
 namespace {
-
-constexpr std::array<const char*, kCodeCount> kCodeNames = {
-    "OK",
-    "Canceled",
-    "Unknown",
-    "InvalidArgument",
-    "DeadlineExceeded",
-    "NotFound",
-    "AlreadyExists",
-    "PermissionDenied",
-    "ResourceExhausted",
-    "FailedPrecondition",
-    "Aborted",
-    "OutOfRange",
-    "Unimplemented",
-    "Internal",
-    "Unavailable",
-    "DataLoss",
-    "Unauthenticated"};
 
 // prometheus.DefBuckets, which go-grpc-prometheus's histograms use.
 const prometheus::Histogram::BucketBoundaries& DefaultBuckets() {
@@ -160,7 +142,7 @@ std::unique_ptr<MethodMetrics> MakeMethod(
   m->handling = &side.handling.Add(labels, DefaultBuckets());
   for (int code = 0; code < kCodeCount; ++code) {
     prometheus::Labels with_code = labels;
-    with_code["grpc_code"] = kCodeNames[code];
+    with_code["grpc_code"] = std::string(GoCodeName(code));
     m->handled[code] = &side.handled.Add(with_code);
   }
   m->inflight = inflight == nullptr
@@ -208,8 +190,8 @@ std::string MetricsText() {
 }
 
 absl::string_view GrpcCodeName(int code) {
-  if (code < 0 || code >= kCodeCount) return "Unknown";
-  return kCodeNames[code];
+  const absl::string_view name = GoCodeName(code);
+  return name.empty() ? "Unknown" : name;
 }
 
 void RegisterServedService(absl::string_view full_service_name) {

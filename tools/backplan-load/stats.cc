@@ -5,29 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/common/code_name.h"
 #include "libs/common/log.h"
 
 namespace backplan::load {
 
 std::string CodeName(int code) {
-  static const char* const kNames[] = {"OK",
-                                       "Canceled",
-                                       "Unknown",
-                                       "InvalidArgument",
-                                       "DeadlineExceeded",
-                                       "NotFound",
-                                       "AlreadyExists",
-                                       "PermissionDenied",
-                                       "ResourceExhausted",
-                                       "FailedPrecondition",
-                                       "Aborted",
-                                       "OutOfRange",
-                                       "Unimplemented",
-                                       "Internal",
-                                       "Unavailable",
-                                       "DataLoss",
-                                       "Unauthenticated"};
-  if (code >= 0 && code <= 16) return kNames[code];
+  const absl::string_view name = GoCodeName(code);
+  if (!name.empty()) return std::string(name);
   return absl::StrCat("Code(", code, ")");
 }
 
