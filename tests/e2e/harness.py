@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BACKPLAN_BUILD_DIR", os.path.join(ROOT, "build"))
@@ -223,6 +224,30 @@ class Cluster:
             if service.proc is not None:
                 service.stop()
         self.redis.stop()
+
+
+class ClusterTestCase(unittest.TestCase):
+    """A test class with one Cluster (Redis and the three services) shared by
+    its tests, a stub per service, and assertCode for expected errors."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cluster = Cluster()
+        cls.decomposition = cls.cluster.stub("decomposition")
+        cls.prioritization = cls.cluster.stub("prioritization")
+        cls.scheduling = cls.cluster.stub("scheduling")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cluster.close()
+
+    def assertCode(self, code, call, *args, contains=(), **kwargs):
+        with self.assertRaises(grpc.RpcError) as raised:
+            call(*args, **kwargs)
+        self.assertEqual(raised.exception.code(), code, raised.exception.details())
+        for text in contains:
+            self.assertIn(text, raised.exception.details())
+        return raised.exception
 
 
 def date(y, m, d):

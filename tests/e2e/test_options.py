@@ -72,25 +72,7 @@ def reference_cut(plan, target_index, value):
     return best
 
 
-class OptionsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-        cls.decomposition = cls.cluster.stub("decomposition")
-        cls.prioritization = cls.cluster.stub("prioritization")
-        cls.scheduling = cls.cluster.stub("scheduling")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.close()
-
-    def assertCode(self, code, call, *args, contains=(), **kwargs):
-        with self.assertRaises(grpc.RpcError) as raised:
-            call(*args, **kwargs)
-        self.assertEqual(raised.exception.code(), code, raised.exception.details())
-        for text in contains:
-            self.assertIn(text, raised.exception.details())
-
+class OptionsTest(harness.ClusterTestCase):
     def test_inline_cut_matches_brute_force(self):
         found = missed = 0
         for seed in range(12):

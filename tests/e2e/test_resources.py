@@ -44,26 +44,7 @@ def working_days(first, last):
     return out
 
 
-class ResourcesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-        cls.decomposition = cls.cluster.stub("decomposition")
-        cls.prioritization = cls.cluster.stub("prioritization")
-        cls.scheduling = cls.cluster.stub("scheduling")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.close()
-
-    def assertCode(self, code, call, *args, contains=(), **kwargs):
-        with self.assertRaises(grpc.RpcError) as raised:
-            call(*args, **kwargs)
-        self.assertEqual(raised.exception.code(), code, raised.exception.details())
-        for text in contains:
-            self.assertIn(text, raised.exception.details())
-        return raised.exception
-
+class ResourcesTest(harness.ClusterTestCase):
     def check_no_overlap(self, plan, timeline):
         """No pool over capacity on any day; nobody on two tasks a day."""
         pools = {p.name: p.capacity for p in plan.resources}
