@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <queue>
 #include <tuple>
 #include <utility>
@@ -101,7 +102,17 @@ absl::StatusOr<Staffing> StaffWithCalendars(
     const absl::flat_hash_map<std::string, std::vector<std::string>>& kept) {
   const int n = problem.num_jobs();
   const int k = problem.num_resources();
-  const int64_t limit = rcpsp::internal::HorizonOf(problem);
+  // Past the horizon nobody is busy, and only the weekly patterns and the
+  // days off still block a start; each day off blocks at most a job's
+  // length + 1 of them, and a weekly pattern that allows a job at all
+  // allows it within two weeks.
+  const int64_t horizon = rcpsp::internal::HorizonOf(problem);
+  int64_t days_off = 0;
+  for (const ResourcePool& pool : plan.resources) {
+    for (const MemberCalendar& c : pool.member_calendars) {
+      days_off += static_cast<int64_t>(c.days_off.size());
+    }
+  }
   std::vector<MemberAvailability> available;
   for (const ResourcePool& pool : plan.resources) available.emplace_back(pool);
   absl::flat_hash_map<std::pair<int, int64_t>, int> cap;  // (pool, period).
@@ -173,45 +184,59 @@ absl::StatusOr<Staffing> StaffWithCalendars(
         preferred[r].push_back(m);
       }
     }
-    auto member_free = [&](int r, int m, int64_t t) {
+    // The first period of [t, t + d) on which member m of pool r is busy or
+    // off, or -1.
+    auto blocked_at = [&](int r, int m, int64_t t) -> int64_t {
       for (int64_t p = t; p < t + d; ++p) {
         if (busy[r][m].at(p) > 0 || !available[r].Works(m, day_of_period(p))) {
-          return false;
+          return p;
         }
       }
-      return true;
+      return -1;
     };
-    // The members of each pool for a start at t, or false.
+    // Fills `chosen` for a start at t and returns -1, or returns the next
+    // start worth trying: a start at or before a blocked period p inside
+    // [t, t + d) is blocked for the same reason, so the next is past p (for
+    // too few free members, past the earliest block among the others).
     std::vector<std::vector<int>> chosen(k);
-    auto fits = [&](int64_t t) {
+    auto fits = [&](int64_t t) -> int64_t {
       for (int r = 0; r < k; ++r) {
         chosen[r].clear();
         const int need = d > 0 ? units[static_cast<size_t>(j) * k + r] : 0;
         if (need == 0) continue;
         for (int64_t p = t; p < t + d; ++p) {
-          if (used[r].at(p) + need > capacity_at(r, p)) return false;
+          if (used[r].at(p) + need > capacity_at(r, p)) return p + 1;
         }
         if (plan.resources[r].members.empty()) continue;
         for (const int m : named[r]) {
-          if (!member_free(r, m, t)) return false;
+          const int64_t p = blocked_at(r, m, t);
+          if (p >= 0) return p + 1;
           chosen[r].push_back(m);
         }
+        int64_t next = std::numeric_limits<int64_t>::max();
         for (const int m : preferred[r]) {
           if (static_cast<int>(chosen[r].size()) >= need) break;
-          if (std::find(chosen[r].begin(), chosen[r].end(), m) ==
-                  chosen[r].end() &&
-              member_free(r, m, t)) {
+          if (std::find(chosen[r].begin(), chosen[r].end(), m) !=
+              chosen[r].end()) {
+            continue;
+          }
+          const int64_t p = blocked_at(r, m, t);
+          if (p < 0) {
             chosen[r].push_back(m);
+          } else {
+            next = std::min(next, p + 1);
           }
         }
-        if (static_cast<int>(chosen[r].size()) < need) return false;
+        if (static_cast<int>(chosen[r].size()) < need) return next;
       }
-      return true;
+      return -1;
     };
     int64_t t = ready[j];
-    const int64_t last = ready[j] + limit + 14 * (static_cast<int64_t>(d) + 1);
-    while (!fits(t)) {
-      if (++t > last) {
+    const int64_t last =
+        ready[j] + horizon + (static_cast<int64_t>(d) + 1) * (14 + days_off);
+    for (int64_t next = fits(t); next >= 0; next = fits(t)) {
+      t = next;
+      if (t > last) {
         std::string who;
         for (int r = 0; r < k && who.empty(); ++r) {
           if (!named[r].empty()) {

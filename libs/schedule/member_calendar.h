@@ -75,10 +75,11 @@ struct Staffing {
 // set aside); `search_start` the search's schedule; `first` says which
 // jobs go first among equal starts (work in progress); `kept` which members
 // a job would rather keep. Honours the problem's precedences, releases and
-// reduced capacities. INVALID_ARGUMENT naming the task, pool and member when
-// a job cannot be staffed within the problem's horizon plus two weeks per
-// day of the job (e.g. a member who works one day a week named on a two-day
-// task).
+// reduced capacities. INVALID_ARGUMENT naming the task (and its named
+// member) when a job cannot be staffed within the problem's horizon plus
+// (its length + 1) * (14 + the plan's days off) periods of its ready time,
+// after which nothing would change (e.g. a member who works one day a week
+// named on a two-day task).
 absl::StatusOr<Staffing> StaffWithCalendars(
     const Plan& plan, const PlanGraph& graph, const rcpsp::Problem& problem,
     const std::vector<int>& units, const std::vector<int>& search_start,
