@@ -4,6 +4,7 @@
 #include "libs/schedule/member_calendar.h"
 
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -65,7 +66,8 @@ const ResourcePool* PoolOf(const Plan& plan, const std::string& member) {
 // task needs, and the named members are on their tasks; each pool has at
 // most min(reduced capacity, members working) busy on a day; dependencies
 // hold; the work stays within [start, target] when feasible.
-void CheckStaffing(const Plan& plan, const ResourceTimeline& rt) {
+void CheckStaffing(const Plan& plan, const ResourceTimeline& rt,
+                   std::optional<absl::CivilDay> as_of = std::nullopt) {
   const WorkingCalendar calendar = WorkingCalendar::Default();
   std::set<std::pair<std::string, absl::CivilDay>> busy;
   std::map<std::pair<std::string, absl::CivilDay>, int> used;
@@ -77,6 +79,13 @@ void CheckStaffing(const Plan& plan, const ResourceTimeline& rt) {
       continue;
     }
     const Task& task = plan.tasks[node.source_index];
+    if (task.progress.status == TaskStatus::kDone) {
+      EXPECT_TRUE(rt.assignees[n].empty()) << node.id;
+      continue;
+    }
+    if (as_of && rt.timeline.mode == ScheduleMode::kForward) {
+      EXPECT_GE(node.planned_start, *as_of) << node.id;
+    }
     EXPECT_EQ(calendar.IndexOf(node.deadline) -
                   calendar.IndexOf(node.planned_start) + 1,
               node.duration_days)
@@ -125,6 +134,7 @@ void CheckStaffing(const Plan& plan, const ResourceTimeline& rt) {
   for (const Dependency& dep : plan.dependencies) {
     const ScheduledNode& from = *by_id.at(dep.predecessor_id);
     const ScheduledNode& to = *by_id.at(dep.successor_id);
+    if (to.status != TaskStatus::kNotStarted) continue;
     const int64_t ready = calendar.IndexOf(from.deadline) + 1 + dep.lag_days;
     EXPECT_GE(
         calendar.IndexOf(to.planned_start),
@@ -225,6 +235,55 @@ TEST(MemberCalendar, RandomPlansNeverUseAMemberOnTheirDaysOff) {
     }
   }
   EXPECT_GE(checked, 100);
+}
+
+TEST(MemberCalendar, RandomReplansFromProgressKeepCalendars) {
+  std::mt19937 gen(2022);
+  const absl::CivilDay as_of(2026, 3, 12);
+  const WorkingCalendar calendar = WorkingCalendar::Default();
+  int checked = 0;
+  for (int round = 0; round < 30; ++round) {
+    Plan plan = RandomCalendarPlan(gen);
+    ResourceScheduleOptions options;
+    options.seed = static_cast<uint64_t>(round);
+    options.max_schedules = 50;
+    absl::StatusOr<ResourceTimeline> first =
+        ScheduleWithResources(plan, Request(ScheduleMode::kForward), options);
+    if (!first.ok()) continue;
+    for (size_t n = 0; n < first->timeline.nodes.size(); ++n) {
+      const ScheduledNode& node = first->timeline.nodes[n];
+      if (node.kind != PlanGraph::Kind::kTask) continue;
+      TaskProgress& progress = plan.tasks[node.source_index].progress;
+      if (node.deadline < as_of) {
+        progress.status = TaskStatus::kDone;
+        progress.actual_start = node.planned_start;
+        progress.actual_finish = node.deadline;
+      } else if (node.planned_start < as_of) {
+        progress.status = TaskStatus::kInProgress;
+        progress.actual_start = node.planned_start;
+        progress.remaining_days = static_cast<int>(
+            calendar.IndexOf(node.deadline) - calendar.IndexOf(as_of) + 1);
+        options.kept_assignees[node.id] = first->assignees[n];
+      }
+    }
+    for (const ScheduleMode mode :
+         {ScheduleMode::kForward, ScheduleMode::kBackward}) {
+      ScheduleRequest request = Request(mode);
+      request.as_of = as_of;
+      absl::StatusOr<ResourceTimeline> again =
+          ScheduleWithResources(plan, request, options);
+      if (!again.ok()) {
+        EXPECT_THAT(again.status().message(), HasSubstr("in a row"))
+            << again.status();
+        continue;
+      }
+      SCOPED_TRACE(::testing::Message()
+                   << "round " << round << " mode " << static_cast<int>(mode));
+      CheckStaffing(plan, *again, as_of);
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 40);
 }
 
 Plan OneMemberPlan() {
