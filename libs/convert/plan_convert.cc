@@ -204,8 +204,9 @@ absl::StatusOr<Task> TaskFromProto(const v1::Task& in,
   out.flagged = in.flagged();
   out.optional = in.optional();
   for (const v1::ResourceDemand& demand : in.demands()) {
-    out.demands.push_back(
-        {demand.pool(), demand.units() == 0 ? 1 : demand.units()});
+    out.demands.push_back({demand.pool(),
+                           demand.units() == 0 ? 1 : demand.units(),
+                           demand.member()});
   }
   ASSIGN_OR_RETURN(
       out.progress,
@@ -229,6 +230,7 @@ void TaskToProto(const Task& in, v1::Task* out) {
     v1::ResourceDemand* d = out->add_demands();
     d->set_pool(demand.pool);
     d->set_units(demand.units);
+    d->set_member(demand.member);
   }
   if (in.progress.status != TaskStatus::kNotStarted) {
     ProgressToProto(in.progress, out->mutable_progress());
@@ -322,6 +324,31 @@ absl::StatusOr<Plan> PlanFromProto(const v1::Plan& in) {
               absl::StrCat("resources[", i, "].reduced_days[", r, "].day")));
       p.reduced_days.push_back({day, pool.reduced_days(r).capacity()});
     }
+    for (int c = 0; c < pool.member_calendars_size(); ++c) {
+      const v1::MemberCalendar& in_calendar = pool.member_calendars(c);
+      const std::string field =
+          absl::StrCat("resources[", i, "].member_calendars[", c, "]");
+      MemberCalendar calendar;
+      calendar.member = in_calendar.member();
+      for (int w = 0; w < in_calendar.working_weekdays_size(); ++w) {
+        const int value = in_calendar.working_weekdays(w);
+        if (value < v1::MONDAY || value > v1::SUNDAY) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              field, ".working_weekdays[", w, "]: member \"", calendar.member,
+              "\": ", value, " is not a weekday (1 = Monday .. 7 = Sunday)"));
+        }
+        calendar.working_weekdays.push_back(
+            WeekdayFromProto(in_calendar.working_weekdays(w)));
+      }
+      for (int d = 0; d < in_calendar.days_off_size(); ++d) {
+        ASSIGN_OR_RETURN(
+            absl::CivilDay day,
+            DayFromProto(in_calendar.days_off(d),
+                         absl::StrCat(field, ".days_off[", d, "]")));
+        calendar.days_off.push_back(day);
+      }
+      p.member_calendars.push_back(std::move(calendar));
+    }
     out.resources.push_back(std::move(p));
   }
   return out;
@@ -360,6 +387,16 @@ void PlanToProto(const Plan& in, v1::Plan* out) {
       v1::CapacityException* r = p->add_reduced_days();
       *r->mutable_day() = DayToProto(e.day);
       r->set_capacity(e.capacity);
+    }
+    for (const MemberCalendar& calendar : pool.member_calendars) {
+      v1::MemberCalendar* c = p->add_member_calendars();
+      c->set_member(calendar.member);
+      for (absl::Weekday weekday : calendar.working_weekdays) {
+        c->add_working_weekdays(WeekdayToProto(weekday));
+      }
+      for (absl::CivilDay day : calendar.days_off) {
+        *c->add_days_off() = DayToProto(day);
+      }
     }
   }
 }

@@ -53,6 +53,7 @@ constexpr char kPlan[] = R"pb(
     flagged: true
     optional: true
     demands { pool: "dev" units: 2 }
+    demands { pool: "dev" units: 1 member: "bob" }
     progress {
       status: DONE
       remaining_days: 0
@@ -73,6 +74,12 @@ constexpr char kPlan[] = R"pb(
       day { year: 2027 month: 2 day: 1 }
       capacity: 1
     }
+    member_calendars {
+      member: "bob"
+      working_weekdays: [ MONDAY, THURSDAY ]
+      days_off { year: 2027 month: 2 day: 4 }
+      days_off { year: 2027 month: 2 day: 8 }
+    }
   }
 )pb";
 
@@ -84,12 +91,37 @@ TEST(PlanConvert, RoundTripsEveryField) {
   EXPECT_EQ(plan.calendar.working_weekdays[1], absl::Weekday::tuesday);
   EXPECT_TRUE(plan.tasks[0].optional);
   EXPECT_TRUE(plan.goals[1].optional);
+  EXPECT_EQ(plan.tasks[0].demands[1].member, "bob");
+  ASSERT_EQ(plan.resources[0].member_calendars.size(), 1u);
+  EXPECT_EQ(plan.resources[0].member_calendars[0].working_weekdays[1],
+            absl::Weekday::thursday);
+  EXPECT_EQ(plan.resources[0].member_calendars[0].days_off[1],
+            absl::CivilDay(2027, 2, 8));
   v1::Plan out;
   PlanToProto(plan, &out);
   std::string diff;
   google::protobuf::util::MessageDifferencer differ;
   differ.ReportDifferencesToString(&diff);
   EXPECT_TRUE(differ.Compare(in, out)) << diff;
+}
+
+TEST(PlanConvert, NamesMemberOfInvalidCalendar) {
+  v1::Plan in = Parse(kPlan);
+  in.mutable_resources(0)->mutable_member_calendars(0)->set_working_weekdays(
+      0, static_cast<v1::Weekday>(9));
+  EXPECT_THAT(PlanFromProto(in),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("resources[0].member_calendars[0]."
+                                 "working_weekdays[0]: member \"bob\": 9")));
+  in = Parse(kPlan);
+  in.mutable_resources(0)
+      ->mutable_member_calendars(0)
+      ->mutable_days_off(0)
+      ->set_day(31);
+  EXPECT_THAT(PlanFromProto(in),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("resources[0].member_calendars[0].days_off[0]:"
+                                 " 2027-02-31 is not a valid date")));
 }
 
 TEST(PlanConvert, RequiresTargetDate) {

@@ -49,6 +49,9 @@ struct TaskAttributes {
 struct ResourceDemand {
   std::string pool;  // ResourcePool::name.
   int units = 1;     // >= 1 and <= the pool's capacity.
+  // Optional: the pool member who must do it (units is then 1); the task
+  // waits until that member is free and available on all its days.
+  std::string member;
 };
 
 enum class TaskStatus { kNotStarted, kInProgress, kDone };
@@ -122,6 +125,15 @@ struct CapacityException {
   int capacity = 0;  // >= 0 and < the pool's capacity.
 };
 
+// When one member of a pool works: the plan's working days, restricted to
+// `working_weekdays` (part-time; empty means every working day) and minus
+// `days_off` (leave).
+struct MemberCalendar {
+  std::string member;  // One of ResourcePool::members.
+  std::vector<absl::Weekday> working_weekdays;
+  std::vector<absl::CivilDay> days_off;
+};
+
 // A role with a number of people available per working day.
 struct ResourcePool {
   std::string name;  // Unique in the plan.
@@ -129,6 +141,10 @@ struct ResourcePool {
   std::vector<std::string>
       members;  // Optional names; if set, size == capacity.
   std::vector<CapacityException> reduced_days;
+  // When named members work (at most one per member; see MemberCalendar).
+  // A pool's people on a day: its members available that day, capped by
+  // reduced_days.
+  std::vector<MemberCalendar> member_calendars;
 };
 
 // The desired end state.

@@ -114,6 +114,29 @@ absl::Status CheckTask(int index, const Task& task,
                                     demand.pool, "\" is outside 1-", capacity,
                                     " (the pool's capacity)"));
     }
+    if (!demand.member.empty()) {
+      const std::vector<std::string>& members =
+          plan.resources[pool->second].members;
+      if (std::find(members.begin(), members.end(), demand.member) ==
+          members.end()) {
+        return bad(absl::StrCat(name, ".member"),
+                   absl::StrCat("member \"", demand.member,
+                                "\" is not in pool \"", demand.pool, "\""));
+      }
+      if (demand.units != 1) {
+        return bad(absl::StrCat(name, ".units"),
+                   absl::StrCat("member \"", demand.member, "\" is one person;",
+                                " units must be 1, not ", demand.units));
+      }
+      for (size_t e = 0; e < d; ++e) {
+        if (task.demands[e].member == demand.member &&
+            task.demands[e].pool == demand.pool) {
+          return bad(
+              absl::StrCat(name, ".member"),
+              absl::StrCat("member \"", demand.member, "\" is named twice"));
+        }
+      }
+    }
   }
   const TaskProgress& progress = task.progress;
   if (progress.status == TaskStatus::kInProgress &&
@@ -129,6 +152,49 @@ absl::Status CheckTask(int index, const Task& task,
   if (progress.actual_start && progress.actual_finish &&
       *progress.actual_finish < *progress.actual_start) {
     return bad("progress.actual_finish", "finishes before it starts");
+  }
+  return absl::OkStatus();
+}
+
+// At most one calendar per member, each of a member of the pool, with no
+// weekday or day off twice.
+absl::Status CheckMemberCalendars(const ResourcePool& pool,
+                                  const std::string& pool_field) {
+  absl::flat_hash_set<std::string> seen;
+  for (size_t c = 0; c < pool.member_calendars.size(); ++c) {
+    const MemberCalendar& calendar = pool.member_calendars[c];
+    const std::string field =
+        absl::StrCat(pool_field, ".member_calendars[", c, "]");
+    if (std::find(pool.members.begin(), pool.members.end(), calendar.member) ==
+        pool.members.end()) {
+      return Invalid(absl::StrCat(field, ".member"),
+                     absl::StrCat("member \"", calendar.member,
+                                  "\" is not in pool \"", pool.name, "\""));
+    }
+    if (!seen.insert(calendar.member).second) {
+      return Invalid(
+          absl::StrCat(field, ".member"),
+          absl::StrCat("member \"", calendar.member, "\" has two calendars"));
+    }
+    for (size_t w = 0; w < calendar.working_weekdays.size(); ++w) {
+      for (size_t v = 0; v < w; ++v) {
+        if (calendar.working_weekdays[v] == calendar.working_weekdays[w]) {
+          return Invalid(absl::StrCat(field, ".working_weekdays[", w, "]"),
+                         absl::StrCat("member \"", calendar.member,
+                                      "\": weekday listed twice"));
+        }
+      }
+    }
+    absl::flat_hash_set<absl::CivilDay> days;
+    for (size_t d = 0; d < calendar.days_off.size(); ++d) {
+      if (!days.insert(calendar.days_off[d]).second) {
+        return Invalid(
+            absl::StrCat(field, ".days_off[", d, "]"),
+            absl::StrCat("member \"", calendar.member, "\": day off ",
+                         absl::FormatCivilTime(calendar.days_off[d]),
+                         " listed twice"));
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -165,6 +231,7 @@ absl::Status CheckResources(const Plan& plan,
                          " must be within 0 and ", pool.capacity - 1));
       }
     }
+    RETURN_IF_ERROR(CheckMemberCalendars(pool, field));
   }
   return absl::OkStatus();
 }

@@ -196,7 +196,20 @@ Plan WithExtraUnits(const Plan& plan, const std::vector<std::string>& pools,
     const int add = extra[it - pools.begin()];
     if (add == 0) continue;
     pool.capacity += add;
-    pool.members.clear();  // Newcomers have no names yet.
+    bool named = !pool.member_calendars.empty();
+    for (const Task& task : plan.tasks) {
+      for (const ResourceDemand& demand : task.demands) {
+        named = named || (demand.pool == pool.name && !demand.member.empty());
+      }
+    }
+    if (named) {
+      // Calendars and named members stay theirs; newcomers get placeholders.
+      for (int i = 1; i <= add; ++i) {
+        pool.members.push_back(absl::StrCat("new ", pool.name, " ", i));
+      }
+    } else {
+      pool.members.clear();  // Newcomers have no names yet.
+    }
     for (CapacityException& day : pool.reduced_days) day.capacity += add;
   }
   return out;

@@ -10,7 +10,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
+#include "libs/schedule/member_calendar.h"
 #include "libs/schedule/rcpsp.h"
+#include "libs/schedule/rcpsp_engine.h"
 #include "libs/schedule/resource_slack.h"
 
 namespace backplan {
@@ -303,6 +305,7 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
   // its people are set aside on its remaining days (as fewer people in the
   // pool) and the job itself needs nobody, so it stays at as_of.
   const std::vector<int> units = problem.demand;
+  const size_t pool_reduced = problem.reduced.size();
   if (!backward) {
     absl::flat_hash_map<std::pair<int, int>, int> lowest;  // (pool, period).
     for (const rcpsp::ReducedCapacity& r : problem.reduced) {
@@ -352,6 +355,24 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
       }
     }
   }
+  // Calendars per person (member_calendar.h): the search sees the members
+  // available each day; `staff` is the problem without work in progress set
+  // aside, in which the members are then placed.
+  const bool calendars = internal::UsesMemberCalendars(plan);
+  auto day_of_period = [&](int64_t p) {
+    return calendar.DayOfIndex(backward ? origin - 1 - p : origin + p);
+  };
+  rcpsp::Problem staff;
+  if (calendars) {
+    staff = problem;
+    staff.demand = units;
+    staff.reduced.resize(pool_reduced);
+    const int64_t horizon = rcpsp::internal::HorizonOf(problem);
+    if (2 * horizon * std::max(k, 1) <= options.max_horizon_cells) {
+      internal::AddMemberCapacity(plan, day_of_period, horizon, &problem);
+      internal::AddMemberCapacity(plan, day_of_period, horizon, &staff);
+    }
+  }
   if (absl::Status valid =
           rcpsp::ValidateProblem(problem, options.max_horizon_cells);
       !valid.ok()) {
@@ -373,6 +394,24 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
     }
   }
   ASSIGN_OR_RETURN(rcpsp::Result result, rcpsp::Solve(problem, solve));
+  internal::Staffing staffing;
+  if (calendars) {
+    ASSIGN_OR_RETURN(staffing,
+                     internal::StaffWithCalendars(
+                         plan, graph, staff, units, result.start, day_of_period,
+                         [&](int j) { return started(j) && !done(j); },
+                         options.kept_assignees));
+    result.start = staffing.start;
+    result.makespan = 0;
+    for (int j = 0; j < n; ++j) {
+      result.makespan =
+          std::max(result.makespan, result.start[j] + problem.duration[j]);
+    }
+    result.gap_percent = result.lower_bound == 0
+                             ? 0.0
+                             : 100.0 * (result.makespan - result.lower_bound) /
+                                   result.lower_bound;
+  }
 
   out.makespan_days = result.makespan;
   out.critical_path_bound_days = result.critical_path_bound;
@@ -457,13 +496,18 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
     timeline.causing_chain = timeline.critical_path;
   }
 
-  ASSIGN_OR_RETURN(out.assignees,
-                   AssignMembers(plan, graph, problem.duration, units, begin,
-                                 end, options.kept_assignees, [&](int j) {
-                                   return started(j) && !done(j);
-                                 }));
-  ASSIGN_OR_RETURN(rcpsp::ResourceSlack slack,
-                   rcpsp::ComputeResourceSlack(problem, result.start));
+  if (calendars) {
+    out.assignees = std::move(staffing.assignees);
+  } else {
+    ASSIGN_OR_RETURN(out.assignees,
+                     AssignMembers(plan, graph, problem.duration, units, begin,
+                                   end, options.kept_assignees, [&](int j) {
+                                     return started(j) && !done(j);
+                                   }));
+  }
+  ASSIGN_OR_RETURN(
+      rcpsp::ResourceSlack slack,
+      rcpsp::ComputeResourceSlack(calendars ? staff : problem, result.start));
   out.resource_slack_days.assign(n, 0);
   out.resource_critical.assign(n, false);
   out.waits.assign(n, {});

@@ -20,6 +20,19 @@
 //     nothing). A task needs `units` people of each pool it names (units of
 //     one pool listed twice add up) on every day of its duration: never
 //     split, never interrupted.
+//   - Calendars per person (ResourcePool::member_calendars,
+//     ResourceDemand::member; member_calendar.h): a pool's people on a day
+//     are its members available that day (not on a day off, on one of
+//     their working weekdays), capped by its reduced_days. The search sees
+//     those counts; a staffing pass then gives each task members who work
+//     on every one of its days and are on nothing else, the named member
+//     where a demand names one, moving a task (and what follows it) later
+//     where the counts alone were not enough. So makespan_days and
+//     gap_percent are the staffed schedule's; the bounds stay valid.
+//     INVALID_ARGUMENT naming the task (and member) when a task can never be
+//     staffed (e.g. a member who works one day a week named on a two-day
+//     task). Assignees are then pool by pool in plan.resources order, named
+//     members first.
 //   - kBackward: the problem is mirrored about the target and scheduled from
 //     there, so the final milestone falls on the target date (the last
 //     working day on or before it) and every task ends as late as the
@@ -51,7 +64,9 @@
 // every dependency kept and every two tasks sharing a pool kept in the order
 // this schedule gave them (and no task moved onto a short-handed day of its
 // pool it did not already cover), before the work needs more days in
-// total; resource_critical[j] when that is 0. waits[j] says what holds it
+// total; resource_critical[j] when that is 0. With member calendars the
+// slip is checked against each pool's people per day, not against which
+// member could still do the task (a slip may need another member). waits[j] says what holds it
 // where it is (the dependency, or the pool and the task before it on that
 // pool).
 //

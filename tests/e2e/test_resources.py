@@ -151,6 +151,39 @@ class ResourcesTest(harness.ClusterTestCase):
         self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.scheduling.Schedule,
                         request, contains=("resources.max_schedules",))
 
+    def test_member_calendars_and_named_member(self):
+        plan = team_plan()
+        # ann is off Mon-Tue 2027-06-14/15 and must do the launch; bob works
+        # Monday to Thursday.
+        cal = plan.resources[0].member_calendars.add(member="ann")
+        cal.days_off.extend([date(2027, 6, 14), date(2027, 6, 15)])
+        bob = plan.resources[0].member_calendars.add(member="bob")
+        bob.working_weekdays.extend([plan_pb2.MONDAY, plan_pb2.TUESDAY,
+                                     plan_pb2.WEDNESDAY, plan_pb2.THURSDAY])
+        plan.tasks[2].demands[0].member = "ann"
+        for mode in (scheduling_pb2.FORWARD, scheduling_pb2.BACKWARD):
+            request = scheduling_pb2.ScheduleRequest(plan=plan, mode=mode)
+            request.resources.max_schedules = 200
+            timeline = self.scheduling.Schedule(request).timeline
+            off = set(working_days((2027, 6, 14), (2027, 6, 15)))
+            fridays = {d for d in working_days((2027, 6, 1), (2027, 8, 31))
+                       if d % 7 == 5}  # date.toordinal() % 7 == 5: Friday.
+            for t in timeline.tasks:
+                if t.kind != scheduling_pb2.TASK or not t.duration_days:
+                    continue
+                days = set(working_days(ymd(t.planned_start), ymd(t.deadline)))
+                if "ann" in t.assignees:
+                    self.assertFalse(days & off, t.id)
+                if "bob" in t.assignees:
+                    self.assertFalse(days & fridays, t.id)
+            launch = next(t for t in timeline.tasks if t.id == "launch")
+            self.assertEqual(list(launch.assignees), ["ann"])
+            self.check_no_overlap(plan, timeline)
+        cal.days_off.append(date(2027, 6, 14))
+        self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.scheduling.Schedule,
+                        scheduling_pb2.ScheduleRequest(plan=plan),
+                        contains=('member "ann"', "2027-06-14"))
+
 
 if __name__ == "__main__":
     unittest.main()

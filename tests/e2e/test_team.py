@@ -67,6 +67,11 @@ class TeamTest(unittest.TestCase):
                     busy.add((who, day))
         firmware = next(t for t in a["tasks"] if t["id"] == "t-firmware")
         self.assertEqual(sorted(firmware["assignees"]), ["fay", "finn"])
+        # fay's week off (member_calendars) in April: nobody puts her on a task.
+        import datetime
+        for day in range(datetime.date(2027, 4, 19).toordinal(),
+                         datetime.date(2027, 4, 23).toordinal() + 1):
+            self.assertNotIn(("fay", day), busy)
 
     def test_time_limit_says_how_far_it_got(self):
         a = self.schedule("--seed", "3", "--max_schedules", "1000000",
