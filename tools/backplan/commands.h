@@ -16,14 +16,12 @@
 #define BACKPLAN_TOOLS_BACKPLAN_COMMANDS_H_
 
 #include <cstdint>
-#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "backplan/v1/prioritization.pb.h"
-#include "backplan/v1/scheduling.pb.h"
 #include "libs/channel/credentials.h"
+#include "tools/backplan/format.h"  // FormatTimeline, FormatPriorities.
 
 namespace backplan::cli {
 
@@ -91,21 +89,8 @@ struct Options {
 int RunCommand(const std::vector<std::string>& args, const Options& options,
                std::ostream& out, std::ostream& err);
 
-// The text of `backplan --help`: commands and flags.
+// The text of `backplan --help`: commands and flags (help.cc).
 std::string HelpText();
-
-// Renders a Schedule answer: a header line (plan, version, target, final
-// milestone, feasibility, degradation), the critical path or causing chain,
-// then one row per scheduled node in the order the response lists them.
-std::string FormatTimeline(const v1::ScheduleResponse& response);
-
-// Renders a Prioritize answer as a ranked table: rank, id, title, score,
-// tier and the reason for the task's place; with `explain`, each task's
-// contributions (value x weight = contribution, summing to the score) follow.
-// `titles` maps task ids to titles (may be empty).
-std::string FormatPriorities(const v1::PrioritizeResponse& response,
-                             const std::map<std::string, std::string>& titles,
-                             bool explain = false);
 
 }  // namespace backplan::cli
 
