@@ -40,8 +40,8 @@
 // Thread-safe. A Lease is used by one thread at a time and must be returned
 // (destroyed) before the pool is.
 //
-// Only this file's .cc, redis_plan_store.cc and redis_event_hub.cc include
-// <hiredis/hiredis.h>;
+// Only this file's .cc, redis_plan_store*.cc, redis_reply.cc and
+// redis_event_hub.cc include <hiredis/hiredis.h>;
 // here hiredis types are only forward-declared.
 #ifndef BACKPLAN_LIBS_STORE_REDIS_POOL_H_
 #define BACKPLAN_LIBS_STORE_REDIS_POOL_H_

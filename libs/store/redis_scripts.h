@@ -1,6 +1,7 @@
 // The Lua scripts behind RedisPlanStore's atomic reads and writes. Internal
 // to libs/store: the key and argument layout of each script is documented
-// beside its text in redis_scripts.cc and must match redis_plan_store.cc.
+// beside its text in redis_scripts.cc and must match its callers in
+// redis_plan_store*.cc.
 //
 // Write scripts return {outcome, number}: {'OK', new version},
 // {'ABORTED', stored version}, {'NOT_FOUND', 0}, or, when a per-tenant

@@ -16,14 +16,12 @@
 #define BACKPLAN_TOOLS_BACKPLAN_COMMANDS_H_
 
 #include <cstdint>
-#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "backplan/v1/prioritization.pb.h"
-#include "backplan/v1/scheduling.pb.h"
 #include "libs/channel/credentials.h"
+#include "tools/backplan/format.h"  // FormatTimeline, FormatPriorities.
 
 namespace backplan::cli {
 
@@ -31,7 +29,12 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitServerError = 1;
 inline constexpr int kExitUsage = 2;
 
-struct Options {
+// The flags each command reads, one struct per command group; Options
+// (below) holds them all, so a command reads `options.<field>` whichever
+// group the field belongs to. flags.cc fills them from the command line.
+
+// Every command: where the services are and how to call them.
+struct ConnectionFlags {
   std::string decomposition_address = "127.0.0.1:50051";
   std::string prioritization_address = "127.0.0.1:50052";
   std::string scheduling_address = "127.0.0.1:50053";
@@ -40,17 +43,35 @@ struct Options {
   channel::ClientSecurity security;
   int timeout_s = 30;  // Per call, > 0.
   bool json = false;   // Print protobuf JSON instead of tables.
-  std::string mode;    // "", "backward" or "forward".
-  std::string method;  // Prioritization method name; "" = server default.
+};
+
+// schedule, plan and export (plan_commands.h).
+struct ScheduleFlags {
+  std::string mode;  // "", "backward" or "forward".
+  // Resource search of plans with people (0: the server's default); the
+  // search's seed is SimulateFlags::seed.
+  int max_schedules = 0;
+  int time_limit_ms = 0;
+};
+
+// export (plan_commands.h).
+struct ExportFlags {
   std::string format;  // Export format: ics, mermaid, csv, html or svg.
   // ICS export: "vtodo", "deadline", "span" or "" (the server's default).
   std::string ics_events;
+};
+
+// prioritize (prioritize_command.h).
+struct PrioritizeFlags {
+  std::string method;  // Prioritization method name; "" = server default.
   // WEIGHTED weights, "criterion=weight,..." (e.g. "importance=0.6,...").
   std::string weights;
-  bool explain = false;  // prioritize: print the contributions too.
-  bool urgency = false;  // prioritize: urgency_from_schedule.
+  bool explain = false;  // Print the contributions too.
+  bool urgency = false;  // urgency_from_schedule.
+};
 
-  // decompose (recipe_commands.h).
+// decompose (recipe_commands.h); `target` is also the target of options.
+struct DecomposeFlags {
   std::string recipes;             // --recipes FILE: an inline YAML book.
   std::string book;                // --book NAME: a stored book.
   std::string target;              // --target YYYY-MM-DD (required).
@@ -58,9 +79,15 @@ struct Options {
   std::string strategy;            // "", "cheapest" or "first_applicable".
   bool store = false;              // --store: create the plan too.
   std::vector<std::string> facts;  // --fact, repeatable.
-  // books put.
+};
+
+// books put (recipe_commands.h).
+struct BooksFlags {
   int64_t expected_version = 0;  // 0: create.
-  // edit (edit_commands.h).
+};
+
+// edit (edit_commands.h).
+struct EditFlags {
   int64_t base_version = 0;        // Required, >= 1.
   std::string id;                  // --id of the task or goal.
   std::string title;               // --title; "" = unchanged.
@@ -72,40 +99,51 @@ struct Options {
   int lag = 0;                     // --lag of add-dep, working days.
   int importance = 0;              // 1..10; 0 = not given.
   int difficulty = 0;              // 1..10; 0 = not given.
-  // watch.
+};
+
+// watch (edit_commands.h).
+struct WatchFlags {
   int64_t from_version = 0;
-  // ahp: consistency threshold; 0 = the file's, else the server's default.
+};
+
+// ahp (ahp_command.h).
+struct AhpFlags {
+  // Consistency threshold; 0 = the file's, else the server's default.
   double threshold = 0;
-  // simulate: runs (0: the server's 1000) and seed.
-  int iterations = 0;
-  uint64_t seed = 0;  // Also the resource search's seed.
-  // Resource search of schedule, plan and export (0: the server's default).
-  int max_schedules = 0;
-  int time_limit_ms = 0;
-  // options: the confidence the target must hold at; 0 = deterministic.
+};
+
+// simulate and options (simulate_command.h, options_command.h).
+struct SimulateFlags {
+  int iterations = 0;  // Runs; 0: the server's 1000.
+  uint64_t seed = 0;   // Also the resource search's seed.
+};
+
+// options (options_command.h).
+struct OptionsCommandFlags {
+  // The confidence the target must hold at; 0 = deterministic.
   double confidence = 0;
 };
+
+// Every flag of the tool.
+struct Options : ConnectionFlags,
+                 ScheduleFlags,
+                 ExportFlags,
+                 PrioritizeFlags,
+                 DecomposeFlags,
+                 BooksFlags,
+                 EditFlags,
+                 WatchFlags,
+                 AhpFlags,
+                 SimulateFlags,
+                 OptionsCommandFlags {};
 
 // Runs `args` (the command and its arguments, flags already parsed into
 // `options`). Results go to `out`, errors to `err`; returns the exit code.
 int RunCommand(const std::vector<std::string>& args, const Options& options,
                std::ostream& out, std::ostream& err);
 
-// The text of `backplan --help`: commands and flags.
+// The text of `backplan --help`: commands and flags (help.cc).
 std::string HelpText();
-
-// Renders a Schedule answer: a header line (plan, version, target, final
-// milestone, feasibility, degradation), the critical path or causing chain,
-// then one row per scheduled node in the order the response lists them.
-std::string FormatTimeline(const v1::ScheduleResponse& response);
-
-// Renders a Prioritize answer as a ranked table: rank, id, title, score,
-// tier and the reason for the task's place; with `explain`, each task's
-// contributions (value x weight = contribution, summing to the score) follow.
-// `titles` maps task ids to titles (may be empty).
-std::string FormatPriorities(const v1::PrioritizeResponse& response,
-                             const std::map<std::string, std::string>& titles,
-                             bool explain = false);
 
 }  // namespace backplan::cli
 

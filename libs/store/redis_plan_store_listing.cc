@@ -1,0 +1,195 @@
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "libs/common/status_macros.h"
+#include "libs/store/redis_plan_store.h"
+#include "libs/store/redis_reply.h"
+#include "libs/store/redis_scripts.h"
+#include "libs/store/validation.h"
+
+namespace backplan {
+
+using store_internal::BookNotFound;
+using store_internal::ParseInt;
+using store_internal::PlanNotFound;
+using store_internal::Str;
+using store_internal::Unexpected;
+using store_internal::VersionMismatch;
+
+namespace {
+
+using store_internal::EventPosition;
+
+// An XREAD reply on one stream as events (none for a nil reply).
+absl::StatusOr<std::vector<PlanEvent>> ParseXRead(const redisReply* r) {
+  std::vector<PlanEvent> events;
+  if (r->type == REDIS_REPLY_NIL) return events;
+  // [[key, [[id, [field, value, ...]], ...]]]
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
+      r->element[0]->type != REDIS_REPLY_ARRAY ||
+      r->element[0]->elements != 2 ||
+      r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+    return Unexpected("ReadEvents XREAD", r);
+  }
+  const redisReply* entries = r->element[0]->element[1];
+  events.reserve(entries->elements);
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* entry = entries->element[i];
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[0]->type != REDIS_REPLY_STRING ||
+        entry->element[1]->type != REDIS_REPLY_ARRAY) {
+      return Unexpected("ReadEvents entry", entry);
+    }
+    PlanEvent event;
+    event.id = std::string(Str(entry->element[0]));
+    const redisReply* fields = entry->element[1];
+    for (size_t f = 0; f + 1 < fields->elements; f += 2) {
+      if (fields->element[f]->type != REDIS_REPLY_STRING ||
+          fields->element[f + 1]->type != REDIS_REPLY_STRING) {
+        return Unexpected("ReadEvents field", fields);
+      }
+      const absl::string_view name = Str(fields->element[f]);
+      const absl::string_view value = Str(fields->element[f + 1]);
+      if (name == "type") {
+        event.type = std::string(value);
+      } else if (name == "plan_version") {
+        if (!absl::SimpleAtoi(value, &event.plan_version)) {
+          return Unexpected("ReadEvents plan_version", fields->element[f + 1]);
+        }
+      } else if (name == "request_id") {
+        event.request_id = std::string(value);
+      } else if (name == "caller") {
+        event.caller = std::string(value);
+      }
+    }
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+// The ZRANGEBYLEX start for a page: everything, or strictly after `token`.
+std::string LexStart(absl::string_view token) {
+  return token.empty() ? std::string("-") : absl::StrCat("(", token);
+}
+
+}  // namespace
+
+absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
+    absl::string_view tenant, int page_size, absl::string_view page_token) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePageSize(page_size));
+  RETURN_IF_ERROR(store_internal::ValidatePageToken(page_token));
+  const int limit = std::min(page_size, store_internal::kMaxPageSize);
+  const std::string index_key = PlanIndexKey(tenant);
+  const std::string start = LexStart(page_token);
+  // One more than the page, to know whether another page follows.
+  const std::string count = absl::StrCat(limit + 1);
+  const std::string prefix = absl::StrCat("bp:{", tenant, "/");
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(store_internal::kScriptListPlans, {index_key},
+                             {start, count, prefix, "}:plan"}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
+    return Unexpected("ListPlans", r);
+  }
+  PlanPage page;
+  for (size_t i = 0; i + 1 < r->elements; i += 2) {
+    if (r->element[i]->type != REDIS_REPLY_STRING ||
+        r->element[i + 1]->type != REDIS_REPLY_INTEGER) {
+      return Unexpected("ListPlans entry", r);
+    }
+    if (page.plans.size() == static_cast<size_t>(limit)) {
+      page.next_page_token = page.plans.back().plan_id;
+      break;
+    }
+    page.plans.push_back(PlanSummary{std::string(Str(r->element[i])),
+                                     r->element[i + 1]->integer});
+  }
+  return page;
+}
+
+absl::StatusOr<BookPage> RedisPlanStore::ListBooks(
+    absl::string_view tenant, int page_size, absl::string_view page_token) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePageSize(page_size));
+  RETURN_IF_ERROR(store_internal::ValidatePageToken(page_token));
+  const int limit = std::min(page_size, store_internal::kMaxPageSize);
+  const std::string index_key = BookIndexKey(tenant);
+  const std::string start = LexStart(page_token);
+  const std::string count = absl::StrCat(limit + 1);
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   lease.Command({"ZRANGEBYLEX", index_key, start, "+", "LIMIT",
+                                  "0", count}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY) return Unexpected("ListBooks", r);
+  BookPage page;
+  for (size_t i = 0; i < r->elements; ++i) {
+    if (r->element[i]->type != REDIS_REPLY_STRING) {
+      return Unexpected("ListBooks entry", r);
+    }
+    if (page.names.size() == static_cast<size_t>(limit)) {
+      page.next_page_token = page.names.back();
+      break;
+    }
+    page.names.emplace_back(Str(r->element[i]));
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<PlanEvent>> RedisPlanStore::ReadEvents(
+    absl::string_view tenant, absl::string_view plan_id,
+    absl::string_view after_id, int max_count, absl::Duration wait) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  RETURN_IF_ERROR(store_internal::ValidateMaxCount(max_count));
+  ASSIGN_OR_RETURN(const EventPosition after,
+                   store_internal::ParseEventPosition(after_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string count =
+      absl::StrCat(std::min(max_count, store_internal::kMaxEventCount));
+  const std::string start = store_internal::FormatEventPosition(after);
+
+  const absl::Duration wait_for =
+      std::min(wait, pool_->options().max_event_wait);
+  const absl::Time deadline = absl::Now() + wait_for;
+  // Reads without blocking; `check_exists` first makes sure the plan exists.
+  auto read_now =
+      [&](bool check_exists) -> absl::StatusOr<std::vector<PlanEvent>> {
+    ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+    if (check_exists) {
+      ASSIGN_OR_RETURN(RedisReplyPtr exists,
+                       lease.Command({"EXISTS", plan_key}));
+      if (exists->type != REDIS_REPLY_INTEGER) {
+        return Unexpected("ReadEvents EXISTS", exists.get());
+      }
+      if (exists->integer == 0) return PlanNotFound(tenant, plan_id);
+    }
+    ASSIGN_OR_RETURN(
+        RedisReplyPtr reply,
+        lease.Command({"XREAD", "COUNT", count, "STREAMS", events_key, start}));
+    return ParseXRead(reply.get());
+  };
+  ASSIGN_OR_RETURN(std::vector<PlanEvent> events, read_now(true));
+  // Waits on the hub, holding no pool connection, then reads again.
+  while (events.empty()) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration() ||
+        !hub_->WaitForEntries(events_key, after, left)) {
+      break;
+    }
+    ASSIGN_OR_RETURN(events, read_now(false));
+  }
+  return events;
+}
+
+}  // namespace backplan

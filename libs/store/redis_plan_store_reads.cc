@@ -1,0 +1,132 @@
+#include <hiredis/hiredis.h>
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "libs/common/status_macros.h"
+#include "libs/store/redis_plan_store.h"
+#include "libs/store/redis_reply.h"
+#include "libs/store/redis_scripts.h"
+#include "libs/store/validation.h"
+
+namespace backplan {
+
+using store_internal::BookNotFound;
+using store_internal::ParseInt;
+using store_internal::PlanNotFound;
+using store_internal::Str;
+using store_internal::Unexpected;
+using store_internal::VersionMismatch;
+
+namespace {
+
+absl::StatusOr<std::optional<StoredStage>> ParseStage(const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+    return Unexpected("GetPlan", reply);
+  }
+  if (reply->element[0]->type == REDIS_REPLY_NIL) return std::nullopt;
+  StoredStage stage;
+  if (!ParseInt(reply->element[0], &stage.plan_version) ||
+      reply->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetPlan stage", reply);
+  }
+  stage.data = std::string(Str(reply->element[1]));
+  return stage;
+}
+
+}  // namespace
+
+absl::StatusOr<StoredPlan> RedisPlanStore::GetPlan(absl::string_view tenant,
+                                                   absl::string_view plan_id) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
+  const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(store_internal::kScriptGetPlan,
+                             {plan_key, priorities_key, schedule_key,
+                              PlanKey(tenant, plan_id,
+                                      StagePartName(StagePart::kSimulation))},
+                             {}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 ||
+      r->element[0]->type != REDIS_REPLY_ARRAY ||
+      r->element[0]->elements != 2) {
+    return Unexpected("GetPlan", r);
+  }
+  const redisReply* plan = r->element[0];
+  if (plan->element[0]->type == REDIS_REPLY_NIL) {
+    return PlanNotFound(tenant, plan_id);
+  }
+  StoredPlan result;
+  if (!ParseInt(plan->element[0], &result.version) ||
+      plan->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetPlan plan", plan);
+  }
+  result.data = std::string(Str(plan->element[1]));
+  ASSIGN_OR_RETURN(result.priorities, ParseStage(r->element[1]));
+  ASSIGN_OR_RETURN(result.schedule, ParseStage(r->element[2]));
+  ASSIGN_OR_RETURN(result.simulation, ParseStage(r->element[3]));
+  return result;
+}
+
+absl::StatusOr<StoredBook> RedisPlanStore::GetBook(absl::string_view tenant,
+                                                   absl::string_view name) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  const std::string book_key = BookKey(tenant, name);
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   lease.Command({"HMGET", book_key, "version", "data"}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+    return Unexpected("GetBook", r);
+  }
+  if (r->element[0]->type == REDIS_REPLY_NIL) return BookNotFound(tenant, name);
+  StoredBook book;
+  if (!ParseInt(r->element[0], &book.version) ||
+      r->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetBook", r);
+  }
+  book.data = std::string(Str(r->element[1]));
+  return book;
+}
+
+std::string RedisPlanStore::RecordKey(absl::string_view tenant,
+                                      RecordOwner owner, absl::string_view id,
+                                      absl::string_view method,
+                                      absl::string_view key) {
+  const std::string suffix = absl::StrCat("idem:", method, ":", key);
+  return owner == RecordOwner::kPlan
+             ? PlanKey(tenant, id, suffix)
+             : absl::StrCat(BookKey(tenant, id), ":", suffix);
+}
+
+absl::StatusOr<std::optional<RecordedResponse>> RedisPlanStore::GetRecord(
+    absl::string_view tenant, RecordOwner owner, absl::string_view id,
+    absl::string_view method, absl::string_view key) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(owner == RecordOwner::kPlan
+                      ? store_internal::ValidatePlanId(id)
+                      : store_internal::ValidateBookName(id));
+  RETURN_IF_ERROR(store_internal::ValidateRecordLookup(method, key));
+  const std::string record_key = RecordKey(tenant, owner, id, method, key);
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   lease.Command({"HMGET", record_key, "hash", "response"}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+    return Unexpected("GetRecord", r);
+  }
+  if (r->element[0]->type == REDIS_REPLY_NIL) return std::nullopt;
+  if (r->element[0]->type != REDIS_REPLY_STRING ||
+      r->element[1]->type != REDIS_REPLY_STRING) {
+    return Unexpected("GetRecord", r);
+  }
+  return RecordedResponse{std::string(Str(r->element[0])),
+                          std::string(Str(r->element[1]))};
+}
+
+}  // namespace backplan

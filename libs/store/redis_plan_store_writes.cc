@@ -1,0 +1,312 @@
+#include <hiredis/hiredis.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "libs/common/status_macros.h"
+#include "libs/store/redis_plan_store.h"
+#include "libs/store/redis_reply.h"
+#include "libs/store/redis_scripts.h"
+#include "libs/store/validation.h"
+
+namespace backplan {
+
+using store_internal::BookNotFound;
+using store_internal::ParseInt;
+using store_internal::PlanNotFound;
+using store_internal::Str;
+using store_internal::Unexpected;
+using store_internal::VersionMismatch;
+
+namespace {
+
+constexpr int kChangesMaxLen = 10000;
+
+// A {'REPLAY', hash, response} reply as a result; nullopt for any other.
+std::optional<OnceResult> ParseReplay(const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      Str(reply->element[0]) != "REPLAY" ||
+      reply->element[1]->type != REDIS_REPLY_STRING ||
+      reply->element[2]->type != REDIS_REPLY_STRING) {
+    return std::nullopt;
+  }
+  OnceResult result;
+  result.replay = RecordedResponse{std::string(Str(reply->element[1])),
+                                   std::string(Str(reply->element[2]))};
+  return result;
+}
+
+struct WriteResult {
+  absl::string_view outcome;  // "OK", "ABORTED" or "NOT_FOUND".
+  int64_t version = 0;
+};
+
+absl::StatusOr<WriteResult> ParseWriteResult(absl::string_view what,
+                                             const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      reply->element[1]->type != REDIS_REPLY_INTEGER) {
+    return Unexpected(what, reply);
+  }
+  return WriteResult{Str(reply->element[0]), reply->element[1]->integer};
+}
+
+std::string ChangeRef(absl::string_view tenant, absl::string_view plan_id) {
+  return absl::StrCat(tenant, "/", plan_id);
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> RedisPlanStore::PutPlan(absl::string_view tenant,
+                                                absl::string_view plan_id,
+                                                int64_t expected_version,
+                                                std::string data,
+                                                const EventInfo& event) {
+  ASSIGN_OR_RETURN(OnceResult written,
+                   WritePlan(tenant, plan_id, expected_version, std::move(data),
+                             event, nullptr));
+  return written.version;
+}
+
+absl::Status RedisPlanStore::PutStage(absl::string_view tenant,
+                                      absl::string_view plan_id, StagePart part,
+                                      int64_t plan_version, std::string data,
+                                      const EventInfo& event) {
+  return WriteStage(tenant, plan_id, part, plan_version, std::move(data), event,
+                    nullptr)
+      .status();
+}
+
+absl::Status RedisPlanStore::DeletePlan(absl::string_view tenant,
+                                        absl::string_view plan_id) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
+  const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string index_key = PlanIndexKey(tenant);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(store_internal::kScriptDeletePlan,
+                             {plan_key, priorities_key, schedule_key,
+                              events_key, index_key, kChangesKey,
+                              PlanKey(tenant, plan_id,
+                                      StagePartName(StagePart::kSimulation)),
+                              UsageKey(tenant)},
+                             {plan_id, ref, changes_max}));
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("DeletePlan", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> RedisPlanStore::PutBook(absl::string_view tenant,
+                                                absl::string_view name,
+                                                int64_t expected_version,
+                                                std::string data) {
+  ASSIGN_OR_RETURN(OnceResult written, WriteBook(tenant, name, expected_version,
+                                                 std::move(data), nullptr));
+  return written.version;
+}
+
+absl::Status RedisPlanStore::DeleteBook(absl::string_view tenant,
+                                        absl::string_view name) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  const std::string book_key = BookKey(tenant, name);
+  const std::string index_key = BookIndexKey(tenant);
+  ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                   RunScript(store_internal::kScriptDeleteBook,
+                             {book_key, index_key, UsageKey(tenant)}, {name}));
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("DeleteBook", reply.get()));
+  if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunWrite(
+    ScriptId plain, ScriptId once, std::vector<absl::string_view> keys,
+    std::vector<absl::string_view> args, absl::string_view record_key,
+    const IdempotencyRecord* record, std::optional<OnceResult>* replay) {
+  if (record == nullptr) {
+    absl::StatusOr<RedisReplyPtr> reply = RunScript(plain, keys, args);
+    if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
+    return reply;
+  }
+  RETURN_IF_ERROR(store_internal::ValidateRecord(*record));
+  const std::string ttl_ms = absl::StrCat(absl::ToInt64Milliseconds(
+      absl::Ceil(record->ttl, absl::Milliseconds(1))));
+  keys.push_back(record_key);
+  args.push_back(record->request_hash);
+  args.push_back(record->response);
+  args.push_back(ttl_ms);
+  absl::StatusOr<RedisReplyPtr> reply = RunScript(once, keys, args);
+  if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
+  if (!reply.ok()) return reply.status();
+  *replay = ParseReplay(reply->get());
+  return reply;
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutPlanOnce(
+    absl::string_view tenant, absl::string_view plan_id,
+    int64_t expected_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord& record) {
+  return WritePlan(tenant, plan_id, expected_version, std::move(data), event,
+                   &record);
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutStageOnce(
+    absl::string_view tenant, absl::string_view plan_id, StagePart part,
+    int64_t plan_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord& record) {
+  return WriteStage(tenant, plan_id, part, plan_version, std::move(data), event,
+                    &record);
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::PutBookOnce(
+    absl::string_view tenant, absl::string_view name, int64_t expected_version,
+    std::string data, const IdempotencyRecord& record) {
+  return WriteBook(tenant, name, expected_version, std::move(data), &record);
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
+    absl::string_view tenant, absl::string_view plan_id,
+    int64_t expected_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord* record) {
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string index_key = PlanIndexKey(tenant);
+  const std::string record_key =
+      record == nullptr ? std::string()
+                        : RecordKey(tenant, RecordOwner::kPlan, plan_id,
+                                    record->method, record->key);
+  const std::string expected = absl::StrCat(expected_version);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string events_max =
+      absl::StrCat(store_internal::kMaxEventsPerPlan);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  const std::string usage_key = UsageKey(tenant);
+  const std::string max_plans =
+      absl::StrCat(pool_->options().max_plans_per_tenant);
+  const std::string max_bytes =
+      absl::StrCat(pool_->options().max_stored_bytes_per_tenant);
+  std::optional<OnceResult> replay;
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunWrite(store_internal::kScriptPutPlan,
+               store_internal::kScriptPutPlanOnce,
+               {plan_key, events_key, index_key, kChangesKey, usage_key},
+               {expected, data, event.type, event.request_id, plan_id, ref,
+                events_max, changes_max, max_plans, max_bytes, event.caller},
+               record_key, record, &replay));
+  if (replay) return *std::move(replay);
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutPlan", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (absl::StartsWith(result.outcome, "QUOTA_")) {
+    return QuotaError(tenant, result.outcome, result.version, data.size());
+  }
+  if (result.outcome == "ABORTED") {
+    return VersionMismatch("plan", plan_id, expected_version, result.version);
+  }
+  out_of_memory_ = false;
+  OnceResult written;
+  written.version = result.version;
+  return written;
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
+    absl::string_view tenant, absl::string_view plan_id, StagePart part,
+    int64_t plan_version, std::string data, const EventInfo& event,
+    const IdempotencyRecord* record) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
+  const std::string stage_key = PlanKey(tenant, plan_id, StagePartName(part));
+  const std::string events_key = PlanKey(tenant, plan_id, "events");
+  const std::string record_key =
+      record == nullptr ? std::string()
+                        : RecordKey(tenant, RecordOwner::kPlan, plan_id,
+                                    record->method, record->key);
+  const std::string version = absl::StrCat(plan_version);
+  const std::string ref = ChangeRef(tenant, plan_id);
+  const std::string events_max =
+      absl::StrCat(store_internal::kMaxEventsPerPlan);
+  const std::string changes_max = absl::StrCat(kChangesMaxLen);
+  const std::string usage_key = UsageKey(tenant);
+  const std::string max_bytes =
+      absl::StrCat(pool_->options().max_stored_bytes_per_tenant);
+  std::optional<OnceResult> replay;
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunWrite(store_internal::kScriptPutStage,
+               store_internal::kScriptPutStageOnce,
+               {plan_key, stage_key, events_key, kChangesKey, usage_key},
+               {version, data, event.type, event.request_id, ref, events_max,
+                changes_max, max_bytes, event.caller},
+               record_key, record, &replay));
+  if (replay) return *std::move(replay);
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutStage", reply.get()));
+  if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
+  if (absl::StartsWith(result.outcome, "QUOTA_")) {
+    return QuotaError(tenant, result.outcome, result.version, data.size());
+  }
+  if (result.outcome == "OK") out_of_memory_ = false;
+  if (result.outcome == "ABORTED") {
+    return absl::AbortedError(
+        absl::StrCat(StagePartName(part), " of plan \"", plan_id,
+                     "\" computed from version ", plan_version,
+                     " but the plan is at version ", result.version));
+  }
+  OnceResult written;
+  written.version = result.version;
+  return written;
+}
+
+absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
+    absl::string_view tenant, absl::string_view name, int64_t expected_version,
+    std::string data, const IdempotencyRecord* record) {
+  RETURN_IF_ERROR(
+      store_internal::ValidateWrite(tenant, name, true, expected_version));
+  const std::string book_key = BookKey(tenant, name);
+  const std::string index_key = BookIndexKey(tenant);
+  const std::string record_key =
+      record == nullptr ? std::string()
+                        : RecordKey(tenant, RecordOwner::kBook, name,
+                                    record->method, record->key);
+  const std::string expected = absl::StrCat(expected_version);
+  std::optional<OnceResult> replay;
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunWrite(store_internal::kScriptPutBook,
+               store_internal::kScriptPutBookOnce,
+               {book_key, index_key, UsageKey(tenant)},
+               {expected, data, name,
+                absl::StrCat(pool_->options().max_stored_bytes_per_tenant)},
+               record_key, record, &replay));
+  if (replay) return *std::move(replay);
+  ASSIGN_OR_RETURN(WriteResult result,
+                   ParseWriteResult("PutBook", reply.get()));
+  if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
+  if (absl::StartsWith(result.outcome, "QUOTA_")) {
+    return QuotaError(tenant, result.outcome, result.version, data.size());
+  }
+  if (result.outcome == "ABORTED") {
+    return VersionMismatch("book", name, expected_version, result.version);
+  }
+  out_of_memory_ = false;
+  OnceResult written;
+  written.version = result.version;
+  return written;
+}
+
+}  // namespace backplan

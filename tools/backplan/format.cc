@@ -1,0 +1,303 @@
+#include "tools/backplan/format.h"
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "tools/backplan/client.h"
+#include "tools/backplan/table.h"
+
+namespace backplan::cli {
+namespace {
+
+std::string KindName(v1::NodeKind kind) {
+  switch (kind) {
+    case v1::TASK:
+      return "task";
+    case v1::GOAL:
+      return "goal";
+    case v1::OUTCOME:
+      return "outcome";
+    default:
+      return "?";
+  }
+}
+
+std::string WhyDeadline(const v1::DeadlineReason& reason) {
+  switch (reason.kind()) {
+    case v1::DeadlineReason::SUCCESSOR:
+      return absl::StrCat("before ", reason.successor_id());
+    case v1::DeadlineReason::FIXED_DEADLINE:
+      return "fixed deadline";
+    case v1::DeadlineReason::TARGET:
+      return "target date";
+    default:
+      return "";
+  }
+}
+
+std::string TierName(v1::Tier tier) {
+  switch (tier) {
+    case v1::MUST:
+      return "must";
+    case v1::SHOULD:
+      return "should";
+    case v1::COULD:
+      return "could";
+    case v1::WONT:
+      return "won't";
+    default:
+      return "";
+  }
+}
+
+std::string Number(double value) { return absl::StrFormat("%.3g", value); }
+
+}  // namespace
+
+std::string FormatPlan(const v1::Plan& plan) {
+  std::string out =
+      absl::StrFormat("plan %s  version %d", plan.id(), plan.version());
+  if (!plan.tenant().empty()) absl::StrAppend(&out, "  tenant ", plan.tenant());
+  absl::StrAppend(&out, "\noutcome: ", plan.outcome().title(), "\n");
+  absl::StrAppend(&out, "  target ", FormatDate(plan.outcome().target_date()),
+                  ", start ", FormatDate(plan.outcome().start_date()), "\n");
+  for (const auto& criterion : plan.outcome().success_criteria()) {
+    absl::StrAppend(&out, "  success: ", criterion, "\n");
+  }
+  for (const auto& fact : plan.outcome().facts()) {
+    absl::StrAppend(&out, "  fact: ", fact, "\n");
+  }
+
+  std::map<std::string, const v1::Goal*> goals;
+  std::map<std::string, const v1::Task*> tasks;
+  for (const auto& goal : plan.goals()) goals[goal.id()] = &goal;
+  for (const auto& task : plan.tasks()) tasks[task.id()] = &task;
+  absl::StrAppend(&out, "goals (", plan.goals_size(), ") and tasks (",
+                  plan.tasks_size(), "):\n");
+
+  std::set<std::string> printed;
+  std::function<void(const std::string&, int)> print_goal =
+      [&](const std::string& id, int depth) {
+        const std::string indent(2 * depth, ' ');
+        auto it = goals.find(id);
+        if (it == goals.end()) {
+          absl::StrAppend(&out, indent, "goal ", id, " (missing)\n");
+          return;
+        }
+        const v1::Goal& goal = *it->second;
+        std::string state;
+        if (goal.state() == v1::OPEN) state = "  [open]";
+        if (goal.state() == v1::FACT) state = "  [fact]";
+        if (id == plan.outcome_goal_id()) state += "  [outcome]";
+        if (!printed.insert(id).second) {
+          absl::StrAppend(&out, indent, "goal ", id, " (shown above)\n");
+          return;
+        }
+        absl::StrAppend(&out, indent, "goal ", id, "  ", goal.title(), state,
+                        "\n");
+        for (const auto& task_id : goal.task_ids()) {
+          printed.insert(task_id);
+          auto task = tasks.find(task_id);
+          if (task == tasks.end()) {
+            absl::StrAppend(&out, indent, "  task ", task_id, " (missing)\n");
+            continue;
+          }
+          absl::StrAppend(&out, indent, "  task ", task_id, "  ",
+                          task->second->title(), "  (",
+                          FormatDays(task->second->duration_days()), ")\n");
+        }
+        for (const auto& sub : goal.sub_goal_ids()) print_goal(sub, depth + 1);
+      };
+  if (!plan.outcome_goal_id().empty()) print_goal(plan.outcome_goal_id(), 1);
+  for (const auto& goal : plan.goals()) {
+    if (printed.count(goal.id()) == 0) print_goal(goal.id(), 1);
+  }
+  for (const auto& task : plan.tasks()) {
+    if (printed.count(task.id()) == 0) {
+      absl::StrAppend(&out, "  task ", task.id(), "  ", task.title(), "  (",
+                      FormatDays(task.duration_days()), ", under no goal)\n");
+    }
+  }
+  if (plan.dependencies_size() > 0) {
+    absl::StrAppend(&out, "dependencies (", plan.dependencies_size(), "):\n");
+    for (const auto& dep : plan.dependencies()) {
+      absl::StrAppend(&out, "  ", dep.predecessor_id(), " -> ",
+                      dep.successor_id());
+      if (dep.lag_days() != 0) {
+        absl::StrAppend(&out, "  (lag ", FormatDays(dep.lag_days()), ")");
+      }
+      absl::StrAppend(&out, "\n");
+    }
+  }
+  return out;
+}
+
+std::string FormatTimeline(const v1::ScheduleResponse& response) {
+  const v1::Timeline& timeline = response.timeline();
+  std::vector<std::string> header;
+  if (timeline.plan_id().empty()) {
+    header.push_back("plan (inline)");
+  } else {
+    header.push_back(absl::StrCat("plan ", timeline.plan_id(), " v",
+                                  timeline.plan_version()));
+  }
+  header.push_back(timeline.mode() == v1::FORWARD ? "forward" : "backward");
+  header.push_back(absl::StrCat("start ", FormatDate(timeline.start_date())));
+  header.push_back(absl::StrCat("target ", FormatDate(timeline.target_date())));
+  header.push_back(
+      absl::StrCat("final milestone ", FormatDate(timeline.final_milestone())));
+  if (timeline.feasible()) {
+    header.push_back(absl::StrCat("feasible, earliest finish ",
+                                  FormatDate(timeline.earliest_finish())));
+  } else {
+    header.push_back(absl::StrCat("INFEASIBLE: ", timeline.days_short(),
+                                  " working days short, earliest finish ",
+                                  FormatDate(timeline.earliest_finish())));
+  }
+  if (response.degraded()) {
+    header.push_back(absl::StrCat("DEGRADED (no ranks): ",
+                                  OneLine(response.degraded_reason())));
+  }
+  std::string out = absl::StrCat(absl::StrJoin(header, " | "), "\n");
+  if (!timeline.critical_path().empty()) {
+    absl::StrAppend(&out, "critical path: ",
+                    absl::StrJoin(timeline.critical_path(), " -> "), "\n");
+  }
+  if (!timeline.causing_chain().empty()) {
+    absl::StrAppend(&out, "causing chain: ",
+                    absl::StrJoin(timeline.causing_chain(), " -> "), "\n");
+  }
+  if (timeline.resource_constrained()) {
+    absl::StrAppend(&out, "resources: makespan ", timeline.makespan_days(),
+                    " working days, lower bound ", timeline.lower_bound_days(),
+                    timeline.lower_bound_name().empty()
+                        ? ""
+                        : absl::StrCat(" by ", timeline.lower_bound_name()),
+                    " (critical path ", timeline.critical_path_bound_days(),
+                    ", resources ", timeline.resource_bound_days(), ", energy ",
+                    timeline.energy_bound_days(), ", conflict ",
+                    timeline.conflict_bound_days(), "), gap ",
+                    Number(timeline.gap_percent()), " %, ",
+                    timeline.schedules_generated(), " schedules generated");
+    if (!timeline.search_stopped_by().empty()) {
+      absl::StrAppend(&out, " (search ended by ", timeline.search_stopped_by(),
+                      "; max_schedules ", timeline.max_schedules(), ", seed ",
+                      timeline.seed(), ")");
+    }
+    out += "\n";
+  }
+  for (const auto& moved : timeline.moved_deadlines()) {
+    absl::StrAppend(&out, "moved: ", moved.id(), " ",
+                    FormatDate(moved.old_deadline()), " -> ",
+                    FormatDate(moved.new_deadline()), "\n");
+  }
+  out += "\n";
+
+  if (timeline.resource_constrained()) {
+    // Dates come from the resource schedule; show who does each task.
+    // SLACK and CRITICAL are the resource-aware ones (with the people in
+    // the order this schedule gives them).
+    Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "START", "DEADLINE",
+                 "WHO", "SLACK", "CRITICAL", "WHY THIS DEADLINE"});
+    table.AlignRight(0);
+    table.AlignRight(4);
+    table.AlignRight(8);
+    table.SetMaxWidth(3, 40);
+    for (const auto& task : timeline.tasks()) {
+      table.AddRow(
+          {task.rank() > 0 ? absl::StrCat(task.rank()) : "-", task.id(),
+           KindName(task.kind()), task.title(),
+           absl::StrCat(task.duration_days()), FormatDate(task.planned_start()),
+           FormatDate(task.deadline()), absl::StrJoin(task.assignees(), ", "),
+           absl::StrCat(task.resource_slack_days()),
+           task.resource_critical() ? "yes" : "",
+           task.waits_for().text().empty() ? WhyDeadline(task.deadline_reason())
+                                           : task.waits_for().text()});
+    }
+    absl::StrAppend(&out, table.Render());
+    return out;
+  }
+  Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "LATEST START",
+               "DEADLINE", "SLACK", "CRITICAL", "WHY THIS DEADLINE"});
+  table.AlignRight(0);
+  table.AlignRight(4);
+  table.AlignRight(7);
+  table.SetMaxWidth(3, 40);
+  for (const auto& task : timeline.tasks()) {
+    table.AddRow({task.rank() > 0 ? absl::StrCat(task.rank()) : "-", task.id(),
+                  KindName(task.kind()), task.title(),
+                  absl::StrCat(task.duration_days()),
+                  FormatDate(task.latest_start()), FormatDate(task.deadline()),
+                  absl::StrCat(task.slack_days()), task.critical() ? "yes" : "",
+                  WhyDeadline(task.deadline_reason())});
+  }
+  absl::StrAppend(&out, table.Render());
+  return out;
+}
+
+std::string FormatPriorities(const v1::PrioritizeResponse& response,
+                             const std::map<std::string, std::string>& titles,
+                             bool explain) {
+  const v1::Priorities& priorities = response.priorities();
+  std::string out;
+  if (priorities.plan_id().empty()) {
+    out = "plan (inline)";
+  } else {
+    out = absl::StrCat("plan ", priorities.plan_id(), " v",
+                       priorities.plan_version());
+  }
+  absl::StrAppend(&out, " | method ",
+                  v1::PriorityMethod_Name(priorities.method()));
+  if (!priorities.weights().empty()) {
+    std::vector<std::string> weights;
+    for (const auto& w : priorities.weights()) {
+      weights.push_back(absl::StrCat(w.criterion(), "=", Number(w.weight())));
+    }
+    absl::StrAppend(&out, " | weights ", absl::StrJoin(weights, ","));
+  }
+  if (response.stale()) absl::StrAppend(&out, " | STALE: the plan changed");
+  absl::StrAppend(&out, "\n\n");
+
+  Table table({"RANK", "ID", "TITLE", "SCORE", "TIER", "REASON"});
+  table.AlignRight(0);
+  table.AlignRight(3);
+  table.SetMaxWidth(2, 40);
+  table.SetMaxWidth(5, 200);
+  for (const auto& task : priorities.tasks()) {
+    auto title = titles.find(task.task_id());
+    table.AddRow({absl::StrCat(task.rank()), task.task_id(),
+                  title == titles.end() ? "" : title->second,
+                  Number(task.score()), TierName(task.tier()), task.reason()});
+  }
+  absl::StrAppend(&out, table.Render());
+  if (!explain) return out;
+  absl::StrAppend(&out, "\ncontributions (value x weight = contribution):\n");
+  for (const auto& task : priorities.tasks()) {
+    std::vector<std::string> parts;
+    for (const auto& c : task.contributions()) {
+      parts.push_back(absl::StrCat(
+          c.criterion(), " ", Number(c.normalized_value()), "x",
+          Number(c.weight()), "=", Number(c.contribution()),
+          c.note().empty() ? "" : absl::StrCat(" (", c.note(), ")")));
+    }
+    absl::StrAppend(&out, "  ", task.task_id(), ": ",
+                    absl::StrJoin(parts, " + "), " = ", Number(task.score()),
+                    "; order value ", Number(task.order_value()), " / size ",
+                    Number(task.order_size()), "; effective ",
+                    Number(task.effective_score()),
+                    task.inherited_from().empty()
+                        ? ""
+                        : absl::StrCat(" from ", task.inherited_from()),
+                    "\n");
+  }
+  absl::StrAppend(&out, table.Render());
+  return out;
+}
+
+}  // namespace backplan::cli
