@@ -11,6 +11,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
 #include "libs/schedule/simulate.h"
+#include "services/common/idempotency.h"
 #include "services/scheduling/scheduling_service.h"
 
 namespace backplan {
@@ -166,6 +167,15 @@ absl::Status SchedulingServiceImpl::DoSimulate(
   }
 
   RETURN_IF_ERROR(call.tenant_status());
+  ASSIGN_OR_RETURN(
+      Idempotency once,
+      Idempotency::For("Simulate", request, request.idempotency_key()));
+  if (!request.stored_only()) {
+    ASSIGN_OR_RETURN(bool replayed,
+                     once.Replay(*store_, call.tenant(), RecordOwner::kPlan,
+                                 request.plan_id(), response));
+    if (replayed) return absl::OkStatus();
+  }
   absl::Status status;
   for (int attempt = 0; attempt < kMaxStoredAttempts; ++attempt) {
     response->Clear();
@@ -196,10 +206,13 @@ absl::Status SchedulingServiceImpl::DoSimulate(
     FillResponse(result, request.distribution(), response);
     response->set_plan_id(request.plan_id());
     response->set_plan_version(loaded.stored.version);
-    status = store_->PutStage(
-        call.tenant(), request.plan_id(), StagePart::kSimulation,
-        loaded.stored.version, response->SerializeAsString(),
-        {"simulation.updated", call.request_id(), call.caller()});
+    status =
+        once.PutStage(*store_, call.tenant(), request.plan_id(),
+                      StagePart::kSimulation, loaded.stored.version,
+                      response->SerializeAsString(),
+                      {"simulation.updated", call.request_id(), call.caller()},
+                      response)
+            .status();
     if (!absl::IsAborted(status)) return status;
   }
   return status;
