@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -29,6 +30,7 @@
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/version.h"
+#include "libs/rpc/admission.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/served_services.h"
 #include "libs/rpc/server_parts.h"
@@ -74,6 +76,18 @@ ABSL_FLAG(int, health_port, 0,
           "Kubernetes probes under mutual TLS).");
 ABSL_FLAG(int, max_calls_per_tenant, 128,
           "Most unary calls one tenant may have in flight; 0: no cap.");
+ABSL_FLAG(int, max_running_calls, 0,
+          "Most unary calls whose handlers run at once; more wait in a queue "
+          "(--max_queued_calls). 0: 8 per core; -1: no limit and no queue.");
+ABSL_FLAG(int, max_queued_calls, 128,
+          "Most unary calls waiting for a running place; more are refused at "
+          "once with RESOURCE_EXHAUSTED and grpc-retry-pushback-ms. "
+          "--max_running_calls + --max_queued_calls must be below "
+          "--max_threads.");
+ABSL_FLAG(int, max_queue_wait_ms, 100,
+          "Longest a queued call waits for a running place before it is "
+          "refused with RESOURCE_EXHAUSTED; also the grpc-retry-pushback-ms "
+          "sent.");
 
 namespace backplan::rpc {
 namespace {
@@ -189,6 +203,14 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.health_port = absl::GetFlag(FLAGS_health_port);
   options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
+  options.max_running_calls = absl::GetFlag(FLAGS_max_running_calls);
+  if (options.max_running_calls == 0) {
+    options.max_running_calls =
+        8 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  options.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
+  options.max_queue_wait =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_max_queue_wait_ms));
   return options;
 }
 
@@ -212,7 +234,20 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                    MainPortCredentials(options.tls_cert, options.tls_key,
                                        options.tls_client_ca, options.auth));
+  if (options.max_running_calls > 0 &&
+      (options.max_queued_calls < 0 || options.max_queue_wait.count() < 0 ||
+       options.max_running_calls + options.max_queued_calls >=
+           options.max_threads)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_running_calls (", options.max_running_calls,
+        ") + --max_queued_calls (", options.max_queued_calls,
+        ") must be below --max_threads (", options.max_threads,
+        "), the queue and the wait not negative"));
+  }
   TenantSlots::Process().Configure(options.max_calls_per_tenant);
+  Admission::Process().Configure(options.max_running_calls,
+                                 options.max_queued_calls,
+                                 options.max_queue_wait);
   if (options.metrics_port > 0) {
     absl::Status status =
         StartMetrics(absl::StrCat(options.host, ":", options.metrics_port));

@@ -38,7 +38,8 @@
 // --store_check_interval_ms, --log_level, --tls_cert, --tls_key,
 // --tls_client_ca (mutual TLS when set), --auth (required: mtls, token or
 // none), --auth_identities, --auth_tokens, --reflection, --health_port,
-// --max_calls_per_tenant; --slow_call_ms (libs/rpc/call.h).
+// --max_calls_per_tenant, --max_running_calls, --max_queued_calls,
+// --max_queue_wait_ms (admission.h); --slow_call_ms (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 
@@ -87,6 +88,13 @@ struct ServerOptions {
   bool reflection = true;
   int health_port = 0;           // > 0: a plaintext port serving only health.
   int max_calls_per_tenant = 0;  // Unary calls in flight; 0: no cap.
+  // Overload admission (admission.h): unary handlers running at once (0 or
+  // less: no limit, no queue), calls waiting for a place, and how long one
+  // may wait before RESOURCE_EXHAUSTED. max_running + max_queued must stay
+  // below max_threads, or StartServer returns INVALID_ARGUMENT.
+  int max_running_calls = 0;
+  int max_queued_calls = 0;
+  std::chrono::milliseconds max_queue_wait{100};
 };
 
 // The options the flags give, with -1 ports replaced by `defaults`.
@@ -126,7 +134,8 @@ class RunningServer {
 
 // Builds and starts a server for `services` (not owned; they must outlive
 // it). `store_probe` may be empty (no `backplan.store` health entry).
-// INVALID_ARGUMENT when a TLS file cannot be read; UNAVAILABLE when the port
+// INVALID_ARGUMENT when a TLS file cannot be read or the admission limits do
+// not fit in max_threads; UNAVAILABLE when the port
 // cannot be bound or metrics cannot start.
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
     const ServerOptions& options, const std::vector<grpc::Service*>& services,
