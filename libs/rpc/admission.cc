@@ -40,11 +40,10 @@ absl::Status Admission::Admit() {
   if (waiter.admitted) return absl::OkStatus();  // Release counted us.
   queue_.erase(place);
   ++refused_;
-  return absl::ResourceExhaustedError(
-      absl::StrCat("the server is overloaded: the call waited ",
-                   max_wait_.count(),
-                   " ms (--max_queue_wait_ms) for one of the ", max_running_,
-                   " running places (--max_running_calls); retry later"));
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "the server is overloaded: the call waited ", max_wait_.count(),
+      " ms (--max_queue_wait_ms) for one of the ", max_running_,
+      " running places (--max_running_calls); retry later"));
 }
 
 void Admission::Release() {

@@ -8,7 +8,6 @@
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "libs/common/log.h"
 #include "libs/core/tenant.h"
@@ -39,7 +38,8 @@ std::string RandomHex(int digits) {
   thread_local absl::BitGen bitgen;
   std::string out;
   while (static_cast<int>(out.size()) < digits) {
-    absl::StrAppendFormat(&out, "%016x", absl::Uniform<uint64_t>(bitgen));
+    absl::StrAppend(
+        &out, absl::Hex(absl::Uniform<uint64_t>(bitgen), absl::kZeroPad16));
   }
   out.resize(digits);
   if (out.find_first_not_of('0') == std::string::npos) out.back() = '1';

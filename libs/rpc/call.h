@@ -127,8 +127,8 @@ class CallScope {
   CallKind kind_;
   std::chrono::steady_clock::time_point start_;
   bool holds_slot_ = false;
-  bool admitted_ = false;    // Holds a place of Admission::Process().
-  bool overloaded_ = false;  // Refused: over the tenant cap or admission.
+  bool admitted_ = false;     // Holds a place of Admission::Process().
+  bool overloaded_ = false;   // Refused: over the tenant cap or admission.
   absl::Status slot_status_;  // RESOURCE_EXHAUSTED over the tenant's cap.
   bool header_added_ = false;
 };

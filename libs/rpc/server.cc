@@ -238,11 +238,11 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
       (options.max_queued_calls < 0 || options.max_queue_wait.count() < 0 ||
        options.max_running_calls + options.max_queued_calls >=
            options.max_threads)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--max_running_calls (", options.max_running_calls,
-        ") + --max_queued_calls (", options.max_queued_calls,
-        ") must be below --max_threads (", options.max_threads,
-        "), the queue and the wait not negative"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_running_calls (", options.max_running_calls,
+                     ") + --max_queued_calls (", options.max_queued_calls,
+                     ") must be below --max_threads (", options.max_threads,
+                     "), the queue and the wait not negative"));
   }
   TenantSlots::Process().Configure(options.max_calls_per_tenant);
   Admission::Process().Configure(options.max_running_calls,

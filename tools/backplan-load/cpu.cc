@@ -31,8 +31,8 @@ absl::StatusOr<int64_t> StatTicks(absl::string_view stat_line) {
   if (close == absl::string_view::npos) {
     return absl::InternalError("no command name in a /proc stat line");
   }
-  std::vector<absl::string_view> fields = absl::StrSplit(
-      stat_line.substr(close + 1), ' ', absl::SkipEmpty());
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(stat_line.substr(close + 1), ' ', absl::SkipEmpty());
   // fields[0] is field 3 (state): utime is field 14, stime 15.
   int64_t utime = 0;
   int64_t stime = 0;

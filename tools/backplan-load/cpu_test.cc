@@ -45,8 +45,7 @@ TEST(CpuNanos, GrowsWithThisProcessesWork) {
   }
   EXPECT_GT(after, *before);
   EXPECT_EQ(CpuNanos({getpid()}).status().code(), absl::StatusCode::kOk);
-  EXPECT_EQ(CpuNanos({999999999}).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CpuNanos({999999999}).status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

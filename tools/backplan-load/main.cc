@@ -327,10 +327,10 @@ int main(int argc, char** argv) {
     if (!cpu_pids->empty()) {
       // Two fields of our own after ghz's, inside the top-level object.
       const size_t close = text.rfind('}');
-      text.insert(close, absl::StrFormat(",\"serverCpuNsPerCall\":%.0f,"
-                                         "\"clientCpuNsPerCall\":%.0f",
-                                         server_cpu_per_call,
-                                         client_cpu_per_call));
+      text.insert(close,
+                  absl::StrFormat(",\"serverCpuNsPerCall\":%.0f,"
+                                  "\"clientCpuNsPerCall\":%.0f",
+                                  server_cpu_per_call, client_cpu_per_call));
     }
   } else {
     text = absl::StrCat("\n", prepared->description, " -> ", address, "\n",

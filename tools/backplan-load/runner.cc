@@ -11,9 +11,9 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/numbers.h"
 #include "grpcpp/alarm.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -135,9 +135,8 @@ class Engine {
     auto it = trailers.find("grpc-retry-pushback-ms");
     int64_t ms = 0;
     if (it == trailers.end() ||
-        !absl::SimpleAtoi(absl::string_view(it->second.data(),
-                                            it->second.size()),
-                          &ms)) {
+        !absl::SimpleAtoi(
+            absl::string_view(it->second.data(), it->second.size()), &ms)) {
       return 0;
     }
     return std::clamp<int64_t>(ms, 0, 10000);

@@ -65,8 +65,7 @@ class BareDecomposition final
     return reactor;
   }
   grpc::ServerUnaryReactor* Decompose(
-      grpc::CallbackServerContext* context,
-      const v1::DecomposeRequest* request,
+      grpc::CallbackServerContext* context, const v1::DecomposeRequest* request,
       v1::DecomposeResponse* response) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(sync_.Decompose(nullptr, request, response));
