@@ -14,7 +14,9 @@
 # BENCH_WARMUP (1s), BENCH_LEVELS ("1 16 64"), BENCH_CONNECTIONS (auto: one per
 # call in flight, at most 4),
 # BENCH_SCENARIOS ("prioritize schedule pipeline get decompose"),
-# BENCH_TASKS (50), BENCH_NO_WRITE (1: print only, leave BENCHMARKS.md).
+# BENCH_TASKS (50), BENCH_NO_WRITE (1: print only, leave BENCHMARKS.md),
+# BENCH_SERVER_ARGS (extra flags of the services and the bootstrap echo, for
+# before/after runs, e.g. "--sync_pollers=-1 --max_running_calls=-1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,8 +28,9 @@ connections=${BENCH_CONNECTIONS:-auto}
 scenarios=${BENCH_SCENARIOS:-"prioritize schedule pipeline get decompose"}
 tasks=${BENCH_TASKS:-50}
 command_line="scripts/bench.sh"
+read -r -a server_args <<< "${BENCH_SERVER_ARGS:-}"
 for var in BENCH_BUILD_DIR BENCH_DURATION BENCH_WARMUP BENCH_LEVELS \
-           BENCH_CONNECTIONS BENCH_SCENARIOS BENCH_TASKS; do
+           BENCH_CONNECTIONS BENCH_SCENARIOS BENCH_TASKS BENCH_SERVER_ARGS; do
   if [ -n "${!var:-}" ]; then command_line="$var=\"${!var}\" $command_line"; fi
 done
 
@@ -73,7 +76,8 @@ start_server() {  # name binary args...
   local name=$1 binary=$2
   shift 2
   "$binary" --host=127.0.0.1 --port=0 --port_file="$work/$name.port" --auth=none \
-    --metrics_port=0 --log_level=warning "$@" > "$work/$name.log" 2>&1 &
+    --metrics_port=0 --log_level=warning "$@" ${server_args[@]+"${server_args[@]}"} \
+    > "$work/$name.log" 2>&1 &
   pids+=($!)
   wait_file "$work/$name.port" "$name" "$!"
   addr[$name]="127.0.0.1:$(cat "$work/$name.port")"

@@ -76,6 +76,11 @@ ABSL_FLAG(int, health_port, 0,
           "Kubernetes probes under mutual TLS).");
 ABSL_FLAG(int, max_calls_per_tenant, 128,
           "Most unary calls one tenant may have in flight; 0: no cap.");
+ABSL_FLAG(int, sync_pollers, 0,
+          "Serving threads kept waiting for calls between calls (gRPC's sync "
+          "MIN_POLLERS is the cores, MAX_POLLERS this); a thread that ends a "
+          "call with this many already waiting exits. 0: --max_threads; -1: "
+          "gRPC's defaults (1 to 2).");
 ABSL_FLAG(int, max_running_calls, 0,
           "Most unary calls whose handlers run at once; more wait in a queue "
           "(--max_queued_calls). 0: 8 per core; -1: no limit and no queue.");
@@ -203,6 +208,7 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.health_port = absl::GetFlag(FLAGS_health_port);
   options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
+  options.sync_pollers = absl::GetFlag(FLAGS_sync_pollers);
   options.max_running_calls = absl::GetFlag(FLAGS_max_running_calls);
   if (options.max_running_calls == 0) {
     options.max_running_calls =
@@ -281,6 +287,21 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   grpc::ResourceQuota quota(options.name);
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
+  // gRPC's defaults (1 to 2 idle pollers) make a thread that ends a call
+  // exit whenever two others wait, and start a new one for the next call:
+  // a thread created and destroyed per call under load.
+  if (options.sync_pollers >= 0) {
+    const int cores =
+        std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const int max_pollers =
+        std::max(1, options.sync_pollers > 0 ? options.sync_pollers
+                                             : options.max_threads);
+    builder.SetSyncServerOption(
+        grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+        std::min(cores, max_pollers));
+    builder.SetSyncServerOption(
+        grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, max_pollers);
+  }
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<std::string> served;
   CaptureServedServices(&builder, &served);

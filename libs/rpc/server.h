@@ -38,7 +38,8 @@
 // --store_check_interval_ms, --log_level, --tls_cert, --tls_key,
 // --tls_client_ca (mutual TLS when set), --auth (required: mtls, token or
 // none), --auth_identities, --auth_tokens, --reflection, --health_port,
-// --max_calls_per_tenant, --max_running_calls, --max_queued_calls,
+// --max_calls_per_tenant, --sync_pollers, --max_running_calls,
+// --max_queued_calls,
 // --max_queue_wait_ms (admission.h); --slow_call_ms (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
@@ -75,6 +76,10 @@ struct ServerOptions {
   int metrics_port = 0;   // 0: no metrics HTTP server.
   int max_message_bytes = 64 * 1024 * 1024;
   int max_threads = 256;  // Threads serving calls at once.
+  // Serving threads kept waiting for calls (gRPC's sync MAX_POLLERS; at
+  // least the cores wait); 0: max_threads, so threads never exit; -1:
+  // gRPC's defaults (1 to 2).
+  int sync_pollers = 0;
   std::chrono::milliseconds store_check_interval{1000};
   std::chrono::seconds grace_period{10};  // Used by RunServer on a signal.
   // PEM file paths; TLS when tls_cert is set, mutual TLS when tls_client_ca

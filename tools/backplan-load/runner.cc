@@ -173,7 +173,8 @@ class Engine {
       if (pushback_ms > 0) {
         // gRPC keeps the alarm alive until its callback has run.
         auto* alarm = new grpc::Alarm();
-        alarm->Set(now + std::chrono::milliseconds(pushback_ms),
+        alarm->Set(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(pushback_ms),
                    [this, alarm](bool) {
                      delete alarm;
                      Continue();
