@@ -83,7 +83,7 @@ ABSL_FLAG(int, sync_pollers, 0,
           "gRPC's defaults (1 to 2).");
 ABSL_FLAG(int, max_running_calls, 0,
           "Most unary calls whose handlers run at once; more wait in a queue "
-          "(--max_queued_calls). 0: 8 per core; -1: no limit and no queue.");
+          "(--max_queued_calls). 0: 16 per core; -1: no limit and no queue.");
 ABSL_FLAG(int, max_queued_calls, 128,
           "Most unary calls waiting for a running place; more are refused at "
           "once with RESOURCE_EXHAUSTED and grpc-retry-pushback-ms. "
@@ -212,7 +212,7 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
   options.max_running_calls = absl::GetFlag(FLAGS_max_running_calls);
   if (options.max_running_calls == 0) {
     options.max_running_calls =
-        8 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+        16 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   }
   options.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
   options.max_queue_wait =
