@@ -12,8 +12,10 @@ Admission& Admission::Process() {
 }
 
 void Admission::Configure(int max_running, int max_queued,
-                          std::chrono::milliseconds max_wait) {
+                          std::chrono::milliseconds max_wait,
+                          std::chrono::milliseconds retry_pushback) {
   std::lock_guard<std::mutex> lock(mu_);
+  retry_pushback_ = std::max(retry_pushback, std::chrono::milliseconds(1));
   max_running_ = max_running;
   max_queued_ = std::max(0, max_queued);
   max_wait_ = max_wait;
@@ -61,7 +63,7 @@ void Admission::Release() {
 
 std::chrono::milliseconds Admission::RetryPushback() {
   std::lock_guard<std::mutex> lock(mu_);
-  return std::max(max_wait_, std::chrono::milliseconds(1));
+  return retry_pushback_;
 }
 
 Admission::Counts Admission::counts() {

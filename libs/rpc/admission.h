@@ -7,7 +7,7 @@
 // StartServer configures the process-wide instance from --max_running_calls,
 // --max_queued_calls and --max_queue_wait_ms, and refused calls carry the
 // trailer `grpc-retry-pushback-ms` (kRetryPushbackHeader) with
-// RetryPushback().
+// RetryPushback() (--retry_pushback_ms).
 //
 //   Admission& admission = Admission::Process();
 //   RETURN_IF_ERROR(admission.Admit());   // may wait up to max_wait
@@ -38,8 +38,11 @@ class Admission {
   // `max_running` <= 0: no limit (every call admitted at once; the queue is
   // unused). `max_queued` < 0 counts as 0 (refuse at once when full).
   // Calls already running or queued keep their places.
+  // `retry_pushback` is what refused clients are told to wait (at least
+  // 1 ms).
   void Configure(int max_running, int max_queued,
-                 std::chrono::milliseconds max_wait);
+                 std::chrono::milliseconds max_wait,
+                 std::chrono::milliseconds retry_pushback);
 
   // Admits one call, waiting in the queue when every running place is
   // taken. RESOURCE_EXHAUSTED naming the limit when the queue is full or
@@ -48,8 +51,7 @@ class Admission {
   // Ends a call admitted by Admit: its place goes to the oldest waiter.
   void Release();
 
-  // The wait a refused client is asked to keep before retrying
-  // (max_wait, at least 1 ms).
+  // The wait a refused client is asked to keep before retrying.
   std::chrono::milliseconds RetryPushback();
 
   struct Counts {
@@ -69,6 +71,7 @@ class Admission {
   int max_running_ = 0;
   int max_queued_ = 0;
   std::chrono::milliseconds max_wait_{0};
+  std::chrono::milliseconds retry_pushback_{1};
   int running_ = 0;
   std::list<Waiter*> queue_;  // Oldest first; each lives on Admit's stack.
   int64_t refused_ = 0;

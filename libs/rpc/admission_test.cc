@@ -12,9 +12,9 @@
 namespace backplan::rpc {
 namespace {
 
-using ::testing::HasSubstr;
 using std::chrono::hours;
 using std::chrono::milliseconds;
+using ::testing::HasSubstr;
 
 // Waits (without a time bound: ctest's timeout is the bound) until
 // `admission` has `queued` calls waiting.
@@ -24,14 +24,14 @@ void AwaitQueued(Admission& admission, int queued) {
 
 TEST(Admission, WithoutALimitAdmitsEveryCall) {
   Admission admission;
-  admission.Configure(0, 0, milliseconds(0));
+  admission.Configure(0, 0, milliseconds(0), milliseconds(7));
   for (int i = 0; i < 1000; ++i) ASSERT_TRUE(admission.Admit().ok());
   EXPECT_EQ(admission.counts().running, 1000);
 }
 
 TEST(Admission, RefusesAtOnceWhenTheQueueIsFullAndServesAgainAfter) {
   Admission admission;
-  admission.Configure(1, 0, hours(1));
+  admission.Configure(1, 0, hours(1), milliseconds(7));
   ASSERT_TRUE(admission.Admit().ok());
   const absl::Status refused = admission.Admit();
   EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
@@ -44,19 +44,19 @@ TEST(Admission, RefusesAtOnceWhenTheQueueIsFullAndServesAgainAfter) {
 
 TEST(Admission, AQueuedCallIsRefusedWhenItsWaitRunsOut) {
   Admission admission;
-  admission.Configure(1, 4, milliseconds(1));
+  admission.Configure(1, 4, milliseconds(1), milliseconds(7));
   ASSERT_TRUE(admission.Admit().ok());
   const absl::Status refused = admission.Admit();
   EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(refused.message(), HasSubstr("--max_queue_wait_ms"));
   EXPECT_EQ(admission.counts().queued, 0);
   EXPECT_EQ(admission.counts().running, 1);
-  EXPECT_EQ(admission.RetryPushback(), milliseconds(1));
+  EXPECT_EQ(admission.RetryPushback(), milliseconds(7));
 }
 
 TEST(Admission, ReleaseHandsThePlaceToTheOldestWaiter) {
   Admission admission;
-  admission.Configure(1, 2, hours(1));
+  admission.Configure(1, 2, hours(1), milliseconds(7));
   ASSERT_TRUE(admission.Admit().ok());
   std::vector<int> order;  // Written by the admitted thread only.
   std::mutex order_mu;
@@ -84,7 +84,7 @@ TEST(Admission, ReleaseHandsThePlaceToTheOldestWaiter) {
 
 TEST(Admission, NeverRunsMoreThanTheLimitUnderContention) {
   Admission admission;
-  admission.Configure(2, 64, hours(1));
+  admission.Configure(2, 64, hours(1), milliseconds(7));
   std::atomic<int> running{0};
   std::atomic<int> most{0};
   std::atomic<int> admitted{0};

@@ -75,6 +75,7 @@ class OverloadTest : public ::testing::Test {
     options.max_running_calls = max_running;
     options.max_queued_calls = max_queued;
     options.max_queue_wait = max_wait;
+    options.retry_pushback = std::chrono::milliseconds(250);
     ASSERT_OK_AND_ASSIGN(server_, StartServer(options, {&service_}, nullptr));
     stub_ = v1::PrioritizationService::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
@@ -83,7 +84,8 @@ class OverloadTest : public ::testing::Test {
   void TearDown() override {
     service_.Open();
     server_.reset();
-    Admission::Process().Configure(0, 0, std::chrono::milliseconds(0));
+    Admission::Process().Configure(0, 0, std::chrono::milliseconds(0),
+                                   std::chrono::milliseconds(1));
   }
 
   // Starts a call; `done` is counted down when it completes.
@@ -141,7 +143,7 @@ TEST_F(OverloadTest, ABurstPastTheQueueIsRefusedWithPushbackThenServed) {
                 grpc::StatusCode::RESOURCE_EXHAUSTED);
       EXPECT_THAT(outcome->status.error_message(),
                   HasSubstr("--max_queued_calls"));
-      EXPECT_EQ(outcome->pushback, "60000");
+      EXPECT_EQ(outcome->pushback, "250");
     }
   }
 
@@ -169,7 +171,7 @@ TEST_F(OverloadTest, AQueuedCallWhoseWaitRunsOutIsRefusedWithPushback) {
   AwaitDone(1);
   EXPECT_EQ(waited.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(waited.status.error_message(), HasSubstr("--max_queue_wait_ms"));
-  EXPECT_EQ(waited.pushback, "5");
+  EXPECT_EQ(waited.pushback, "250");
   service_.Open();
   AwaitDone(2);
   EXPECT_TRUE(running.status.ok()) << running.status.error_message();

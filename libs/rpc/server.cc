@@ -91,8 +91,11 @@ ABSL_FLAG(int, max_queued_calls, 128,
           "--max_threads.");
 ABSL_FLAG(int, max_queue_wait_ms, 100,
           "Longest a queued call waits for a running place before it is "
-          "refused with RESOURCE_EXHAUSTED; also the grpc-retry-pushback-ms "
-          "sent.");
+          "refused with RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, retry_pushback_ms, 500,
+          "grpc-retry-pushback-ms sent with calls refused for overload "
+          "(--max_queued_calls, --max_queue_wait_ms, --max_calls_per_tenant): "
+          "how long the client's retry policy should wait.");
 
 namespace backplan::rpc {
 namespace {
@@ -217,6 +220,8 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
   options.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
   options.max_queue_wait =
       std::chrono::milliseconds(absl::GetFlag(FLAGS_max_queue_wait_ms));
+  options.retry_pushback =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_retry_pushback_ms));
   return options;
 }
 
@@ -251,9 +256,9 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
                      "), the queue and the wait not negative"));
   }
   TenantSlots::Process().Configure(options.max_calls_per_tenant);
-  Admission::Process().Configure(options.max_running_calls,
-                                 options.max_queued_calls,
-                                 options.max_queue_wait);
+  Admission::Process().Configure(
+      options.max_running_calls, options.max_queued_calls,
+      options.max_queue_wait, options.retry_pushback);
   if (options.metrics_port > 0) {
     absl::Status status =
         StartMetrics(absl::StrCat(options.host, ":", options.metrics_port));

@@ -40,7 +40,8 @@
 // none), --auth_identities, --auth_tokens, --reflection, --health_port,
 // --max_calls_per_tenant, --sync_pollers, --max_running_calls,
 // --max_queued_calls,
-// --max_queue_wait_ms (admission.h); --slow_call_ms (libs/rpc/call.h).
+// --max_queue_wait_ms, --retry_pushback_ms (admission.h); --slow_call_ms
+// (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 
@@ -100,6 +101,8 @@ struct ServerOptions {
   int max_running_calls = 0;
   int max_queued_calls = 0;
   std::chrono::milliseconds max_queue_wait{100};
+  // grpc-retry-pushback-ms of refused calls (admission and tenant cap).
+  std::chrono::milliseconds retry_pushback{500};
 };
 
 // The options the flags give, with -1 ports replaced by `defaults`.
