@@ -1,16 +1,17 @@
 #include "libs/rpc/call.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "libs/common/log.h"
 #include "libs/core/tenant.h"
+#include "libs/rpc/admission.h"
 #include "libs/rpc/auth.h"
 #include "libs/rpc/grpc_status.h"
 #include "libs/rpc/metrics.h"
@@ -37,7 +38,8 @@ std::string RandomHex(int digits) {
   thread_local absl::BitGen bitgen;
   std::string out;
   while (static_cast<int>(out.size()) < digits) {
-    absl::StrAppendFormat(&out, "%016x", absl::Uniform<uint64_t>(bitgen));
+    absl::StrAppend(
+        &out, absl::Hex(absl::Uniform<uint64_t>(bitgen), absl::kZeroPad16));
   }
   out.resize(digits);
   if (out.find_first_not_of('0') == std::string::npos) out.back() = '1';
@@ -135,11 +137,24 @@ CallScope::CallScope(grpc::ServerContext* context, absl::string_view method,
   if (tenant_status_.ok() && kind_ == CallKind::kUnary) {
     slot_status_ = TenantSlots::Process().Acquire(tenant_);
     holds_slot_ = slot_status_.ok();
-    if (!holds_slot_) tenant_status_ = slot_status_;
+    if (!holds_slot_) {
+      tenant_status_ = slot_status_;
+      overloaded_ = true;
+    }
+  }
+  if (holds_slot_) {
+    absl::Status admitted = Admission::Process().Admit();
+    admitted_ = admitted.ok();
+    if (!admitted_) {
+      overloaded_ = true;
+      slot_status_ = admitted;
+      tenant_status_ = std::move(admitted);
+    }
   }
 }
 
 CallScope::~CallScope() {
+  if (admitted_) Admission::Process().Release();
   if (holds_slot_) {
     TenantSlots::Process().Release(tenant_);
   }
@@ -197,6 +212,11 @@ grpc::Status CallScope::Finish(const absl::Status& handler_status) {
   }
   if (!header_added_)
     context_->AddTrailingMetadata(kRequestIdHeader, request_id_);
+  if (overloaded_) {
+    context_->AddTrailingMetadata(
+        kRetryPushbackHeader,
+        absl::StrCat(Admission::Process().RetryPushback().count()));
+  }
   return ToGrpcStatus(status);
 }
 

@@ -25,7 +25,10 @@
 // caller() its name, which the log line carries. Each unary call holds one of
 // its tenant's slots (tenant_slots.h) while in flight; over the cap,
 // tenant_status() is RESOURCE_EXHAUSTED, ShouldStop() is true and Finish
-// returns that error whatever the handler computed.
+// returns that error whatever the handler computed. A unary call within its
+// tenant's cap is then admitted by the process's Admission (admission.h): it
+// may wait there up to --max_queue_wait_ms; refused, it behaves as over the
+// tenant cap. Both refusals carry the `grpc-retry-pushback-ms` trailer.
 #ifndef BACKPLAN_LIBS_RPC_CALL_H_
 #define BACKPLAN_LIBS_RPC_CALL_H_
 
@@ -124,6 +127,8 @@ class CallScope {
   CallKind kind_;
   std::chrono::steady_clock::time_point start_;
   bool holds_slot_ = false;
+  bool admitted_ = false;     // Holds a place of Admission::Process().
+  bool overloaded_ = false;   // Refused: over the tenant cap or admission.
   absl::Status slot_status_;  // RESOURCE_EXHAUSTED over the tenant's cap.
   bool header_added_ = false;
 };

@@ -29,6 +29,7 @@ struct MethodMetrics {
   std::array<prometheus::Counter*, kCodeCount> handled;
   prometheus::Gauge* inflight;  // Server side only.
   bool unary;
+  std::string method;  // grpc_method.
 };
 
 namespace {
@@ -149,7 +150,20 @@ std::unique_ptr<MethodMetrics> MakeMethod(
                     ? nullptr
                     : &inflight->Add({{"grpc_service", service}});
   m->unary = type == "unary";
+  m->method = method;
   return m;
+}
+
+// The series of `method`, created (as "unknown") when never registered.
+MethodMetrics* ServerMethodLocked(absl::string_view method) {
+  Metrics& m = Get();
+  std::lock_guard<std::mutex> lock(m.mu);
+  auto& slot = m.server_by_method[method];
+  if (slot == nullptr) {
+    slot = MakeMethod(m.server, &m.inflight, "unknown", std::string(method),
+                      "unary");
+  }
+  return slot.get();
 }
 
 const char* TypeOf(const google::protobuf::MethodDescriptor& method) {
@@ -211,14 +225,17 @@ void RegisterServedService(absl::string_view full_service_name) {
 }
 
 MethodMetrics* ServerMethod(absl::string_view method) {
-  Metrics& m = Get();
-  std::lock_guard<std::mutex> lock(m.mu);
-  auto& slot = m.server_by_method[method];
-  if (slot == nullptr) {
-    slot = MakeMethod(m.server, &m.inflight, "unknown", std::string(method),
-                      "unary");
+  // Handlers pass string literals: each thread remembers their series by
+  // address, so a call takes no process-wide lock once its thread has seen
+  // the method (the series never move or die).
+  thread_local absl::flat_hash_map<const char*, MethodMetrics*> seen;
+  auto cached = seen.find(method.data());
+  if (cached != seen.end() && cached->second->method == method) {
+    return cached->second;
   }
-  return slot.get();
+  MethodMetrics* found = ServerMethodLocked(method);
+  if (seen.size() < 256) seen.insert_or_assign(method.data(), found);
+  return found;
 }
 
 void RecordServerStart(MethodMetrics* m) {

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -29,6 +30,7 @@
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/version.h"
+#include "libs/rpc/admission.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/served_services.h"
 #include "libs/rpc/server_parts.h"
@@ -74,6 +76,26 @@ ABSL_FLAG(int, health_port, 0,
           "Kubernetes probes under mutual TLS).");
 ABSL_FLAG(int, max_calls_per_tenant, 128,
           "Most unary calls one tenant may have in flight; 0: no cap.");
+ABSL_FLAG(int, sync_pollers, 0,
+          "Serving threads kept waiting for calls between calls (gRPC's sync "
+          "MIN_POLLERS is the cores, MAX_POLLERS this); a thread that ends a "
+          "call with this many already waiting exits. 0: --max_threads; -1: "
+          "gRPC's defaults (1 to 2).");
+ABSL_FLAG(int, max_running_calls, 0,
+          "Most unary calls whose handlers run at once; more wait in a queue "
+          "(--max_queued_calls). 0: 16 per core; -1: no limit and no queue.");
+ABSL_FLAG(int, max_queued_calls, 128,
+          "Most unary calls waiting for a running place; more are refused at "
+          "once with RESOURCE_EXHAUSTED and grpc-retry-pushback-ms. "
+          "--max_running_calls + --max_queued_calls must be below "
+          "--max_threads.");
+ABSL_FLAG(int, max_queue_wait_ms, 100,
+          "Longest a queued call waits for a running place before it is "
+          "refused with RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, retry_pushback_ms, 500,
+          "grpc-retry-pushback-ms sent with calls refused for overload "
+          "(--max_queued_calls, --max_queue_wait_ms, --max_calls_per_tenant): "
+          "how long the client's retry policy should wait.");
 
 namespace backplan::rpc {
 namespace {
@@ -189,6 +211,17 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.health_port = absl::GetFlag(FLAGS_health_port);
   options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
+  options.sync_pollers = absl::GetFlag(FLAGS_sync_pollers);
+  options.max_running_calls = absl::GetFlag(FLAGS_max_running_calls);
+  if (options.max_running_calls == 0) {
+    options.max_running_calls =
+        16 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  options.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
+  options.max_queue_wait =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_max_queue_wait_ms));
+  options.retry_pushback =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_retry_pushback_ms));
   return options;
 }
 
@@ -212,7 +245,20 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                    MainPortCredentials(options.tls_cert, options.tls_key,
                                        options.tls_client_ca, options.auth));
+  if (options.max_running_calls > 0 &&
+      (options.max_queued_calls < 0 || options.max_queue_wait.count() < 0 ||
+       options.max_running_calls + options.max_queued_calls >=
+           options.max_threads)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_running_calls (", options.max_running_calls,
+                     ") + --max_queued_calls (", options.max_queued_calls,
+                     ") must be below --max_threads (", options.max_threads,
+                     "), the queue and the wait not negative"));
+  }
   TenantSlots::Process().Configure(options.max_calls_per_tenant);
+  Admission::Process().Configure(
+      options.max_running_calls, options.max_queued_calls,
+      options.max_queue_wait, options.retry_pushback);
   if (options.metrics_port > 0) {
     absl::Status status =
         StartMetrics(absl::StrCat(options.host, ":", options.metrics_port));
@@ -246,6 +292,21 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
   grpc::ResourceQuota quota(options.name);
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
+  // gRPC's defaults (1 to 2 idle pollers) make a thread that ends a call
+  // exit whenever two others wait, and start a new one for the next call:
+  // a thread created and destroyed per call under load.
+  if (options.sync_pollers >= 0) {
+    const int cores =
+        std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const int max_pollers =
+        std::max(1, options.sync_pollers > 0 ? options.sync_pollers
+                                             : options.max_threads);
+    builder.SetSyncServerOption(
+        grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+        std::min(cores, max_pollers));
+    builder.SetSyncServerOption(
+        grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, max_pollers);
+  }
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<std::string> served;
   CaptureServedServices(&builder, &served);

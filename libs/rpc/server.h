@@ -38,7 +38,10 @@
 // --store_check_interval_ms, --log_level, --tls_cert, --tls_key,
 // --tls_client_ca (mutual TLS when set), --auth (required: mtls, token or
 // none), --auth_identities, --auth_tokens, --reflection, --health_port,
-// --max_calls_per_tenant; --slow_call_ms (libs/rpc/call.h).
+// --max_calls_per_tenant, --sync_pollers, --max_running_calls,
+// --max_queued_calls,
+// --max_queue_wait_ms, --retry_pushback_ms (admission.h); --slow_call_ms
+// (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 
@@ -74,6 +77,10 @@ struct ServerOptions {
   int metrics_port = 0;   // 0: no metrics HTTP server.
   int max_message_bytes = 64 * 1024 * 1024;
   int max_threads = 256;  // Threads serving calls at once.
+  // Serving threads kept waiting for calls (gRPC's sync MAX_POLLERS; at
+  // least the cores wait); 0: max_threads, so threads never exit; -1:
+  // gRPC's defaults (1 to 2).
+  int sync_pollers = 0;
   std::chrono::milliseconds store_check_interval{1000};
   std::chrono::seconds grace_period{10};  // Used by RunServer on a signal.
   // PEM file paths; TLS when tls_cert is set, mutual TLS when tls_client_ca
@@ -87,6 +94,15 @@ struct ServerOptions {
   bool reflection = true;
   int health_port = 0;           // > 0: a plaintext port serving only health.
   int max_calls_per_tenant = 0;  // Unary calls in flight; 0: no cap.
+  // Overload admission (admission.h): unary handlers running at once (0 or
+  // less: no limit, no queue), calls waiting for a place, and how long one
+  // may wait before RESOURCE_EXHAUSTED. max_running + max_queued must stay
+  // below max_threads, or StartServer returns INVALID_ARGUMENT.
+  int max_running_calls = 0;
+  int max_queued_calls = 0;
+  std::chrono::milliseconds max_queue_wait{100};
+  // grpc-retry-pushback-ms of refused calls (admission and tenant cap).
+  std::chrono::milliseconds retry_pushback{500};
 };
 
 // The options the flags give, with -1 ports replaced by `defaults`.
@@ -126,7 +142,8 @@ class RunningServer {
 
 // Builds and starts a server for `services` (not owned; they must outlive
 // it). `store_probe` may be empty (no `backplan.store` health entry).
-// INVALID_ARGUMENT when a TLS file cannot be read; UNAVAILABLE when the port
+// INVALID_ARGUMENT when a TLS file cannot be read or the admission limits do
+// not fit in max_threads; UNAVAILABLE when the port
 // cannot be bound or metrics cannot start.
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
     const ServerOptions& options, const std::vector<grpc::Service*>& services,

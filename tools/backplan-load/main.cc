@@ -9,6 +9,7 @@
 // Flags may be spelled with dashes or underscores (--data-file, --data_file).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -28,6 +29,7 @@
 #include "absl/time/time.h"
 #include "libs/common/log.h"
 #include "libs/common/version.h"
+#include "tools/backplan-load/cpu.h"
 #include "tools/backplan-load/runner.h"
 #include "tools/backplan-load/scenarios.h"
 #include "tools/backplan-load/stats.h"
@@ -83,6 +85,15 @@ ABSL_FLAG(std::string, server_name, "",
           "TLS: the name to check in the server certificate.");
 ABSL_FLAG(std::string, format, "text", "text (ghz's summary) or json.");
 ABSL_FLAG(std::string, output, "", "Write the report here instead of stdout.");
+ABSL_FLAG(std::string, cpu_pids, "",
+          "Comma-separated ids of local server processes: their CPU time "
+          "(utime+stime) over the measured part, and this tool's own, are "
+          "reported per call (JSON: serverCpuNsPerCall, clientCpuNsPerCall). "
+          "The warmup then runs as a separate run before it.");
+ABSL_FLAG(bool, pushback, true,
+          "Closed loop: a call refused with RESOURCE_EXHAUSTED and "
+          "grpc-retry-pushback-ms makes its slot wait that long before the "
+          "next call, as gRPC retry policies do.");
 ABSL_FLAG(std::string, progress, "auto",
           "Progress line on stderr: auto (when it is a terminal), on, off.");
 
@@ -208,6 +219,7 @@ int main(int argc, char** argv) {
   if (!tenant.empty()) run.metadata.push_back({"x-backplan-tenant", tenant});
   const std::string progress = absl::GetFlag(FLAGS_progress);
   run.progress = progress == "on" || (progress == "auto" && isatty(2));
+  run.honor_pushback = absl::GetFlag(FLAGS_pushback);
 
   load::TlsOptions tls;
   tls.insecure = absl::GetFlag(FLAGS_insecure);
@@ -266,17 +278,70 @@ int main(int argc, char** argv) {
     std::cerr << "backplan-load: " << prepared->description << " -> " << address
               << "\n";
   }
+  absl::StatusOr<std::vector<int>> cpu_pids =
+      load::ParsePids(absl::GetFlag(FLAGS_cpu_pids));
+  if (!cpu_pids.ok()) {
+    std::cerr << "backplan-load: " << cpu_pids.status().message() << "\n";
+    return 2;
+  }
+  if (!cpu_pids->empty() &&
+      (run.warmup_time > absl::ZeroDuration() || run.warmup_calls > 0)) {
+    // CPU counters cannot be read at the engine's warmup boundary, so the
+    // warmup is a run of its own, its results dropped.
+    load::RunOptions warm = run;
+    warm.duration = run.warmup_time;
+    warm.total = run.warmup_calls;
+    warm.warmup_time = absl::ZeroDuration();
+    warm.warmup_calls = 0;
+    load::Run(*channels, warm);
+    run.warmup_time = absl::ZeroDuration();
+    run.warmup_calls = 0;
+  }
+  absl::StatusOr<int64_t> server_cpu_before = load::CpuNanos(*cpu_pids);
+  absl::StatusOr<int64_t> client_cpu_before = load::CpuNanos({0});
   load::RunResult result = load::Run(*channels, run);
+  absl::StatusOr<int64_t> server_cpu_after = load::CpuNanos(*cpu_pids);
+  absl::StatusOr<int64_t> client_cpu_after = load::CpuNanos({0});
+  if (!server_cpu_before.ok() || !server_cpu_after.ok()) {
+    std::cerr << "backplan-load: --cpu_pids: "
+              << (server_cpu_before.ok() ? server_cpu_after.status()
+                                         : server_cpu_before.status())
+                     .message()
+              << "\n";
+    return 1;
+  }
   load::Report report =
       load::Summarize(std::move(result.results), result.total_ns);
+  const double calls = std::max<int64_t>(1, report.count);
+  const double server_cpu_per_call =
+      (*server_cpu_after - *server_cpu_before) / calls;
+  const double client_cpu_per_call =
+      client_cpu_before.ok() && client_cpu_after.ok()
+          ? (*client_cpu_after - *client_cpu_before) / calls
+          : 0;
   std::string text;
   if (format == "json") {
     text = load::FormatJson(
         report, OptionsJson(run, address, prepared->description),
         absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+    if (!cpu_pids->empty()) {
+      // Two fields of our own after ghz's, inside the top-level object.
+      const size_t close = text.rfind('}');
+      text.insert(close,
+                  absl::StrFormat(",\"serverCpuNsPerCall\":%.0f,"
+                                  "\"clientCpuNsPerCall\":%.0f",
+                                  server_cpu_per_call, client_cpu_per_call));
+    }
   } else {
     text = absl::StrCat("\n", prepared->description, " -> ", address, "\n",
                         load::FormatText(report));
+    if (!cpu_pids->empty()) {
+      absl::StrAppendFormat(&text,
+                            "\nCPU per call:\n  Servers:\t%.1f us\n  "
+                            "Client:\t%.1f us\n",
+                            server_cpu_per_call / 1000,
+                            client_cpu_per_call / 1000);
+    }
   }
   const std::string output = absl::GetFlag(FLAGS_output);
   if (output.empty()) {

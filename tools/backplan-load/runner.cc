@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -10,8 +11,10 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "grpcpp/alarm.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
@@ -125,8 +128,37 @@ class Engine {
                    [this, call](grpc::Status status) { Done(call, status); });
   }
 
+  // The server's grpc-retry-pushback-ms of a refused call; 0 without one.
+  static int64_t PushbackMs(const Call& call, const grpc::Status& status) {
+    if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) return 0;
+    const auto& trailers = call.context.GetServerTrailingMetadata();
+    auto it = trailers.find("grpc-retry-pushback-ms");
+    int64_t ms = 0;
+    if (it == trailers.end() ||
+        !absl::SimpleAtoi(
+            absl::string_view(it->second.data(), it->second.size()), &ms)) {
+      return 0;
+    }
+    return std::clamp<int64_t>(ms, 0, 10000);
+  }
+
+  // Closed loop: the slot of a finished call starts the next one, or leaves.
+  void Continue() {
+    int64_t ticket;
+    bool measured;
+    const Clock::time_point next = Clock::now();
+    if (NextTicket(next, &ticket, &measured)) {
+      Start(ticket, next, measured);  // Keeps the in-flight slot.
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--in_flight_ == 0) idle_.notify_all();
+  }
+
   void Done(Call* call, const grpc::Status& status) {
     const Clock::time_point now = Clock::now();
+    const int64_t pushback_ms =
+        options_.honor_pushback ? PushbackMs(*call, status) : 0;
     if (call->measured) {
       recorder_.Add(static_cast<int>(status.error_code()),
                     status.error_message(), Nanos(now - call->intended));
@@ -138,13 +170,19 @@ class Engine {
     }
     delete call;
     if (options_.rps <= 0) {
-      int64_t ticket;
-      bool measured;
-      const Clock::time_point next = Clock::now();
-      if (NextTicket(next, &ticket, &measured)) {
-        Start(ticket, next, measured);  // Keeps this call's in-flight slot.
+      if (pushback_ms > 0) {
+        // gRPC keeps the alarm alive until its callback has run.
+        auto* alarm = new grpc::Alarm();
+        alarm->Set(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(pushback_ms),
+                   [this, alarm](bool) {
+                     delete alarm;
+                     Continue();
+                   });
         return;
       }
+      Continue();
+      return;
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (--in_flight_ == 0 || options_.rps > 0) idle_.notify_all();

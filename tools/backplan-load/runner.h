@@ -61,6 +61,11 @@ struct RunOptions {
   absl::Duration timeout = absl::Seconds(20);  // Per-call deadline.
   std::vector<std::pair<std::string, std::string>> metadata;
   bool progress = false;  // A progress line on stderr every second.
+  // Closed loop: after a RESOURCE_EXHAUSTED call whose trailers carry
+  // `grpc-retry-pushback-ms`, the call's slot waits that long before its
+  // next call, as a gRPC retry policy would (the wait is not a call and is
+  // not measured).
+  bool honor_pushback = true;
 };
 
 struct RunResult {
