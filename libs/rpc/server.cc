@@ -74,6 +74,13 @@ ABSL_FLAG(int, health_port, 0,
           "Kubernetes probes under mutual TLS).");
 ABSL_FLAG(int, max_calls_per_tenant, 128,
           "Most unary calls one tenant may have in flight; 0: no cap.");
+ABSL_FLAG(int, max_connection_age_ms, 300000,
+          "A client connection older than this (+-10% jitter) is asked to "
+          "go away, so clients re-resolve and spread over new replicas; 0: "
+          "never.");
+ABSL_FLAG(int, max_connection_age_grace_ms, 0,
+          "Then calls in flight on it get this long before it is closed; 0: "
+          "no limit (streams such as WatchPlan keep their connection).");
 
 namespace backplan::rpc {
 namespace {
@@ -189,6 +196,9 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.health_port = absl::GetFlag(FLAGS_health_port);
   options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
+  options.max_connection_age_ms = absl::GetFlag(FLAGS_max_connection_age_ms);
+  options.max_connection_age_grace_ms =
+      absl::GetFlag(FLAGS_max_connection_age_grace_ms);
   return options;
 }
 
@@ -241,6 +251,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
                              backplan::channel::kServerKeepaliveTimeMs);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                              backplan::channel::kServerKeepaliveTimeoutMs);
+  // Connection age: clients of a headless Service rebalance (issue 28).
+  if (options.max_connection_age_ms > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               options.max_connection_age_ms);
+  }
+  if (options.max_connection_age_grace_ms > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               options.max_connection_age_grace_ms);
+  }
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   grpc::ResourceQuota quota(options.name);

@@ -38,7 +38,8 @@
 // --store_check_interval_ms, --log_level, --tls_cert, --tls_key,
 // --tls_client_ca (mutual TLS when set), --auth (required: mtls, token or
 // none), --auth_identities, --auth_tokens, --reflection, --health_port,
-// --max_calls_per_tenant; --slow_call_ms (libs/rpc/call.h).
+// --max_calls_per_tenant, --max_connection_age_ms,
+// --max_connection_age_grace_ms; --slow_call_ms (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 
@@ -87,6 +88,11 @@ struct ServerOptions {
   bool reflection = true;
   int health_port = 0;           // > 0: a plaintext port serving only health.
   int max_calls_per_tenant = 0;  // Unary calls in flight; 0: no cap.
+  // GOAWAY to a connection this old (gRPC adds +-10% jitter), so clients
+  // re-resolve and spread over replicas; then its calls get the grace
+  // before it closes. 0: never / no limit.
+  int max_connection_age_ms = 0;
+  int max_connection_age_grace_ms = 0;
 };
 
 // The options the flags give, with -1 ports replaced by `defaults`.
