@@ -11,6 +11,7 @@
 namespace backplan::cluster {
 namespace {
 
+using ::backplan::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -169,7 +170,8 @@ TEST(SlotMap, RefusesMalformedReplies) {
                   Arr({Arr({Int(0), Int(10), Arr({Str("a")})})}), "h"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("node")));
   EXPECT_THAT(SlotMap::FromClusterSlots(Arr({Arr({Int(0), Int(10)})}), "h"),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not [first, last, master")));
 }
 
 TEST(ClassifyError, ParsesMovedAndAsk) {
