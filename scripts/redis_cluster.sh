@@ -10,7 +10,8 @@
 # cluster-node-timeout 3000 ms: on a loaded 2-core machine a shorter one
 # fails over spuriously), joins them with `redis-cli --cluster create
 # --cluster-replicas 1 --cluster-yes` and waits until every node reports
-# cluster_state:ok and knows 6 nodes. It then writes into DIR:
+# cluster_state:ok, knows 6 nodes and lists every master with its synced
+# replica in CLUSTER SLOTS. It then writes into DIR:
 #   ports   the 6 client ports, one a line (the first 3 were created masters)
 #   seeds   host:port,host:port,... (all 6; the later --redis_cluster form)
 #   pids    the server pids, one a line
@@ -80,6 +81,9 @@ cluster_ok() {  # Every node: state ok, 6 known nodes, all slots assigned.
     grep -q '^cluster_state:ok$' <<<"$info" || return 1
     grep -q "^cluster_known_nodes:$NODES\$" <<<"$info" || return 1
     grep -q '^cluster_slots_assigned:16384$' <<<"$info" || return 1
+    # Every master listed with its replica: CLUSTER SLOTS names 6 node ids
+    # (a replica appears once synced with a non-zero replication offset).
+    [[ $(cli "$port" cluster slots 2>/dev/null | grep -cE '^[0-9a-f]{40}$') == "$NODES" ]] || return 1
   done <"$1/ports"
 }
 
@@ -123,6 +127,14 @@ start_cluster() {
     stop_cluster "$dir"
     die "cluster create failed: $(tail -5 "$dir/create.log")"
   fi
+  # A write on each master moves its replication offset off 0, without which
+  # Redis leaves the replica out of CLUSTER SLOTS (the cluster is empty, so
+  # FLUSHALL loses nothing; it is replicated whatever it deletes).
+  for port in $ports; do
+    if cli "$port" role 2>/dev/null | head -1 | grep -q master; then
+      cli "$port" flushall >/dev/null 2>&1 || true
+    fi
+  done
   for _ in $(seq 300); do
     cluster_ok "$dir" && break
     sleep 0.1
