@@ -12,7 +12,7 @@ of every service, including the nested Schedule -> Prioritize calls; and a
 stored-schedule load run survives SIGKILL of one prioritization replica and
 then of one scheduling replica, losing no calls beyond those in flight on
 the killed process (the load run reports the count; the retry contract
-normally recovers even those). About 15 s.
+normally recovers even those). About 45 s on a busy 2-core machine.
 """
 import os
 import re
