@@ -10,7 +10,7 @@
 #    node_modules lacks it).
 # 3. The policy check (deploy/tests/lib.mjs) holds on every render.
 # 4. Negative tests: the checker must reject deliberately broken manifests
-#    (deploy/tests/negative.mjs, deploy/tests/fixtures/), and the render step
+#    (deploy/tests/negative*.mjs, deploy/tests/fixtures/), and the render step
 #    must fail on a kustomization that cannot render.
 # 5. The monitoring component's alert rules pass `promtool check rules` and
 #    their unit tests (`promtool test rules`, deploy/tests/monitoring/).
@@ -214,6 +214,17 @@ if [[ -f "$TMP/dev+monitoring.yaml" ]]; then
   [[ $rc -ne 0 ]] && ! grep -q '^FAIL ' "$TMP/negative-monitoring.out" && fail "negative: negative-monitoring.mjs exited $rc"
 else
   fail "negative: no dev+monitoring render to mutate"
+fi
+
+# The Redis Cluster checks (components/redis-cluster) reject broken clusters.
+if [[ -f "$TMP/dev+redis-cluster.yaml" ]]; then
+  node "$TESTS/negative-redis-cluster.mjs" "$TMP/dev+redis-cluster.yaml" >"$TMP/negative-redis-cluster.out" 2>&1
+  rc=$?
+  cat "$TMP/negative-redis-cluster.out"
+  count "$TMP/negative-redis-cluster.out"
+  [[ $rc -ne 0 ]] && ! grep -q '^FAIL ' "$TMP/negative-redis-cluster.out" && fail "negative: negative-redis-cluster.mjs exited $rc"
+else
+  fail "negative: no dev+redis-cluster render to mutate"
 fi
 
 # A broken overlay, end to end: renders, and the checker must exit non-zero

@@ -3,11 +3,13 @@
 // and the field, and exits 1 if there is any.
 //
 //   node deploy/tests/check-manifests.mjs --profile prod [--check schema|policy]
-//        [--network-policies] [--managed-redis] [--monitoring] [--label NAME]
+//        [--network-policies] [--managed-redis] [--redis-cluster] [--monitoring]
+//        [--label NAME]
 //        [--flags-from REPO_ROOT] rendered.yaml
 //
 // --profile prod adds the production rules (replicas, HPA, PDB);
-// --network-policies / --managed-redis say which components were enabled, so
+// --network-policies / --managed-redis / --redis-cluster say which components
+// were enabled, so
 // the check also verifies that they took effect (--monitoring: the checks of
 // deploy/tests/monitoring.mjs, also run whenever monitoring objects render); --flags-from reads the flags
 // the binaries define (ABSL_FLAG) from the tree, so that an unknown flag or
@@ -27,13 +29,14 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--label') opts.label = args[++i];
   else if (a === '--network-policies') opts.expectNetworkPolicies = true;
   else if (a === '--managed-redis') opts.expectManagedRedis = true;
+  else if (a === '--redis-cluster') opts.expectRedisCluster = true;
   else if (a === '--monitoring') opts.expectMonitoring = true;
   else if (a === '--flags-from') opts.treeFlags = flagsFromTree(args[++i]);
   else if (!a.startsWith('--') && !file) file = a;
   else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 if (!file || !['dev', 'prod'].includes(opts.profile) || !['all', 'schema', 'policy', 'monitoring'].includes(opts.check)) {
-  console.error('usage: check-manifests.mjs --profile dev|prod [--check schema|policy] [--network-policies] [--managed-redis] [--label NAME] FILE');
+  console.error('usage: check-manifests.mjs --profile dev|prod [--check schema|policy] [--network-policies] [--managed-redis] [--redis-cluster] [--label NAME] FILE');
   process.exit(2);
 }
 const label = opts.label ?? file;

@@ -217,7 +217,7 @@ function argFlags(c) {
   return out;
 }
 
-export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = false, expectManagedRedis = false, treeFlags = null } = {}) {
+export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = false, expectManagedRedis = false, expectRedisCluster = false, treeFlags = null } = {}) {
   // Which flags a service binary takes: from the tree when it defines them,
   // else the documented set.
   // else the documented set. Known = documented flags of this service plus
@@ -271,6 +271,7 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
 
   const servicesSeen = {};
   let redisWorkload = null;
+  const redisClusterWorkloads = [];  // components/redis-cluster
 
   for (const w of workloads) {
     const spec = podSpecOf(w);
@@ -371,7 +372,8 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
         if (ef.secretRef) checkSecretRef(`${cp}.envFrom[${i}].secretRef.name`, ef.secretRef.name);
       }
 
-      if (isInit) continue;
+      // Jobs run to completion: no probes, and not a Redis or a service.
+      if (isInit || w.kind === 'Job' || w.kind === 'CronJob') continue;
       // Every long-running container has all three probes, each with an
       // explicit timeout.
       for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
@@ -383,6 +385,8 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
       if (service) {
         checkServiceContainer(w, c, cp, service, spec, pp, labels);
         (servicesSeen[service] ??= []).push(w);
+      } else if (labels['app.kubernetes.io/name'] === 'backplan-redis-cluster') {
+        redisClusterWorkloads.push({ w, c, cp, spec, pp, labels });
       } else if (/(^|\/)redis(:|@)/.test(image) || labels['app.kubernetes.io/name'] === 'backplan-redis') {
         redisWorkload = { w, c, cp, spec, pp, labels };
       }
@@ -544,6 +548,60 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
     }
   }
 
+  // Redis Cluster (components/redis-cluster, issue 28): the single Redis's
+  // durability rules plus cluster mode, the bus port reachable through the
+  // headless Service, and a bootstrap Job that forms 3 masters + replicas.
+  if (expectRedisCluster && !redisClusterWorkloads.length) fail('StatefulSet/backplan-redis-cluster', '(render)', 'the redis-cluster component was requested but no cluster is rendered');
+  for (const rc of redisClusterWorkloads) checkRedisCluster(rc);
+  function redisConfOf(w, c, spec, pp) {
+    const confVolume = (spec.volumes ?? []).find((v) => v.configMap && (c.volumeMounts ?? []).some((m) => m.name === v.name));
+    const cm = confVolume && find('ConfigMap', confVolume.configMap.name);
+    const conf = Object.entries(cm?.data ?? {}).find(([k]) => k.endsWith('.conf'));
+    if (!conf) { fail(w, `${pp}.volumes`, 'redis.conf must come from a mounted ConfigMap'); return null; }
+    const settings = {};
+    for (const line of conf[1].split('\n')) {
+      const m = /^\s*([a-z-]+)\s+(.*?)\s*$/.exec(line);
+      if (m && !line.trim().startsWith('#')) settings[m[1]] = m[2];
+    }
+    return { cm, key: conf[0], settings };
+  }
+  function checkRedisCluster({ w, c, cp, spec, pp, labels }) {
+    if (w.kind !== 'StatefulSet') fail(w, 'kind', 'the Redis Cluster must be a StatefulSet');
+    if (!(w.spec?.replicas >= 6)) fail(w, 'spec.replicas', `3 masters with a replica each need 6 pods, got ${w.spec?.replicas}`);
+    const vcts = new Set((w.spec?.volumeClaimTemplates ?? []).map((v) => v.metadata?.name));
+    const dataMount = (c.volumeMounts ?? []).find((m) => vcts.has(m.name));
+    if (!dataMount) fail(w, `${cp}.volumeMounts`, 'does not mount a volumeClaimTemplate');
+    const conf = redisConfOf(w, c, spec, pp);
+    if (conf) {
+      const want = { 'cluster-enabled': 'yes', appendonly: 'yes', appendfsync: 'always', 'maxmemory-policy': 'noeviction' };
+      for (const [k, v] of Object.entries(want)) {
+        if (conf.settings[k] !== v) fail(conf.cm, `data["${conf.key}"].${k}`, `must be "${v}", got ${conf.settings[k] === undefined ? 'unset' : `"${conf.settings[k]}"`}`);
+      }
+      if ('requirepass' in conf.settings || 'masterauth' in conf.settings) fail(conf.cm, `data["${conf.key}"]`, 'requirepass/masterauth belong in a Secret, not the ConfigMap');
+      const nodes = conf.settings['cluster-config-file'];
+      const dir = conf.settings.dir;
+      const onVolume = nodes && dataMount && (nodes.startsWith(`${dataMount.mountPath}/`) || (!nodes.startsWith('/') && dir === dataMount.mountPath));
+      if (!onVolume) fail(conf.cm, `data["${conf.key}"].cluster-config-file`, `${nodes ?? 'unset'} is not on the volume: a restarted pod would rejoin as a new node`);
+    }
+    const script = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
+    if (!/masterauth/.test(script) || !(spec.volumes ?? []).some((v) => v.secret)) fail(w, cp, 'requirepass and masterauth must come from a mounted Secret (replicas authenticate to their master)');
+    const busPort = (c.ports ?? []).find((p) => p.containerPort === 16379);
+    if (!busPort) fail(w, `${cp}.ports`, 'needs the cluster bus port 16379');
+    const headless = byKind('Service').find((s) => s.spec?.clusterIP === 'None' && mapSelects(s.spec?.selector, labels));
+    if (!headless) fail(w, 'Service', 'no headless Service selects the cluster pods');
+    else {
+      if (w.spec?.serviceName !== headless.metadata.name) fail(w, 'spec.serviceName', `must be the headless Service ${headless.metadata.name}`);
+      if (!(headless.spec?.ports ?? []).some((p) => Number(p.port) === 16379)) fail(headless, 'spec.ports', 'needs the cluster bus port 16379');
+      if (headless.spec?.publishNotReadyAddresses !== true) fail(headless, 'spec.publishNotReadyAddresses', 'must be true: nodes meet before they are ready');
+    }
+    const jobs = byKind('Job').filter((j) => (podSpecOf(j)?.containers ?? []).some((jc) => /--cluster create/.test([...(jc.command ?? []), ...(jc.args ?? [])].join(' '))));
+    if (!jobs.length) fail(w, '(render)', 'no Job runs redis-cli --cluster create');
+    for (const j of jobs) {
+      const text = (podSpecOf(j).containers ?? []).map((jc) => [...(jc.command ?? []), ...(jc.args ?? [])].join(' ')).join(' ');
+      if (!/--cluster-replicas 1\b/.test(text)) fail(j, 'spec.template.spec.containers', '--cluster create needs --cluster-replicas 1');
+      if (!/cluster_slots_assigned:16384/.test(text)) fail(j, 'spec.template.spec.containers', 'must skip --cluster create when the cluster already holds its slots (a re-run would fail or reset it)');
+    }
+  }
   function checkRedis({ w, c, cp, spec, pp, labels }, targets) {
     if (w.kind !== 'StatefulSet') fail(w, 'kind', 'Redis must be a StatefulSet');
     const vcts = w.spec?.volumeClaimTemplates ?? [];

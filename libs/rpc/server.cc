@@ -96,6 +96,13 @@ ABSL_FLAG(int, retry_pushback_ms, 500,
           "grpc-retry-pushback-ms sent with calls refused for overload "
           "(--max_queued_calls, --max_queue_wait_ms, --max_calls_per_tenant): "
           "how long the client's retry policy should wait.");
+ABSL_FLAG(int, max_connection_age_ms, 300000,
+          "A client connection older than this (+-10% jitter) is asked to "
+          "go away, so clients re-resolve and spread over new replicas; 0: "
+          "never.");
+ABSL_FLAG(int, max_connection_age_grace_ms, 0,
+          "Then calls in flight on it get this long before it is closed; 0: "
+          "no limit (streams such as WatchPlan keep their connection).");
 
 namespace backplan::rpc {
 namespace {
@@ -222,6 +229,9 @@ ServerOptions ServerOptionsFromFlags(const ServiceDefaults& defaults) {
       std::chrono::milliseconds(absl::GetFlag(FLAGS_max_queue_wait_ms));
   options.retry_pushback =
       std::chrono::milliseconds(absl::GetFlag(FLAGS_retry_pushback_ms));
+  options.max_connection_age_ms = absl::GetFlag(FLAGS_max_connection_age_ms);
+  options.max_connection_age_grace_ms =
+      absl::GetFlag(FLAGS_max_connection_age_grace_ms);
   return options;
 }
 
@@ -287,6 +297,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(
                              backplan::channel::kServerKeepaliveTimeMs);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                              backplan::channel::kServerKeepaliveTimeoutMs);
+  // Connection age: clients of a headless Service rebalance (issue 28).
+  if (options.max_connection_age_ms > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               options.max_connection_age_ms);
+  }
+  if (options.max_connection_age_grace_ms > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               options.max_connection_age_grace_ms);
+  }
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   grpc::ResourceQuota quota(options.name);

@@ -39,9 +39,9 @@
 // --tls_client_ca (mutual TLS when set), --auth (required: mtls, token or
 // none), --auth_identities, --auth_tokens, --reflection, --health_port,
 // --max_calls_per_tenant, --sync_pollers, --max_running_calls,
-// --max_queued_calls,
-// --max_queue_wait_ms, --retry_pushback_ms (admission.h); --slow_call_ms
-// (libs/rpc/call.h).
+// --max_queued_calls, --max_queue_wait_ms, --retry_pushback_ms
+// (admission.h), --max_connection_age_ms, --max_connection_age_grace_ms;
+// --slow_call_ms (libs/rpc/call.h).
 #ifndef BACKPLAN_LIBS_RPC_SERVER_H_
 #define BACKPLAN_LIBS_RPC_SERVER_H_
 
@@ -103,6 +103,11 @@ struct ServerOptions {
   std::chrono::milliseconds max_queue_wait{100};
   // grpc-retry-pushback-ms of refused calls (admission and tenant cap).
   std::chrono::milliseconds retry_pushback{500};
+  // GOAWAY to a connection this old (gRPC adds +-10% jitter), so clients
+  // re-resolve and spread over replicas; then its calls get the grace
+  // before it closes. 0: never / no limit.
+  int max_connection_age_ms = 0;
+  int max_connection_age_grace_ms = 0;
 };
 
 // The options the flags give, with -1 ports replaced by `defaults`.
