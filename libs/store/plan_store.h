@@ -63,15 +63,16 @@ struct StoredStage {
   std::string data;
   int64_t plan_version = 0;  // Version of the plan it was computed from.
   // GetPlanParts only: identifies `data` and the version (equal digests,
-  // equal bytes and versions); empty when the store computes none. `unchanged`: the digest equals the one the
-  // caller gave as known, and `data` was left empty rather than sent.
+  // equal bytes and versions); empty when the store computes none. `unchanged`:
+  // the digest equals the one the caller gave as known, and `data` was left
+  // empty rather than sent.
   std::string digest;
   bool unchanged = false;
 };
 
 struct StoredPlan {
   std::string data;
-  int64_t version = 0;  // >= 1 once stored.
+  int64_t version = 0;     // >= 1 once stored.
   std::string digest;      // As StoredStage::digest, for the plan's data.
   bool unchanged = false;  // As StoredStage::unchanged.
   std::optional<StoredStage> priorities;

@@ -28,8 +28,8 @@ std::string CacheKey(absl::string_view tenant, absl::string_view plan_id) {
 
 // A read that said "unchanged" for a digest this reader did not send.
 absl::Status UnaskedUnchanged(absl::string_view plan_id) {
-  return absl::InternalError(absl::StrCat(
-      "store left out plan \"", plan_id, "\" without being asked to"));
+  return absl::InternalError(absl::StrCat("store left out plan \"", plan_id,
+                                          "\" without being asked to"));
 }
 
 absl::Status DoesNotParse(absl::string_view plan_id) {
@@ -50,9 +50,8 @@ CachedPlanReader::CachedPlanReader(PlanStore* store, size_t max_bytes)
       priorities_(max_bytes / 4),
       protos_(max_bytes) {}
 
-absl::StatusOr<CachedPlanReader::ForSchedule>
-CachedPlanReader::ReadForSchedule(absl::string_view tenant,
-                                  absl::string_view plan_id) {
+absl::StatusOr<CachedPlanReader::ForSchedule> CachedPlanReader::ReadForSchedule(
+    absl::string_view tenant, absl::string_view plan_id) {
   RETURN_IF_ERROR(Required(plan_id, "plan_id"));
   const std::string key = CacheKey(tenant, plan_id);
   std::optional<DigestCache<Plan>::Hit> plan_hit = plans_.Find(key);
@@ -88,8 +87,7 @@ CachedPlanReader::ReadForSchedule(absl::string_view tenant,
                       static_cast<int64_t>(plan->encoded_bytes));
   result.plan = std::shared_ptr<const Plan>(plan, &plan->value);
 
-  if (stored.priorities &&
-      stored.priorities->plan_version == stored.version) {
+  if (stored.priorities && stored.priorities->plan_version == stored.version) {
     if (stored.priorities->unchanged && priorities_hit) {
       result.priorities = std::move(priorities_hit->value);
     } else {

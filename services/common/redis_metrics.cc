@@ -1,5 +1,7 @@
 #include "services/common/redis_metrics.h"
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 #include "libs/rpc/metrics.h"
@@ -46,10 +48,33 @@ class PrometheusObserver final : public RedisObserver {
                        .Name("backplan_redis_pool_wait_seconds")
                        .Help("Time to get a usable Redis connection from the "
                              "pool (waiting and connecting).")
-                       .Register(registry)) {}
+                       .Register(registry)),
+        pool_wait_ok_(pool_wait_.Add({{"result", "ok"}}, Buckets())),
+        pool_wait_unavailable_(
+            pool_wait_.Add({{"result", "unavailable"}}, Buckets())) {
+    for (size_t c = 0; c < kCommands.size(); ++c) {
+      for (size_t r = 0; r < kResults.size(); ++r) {
+        known_[c].count[r] =
+            &commands_.Add({{"command", std::string(kCommands[c])},
+                            {"result", std::string(kResults[r])}});
+      }
+      known_[c].seconds = &command_seconds_.Add(
+          {{"command", std::string(kCommands[c])}}, Buckets());
+    }
+  }
 
   void CommandDone(absl::string_view command, absl::string_view result,
                    double seconds) override {
+    // The commands the store sends have their series made up front, so the
+    // hot path neither builds label maps nor takes the families' locks.
+    const auto c = std::find(kCommands.begin(), kCommands.end(), command);
+    const auto r = std::find(kResults.begin(), kResults.end(), result);
+    if (c != kCommands.end() && r != kResults.end()) {
+      const Known& known = known_[c - kCommands.begin()];
+      known.count[r - kResults.begin()]->Increment();
+      known.seconds->Observe(seconds);
+      return;
+    }
     // Family::Add returns the existing series for known labels.
     commands_
         .Add({{"command", std::string(command)},
@@ -60,8 +85,7 @@ class PrometheusObserver final : public RedisObserver {
   }
 
   void AcquireDone(double seconds, bool ok) override {
-    pool_wait_.Add({{"result", ok ? "ok" : "unavailable"}}, Buckets())
-        .Observe(seconds);
+    (ok ? pool_wait_ok_ : pool_wait_unavailable_).Observe(seconds);
   }
 
   void PoolUse(int size, int in_use) override {
@@ -70,11 +94,23 @@ class PrometheusObserver final : public RedisObserver {
   }
 
  private:
+  static constexpr std::array<absl::string_view, 6> kCommands = {
+      "EVALSHA", "HMGET", "EVAL", "PING", "XREAD", "ZRANGEBYLEX"};
+  static constexpr std::array<absl::string_view, 3> kResults = {
+      "ok", "unavailable", "timeout"};
+  struct Known {
+    std::array<prometheus::Counter*, kResults.size()> count{};
+    prometheus::Histogram* seconds = nullptr;
+  };
+
   prometheus::Family<prometheus::Counter>& commands_;
   prometheus::Family<prometheus::Histogram>& command_seconds_;
   prometheus::Gauge& pool_size_;
   prometheus::Gauge& pool_in_use_;
   prometheus::Family<prometheus::Histogram>& pool_wait_;
+  prometheus::Histogram& pool_wait_ok_;
+  prometheus::Histogram& pool_wait_unavailable_;
+  std::array<Known, kCommands.size()> known_;  // Filled once, read only.
 };
 
 }  // namespace
