@@ -23,6 +23,7 @@ tasks=${PROFILE_TASKS:-50}
 top=${PROFILE_TOP:-25}
 work=$(mktemp -d)
 out=${PROFILE_OUT:-$work}
+mkdir -p "$out"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -59,7 +60,7 @@ start_server() {  # name profile(0|1) binary args...
   shift 3
   local prefix=()
   if [ "$profile" = 1 ]; then
-    prefix=(valgrind --tool=callgrind --collect-atstart=no
+    prefix=(valgrind --tool=callgrind --instr-atstart=no
             "--callgrind-out-file=$out/callgrind.out")
   fi
   "${prefix[@]}" "$binary" --host=127.0.0.1 --port=0 \
@@ -92,20 +93,20 @@ extra=()
 "$load" "${addr[$target]}" --scenario="$scenario" --tasks="$tasks" \
   --concurrency=1 --duration=2s --format=json --progress=off "${extra[@]}" \
   > /dev/null
-callgrind_control -i on "$profiled" > /dev/null
+callgrind_control -i on "$profiled" > /dev/null 2>&1
 "$load" "${addr[$target]}" --scenario="$scenario" --tasks="$tasks" \
   --concurrency="$concurrency" --duration="$duration" --warmup=0s \
   --format=json --progress=off "${extra[@]}" > "$work/load.json"
-callgrind_control -i off "$profiled" > /dev/null
-callgrind_control -d "$profiled" > /dev/null
+callgrind_control -i off "$profiled" > /dev/null 2>&1
+callgrind_control -d "$profiled" > /dev/null 2>&1
 sleep 1
 calls=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["statusCodeDistribution"].get("OK", 0))' "$work/load.json")
-total=$(callgrind_annotate "$out"/callgrind.out* 2>/dev/null |
+total=$(callgrind_annotate "$out/callgrind.out.1" 2>/dev/null |
         awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
 echo "== $scenario: $calls OK calls at $concurrency in flight under callgrind"
 echo "   instructions: $total total, $(( total / (calls > 0 ? calls : 1) )) per call"
 echo "== top inclusive costs (share of all instructions)"
-callgrind_annotate --inclusive=yes "$out"/callgrind.out* 2>/dev/null |
+callgrind_annotate --inclusive=yes "$out/callgrind.out.1" 2>/dev/null |
   awk -v total="$total" -v top="$top" '
     /^ *[0-9,]+ .*\(/ && n < top {
       ir = $1; gsub(",", "", ir);

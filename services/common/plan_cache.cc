@@ -54,7 +54,7 @@ absl::StatusOr<CachedPlanReader::ForSchedule> CachedPlanReader::ReadForSchedule(
     absl::string_view tenant, absl::string_view plan_id) {
   RETURN_IF_ERROR(Required(plan_id, "plan_id"));
   const std::string key = CacheKey(tenant, plan_id);
-  std::optional<DigestCache<Plan>::Hit> plan_hit = plans_.Find(key);
+  std::optional<DigestCache<Sized<Plan>>::Hit> plan_hit = plans_.Find(key);
   std::optional<DigestCache<ParsedPriorities>::Hit> priorities_hit =
       priorities_.Find(key);
   PlanReadOptions read;
@@ -75,10 +75,10 @@ absl::StatusOr<CachedPlanReader::ForSchedule> CachedPlanReader::ReadForSchedule(
     v1::Plan proto;
     if (!proto.ParseFromString(stored.data)) return DoesNotParse(plan_id);
     proto.set_version(stored.version);
-    ASSIGN_OR_RETURN(Plan plan, PlanFromProto(proto));
-    plan.id = std::string(plan_id);
+    ASSIGN_OR_RETURN(Plan converted, PlanFromProto(proto));
+    converted.id = std::string(plan_id);
     auto shared = std::make_shared<const Sized<Plan>>(
-        Sized<Plan>{std::move(plan), stored.data.size()});
+        Sized<Plan>{std::move(converted), stored.data.size()});
     plans_.Put(key, stored.digest, shared,
                stored.data.size() * kParsedToEncoded);
     plan = std::move(shared);
@@ -113,7 +113,7 @@ absl::StatusOr<std::shared_ptr<const v1::Plan>> CachedPlanReader::ReadProto(
     absl::string_view tenant, absl::string_view plan_id) {
   RETURN_IF_ERROR(Required(plan_id, "plan_id"));
   const std::string key = CacheKey(tenant, plan_id);
-  std::optional<DigestCache<v1::Plan>::Hit> hit = protos_.Find(key);
+  std::optional<DigestCache<Sized<v1::Plan>>::Hit> hit = protos_.Find(key);
   PlanReadOptions read;
   read.digests = true;
   if (hit) read.known_plan_digest = hit->digest;
