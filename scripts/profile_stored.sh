@@ -102,13 +102,14 @@ callgrind_control -d "$profiled" > /dev/null 2>&1
 sleep 1
 calls=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["statusCodeDistribution"].get("OK", 0))' "$work/load.json")
 total=$(callgrind_annotate "$out/callgrind.out.1" 2>/dev/null |
-        awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+        awk '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); print $1; done = 1}')
 echo "== $scenario: $calls OK calls at $concurrency in flight under callgrind"
 echo "   instructions: $total total, $(( total / (calls > 0 ? calls : 1) )) per call"
 echo "== top inclusive costs (share of all instructions)"
 callgrind_annotate --inclusive=yes "$out/callgrind.out.1" 2>/dev/null |
+  (
   awk -v total="$total" -v top="$top" '
     /^ *[0-9,]+ .*\(/ && n < top {
       ir = $1; gsub(",", "", ir);
       sub(/^ *[0-9,]+ +(\([^)]*\) +)?/, "");
-      printf "   %5.1f %%  %s\n", 100 * ir / total, substr($0, 1, 150); n++ }'
+      printf "   %5.1f %%  %s\n", 100 * ir / total, substr($0, 1, 150); n++ }' || true)
