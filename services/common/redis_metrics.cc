@@ -49,15 +49,12 @@ class PrometheusObserver final : public RedisObserver {
                        .Help("Time to get a usable Redis connection from the "
                              "pool (waiting and connecting).")
                        .Register(registry)),
-        pool_wait_ok_(pool_wait_.Add({{"result", "ok"}}, Buckets())),
-        pool_wait_unavailable_(
-            pool_wait_.Add({{"result", "unavailable"}}, Buckets())) {
+        pool_wait_ok_(pool_wait_.Add({{"result", "ok"}}, Buckets())) {
+    // Only the "ok" series are made up front: error series appear with the
+    // first error, as before, so "no errors yet" stays an absent series.
     for (size_t c = 0; c < kCommands.size(); ++c) {
-      for (size_t r = 0; r < kResults.size(); ++r) {
-        known_[c].count[r] =
-            &commands_.Add({{"command", std::string(kCommands[c])},
-                            {"result", std::string(kResults[r])}});
-      }
+      known_[c].ok = &commands_.Add(
+          {{"command", std::string(kCommands[c])}, {"result", "ok"}});
       known_[c].seconds = &command_seconds_.Add(
           {{"command", std::string(kCommands[c])}}, Buckets());
     }
@@ -68,10 +65,9 @@ class PrometheusObserver final : public RedisObserver {
     // The commands the store sends have their series made up front, so the
     // hot path neither builds label maps nor takes the families' locks.
     const auto c = std::find(kCommands.begin(), kCommands.end(), command);
-    const auto r = std::find(kResults.begin(), kResults.end(), result);
-    if (c != kCommands.end() && r != kResults.end()) {
+    if (c != kCommands.end() && result == "ok") {
       const Known& known = known_[c - kCommands.begin()];
-      known.count[r - kResults.begin()]->Increment();
+      known.ok->Increment();
       known.seconds->Observe(seconds);
       return;
     }
@@ -85,7 +81,11 @@ class PrometheusObserver final : public RedisObserver {
   }
 
   void AcquireDone(double seconds, bool ok) override {
-    (ok ? pool_wait_ok_ : pool_wait_unavailable_).Observe(seconds);
+    if (ok) {
+      pool_wait_ok_.Observe(seconds);
+    } else {
+      pool_wait_.Add({{"result", "unavailable"}}, Buckets()).Observe(seconds);
+    }
   }
 
   void PoolUse(int size, int in_use) override {
@@ -96,10 +96,8 @@ class PrometheusObserver final : public RedisObserver {
  private:
   static constexpr std::array<absl::string_view, 6> kCommands = {
       "EVALSHA", "HMGET", "EVAL", "PING", "XREAD", "ZRANGEBYLEX"};
-  static constexpr std::array<absl::string_view, 3> kResults = {
-      "ok", "unavailable", "timeout"};
   struct Known {
-    std::array<prometheus::Counter*, kResults.size()> count{};
+    prometheus::Counter* ok = nullptr;
     prometheus::Histogram* seconds = nullptr;
   };
 
@@ -109,7 +107,6 @@ class PrometheusObserver final : public RedisObserver {
   prometheus::Gauge& pool_in_use_;
   prometheus::Family<prometheus::Histogram>& pool_wait_;
   prometheus::Histogram& pool_wait_ok_;
-  prometheus::Histogram& pool_wait_unavailable_;
   std::array<Known, kCommands.size()> known_;  // Filled once, read only.
 };
 
