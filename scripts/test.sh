@@ -76,9 +76,9 @@ cmake -S . -B build-tsan -G Ninja -DBACKPLAN_SANITIZE=thread \
 cmake --build build-tsan --target store_redis_plan_store_test \
   store_in_memory_plan_store_test common_compute_pool_test \
   schedule_simulate_test schedule_rcpsp_genetic_test store_redis_limits_test \
-  store_redis_pool_observer_test rpc_admission_test
+  store_redis_pool_observer_test rpc_admission_test store_digest_cache_test
 (cd build-tsan && ctest --output-on-failure -j2 --timeout 600 \
-  -R "(Store|Redis|Pool|simulate|genetic|Admission)")
+  -R "(Store|Redis|Pool|simulate|genetic|Admission|DigestCache)")
 
 echo "== fuzzing (libFuzzer, clang): ${BACKPLAN_FUZZ_SECONDS:-30} s per target"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DBACKPLAN_FUZZ=ON \

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "libs/common/status_macros.h"
@@ -73,6 +74,34 @@ absl::StatusOr<StoredPlan> InMemoryPlanStore::GetPlan(
   result.priorities = plan->priorities;
   result.schedule = plan->schedule;
   result.simulation = plan->simulation;
+  return result;
+}
+
+absl::StatusOr<StoredPlan> InMemoryPlanStore::GetPlanParts(
+    absl::string_view tenant, absl::string_view plan_id,
+    const PlanReadOptions& options) {
+  ASSIGN_OR_RETURN(StoredPlan result,
+                   PlanStore::GetPlanParts(tenant, plan_id, options));
+  const bool digests = options.digests || !options.known_plan_digest.empty() ||
+                       !options.known_priorities_digest.empty();
+  if (!digests) return result;
+  auto digest = [](int64_t version, const std::string& data) {
+    return absl::StrCat(version, ":", data.size(), ":",
+                        absl::Hash<absl::string_view>{}(data));
+  };
+  result.digest = digest(result.version, result.data);
+  if (result.digest == options.known_plan_digest) {
+    result.unchanged = true;
+    result.data.clear();
+  }
+  if (result.priorities) {
+    result.priorities->digest =
+        digest(result.priorities->plan_version, result.priorities->data);
+    if (result.priorities->digest == options.known_priorities_digest) {
+      result.priorities->unchanged = true;
+      result.priorities->data.clear();
+    }
+  }
   return result;
 }
 

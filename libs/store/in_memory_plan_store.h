@@ -46,6 +46,11 @@ class InMemoryPlanStore : public PlanStore {
 
   absl::StatusOr<StoredPlan> GetPlan(absl::string_view tenant,
                                      absl::string_view plan_id) override;
+  // Digests here are the version, the data size and its 64-bit absl::Hash
+  // (unit tests only).
+  absl::StatusOr<StoredPlan> GetPlanParts(
+      absl::string_view tenant, absl::string_view plan_id,
+      const PlanReadOptions& options) override;
   absl::StatusOr<int64_t> PutPlan(absl::string_view tenant,
                                   absl::string_view plan_id,
                                   int64_t expected_version, std::string data,

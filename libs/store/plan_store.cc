@@ -27,6 +27,17 @@ absl::string_view StagePartName(StagePart part) {
   return "unknown";
 }
 
+absl::StatusOr<StoredPlan> PlanStore::GetPlanParts(
+    absl::string_view tenant, absl::string_view plan_id,
+    const PlanReadOptions& options) {
+  absl::StatusOr<StoredPlan> plan = GetPlan(tenant, plan_id);
+  if (!plan.ok()) return plan;
+  if (!options.priorities) plan->priorities.reset();
+  if (!options.schedule) plan->schedule.reset();
+  if (!options.simulation) plan->simulation.reset();
+  return plan;
+}
+
 namespace store_internal {
 namespace {
 

@@ -62,14 +62,36 @@ absl::string_view StagePartName(StagePart part);
 struct StoredStage {
   std::string data;
   int64_t plan_version = 0;  // Version of the plan it was computed from.
+  // GetPlanParts only: identifies `data` and the version (equal digests,
+  // equal bytes and versions); empty when the store computes none. `unchanged`:
+  // the digest equals the one the caller gave as known, and `data` was left
+  // empty rather than sent.
+  std::string digest;
+  bool unchanged = false;
 };
 
 struct StoredPlan {
   std::string data;
-  int64_t version = 0;  // >= 1 once stored.
+  int64_t version = 0;     // >= 1 once stored.
+  std::string digest;      // As StoredStage::digest, for the plan's data.
+  bool unchanged = false;  // As StoredStage::unchanged.
   std::optional<StoredStage> priorities;
   std::optional<StoredStage> schedule;
   std::optional<StoredStage> simulation;  // Monte Carlo results.
+};
+
+// What GetPlanParts reads: the plan always, the stages asked for. A caller
+// that keeps parsed forms of what it read (a cache) passes the digests it
+// holds, and data that still has that digest is not sent again.
+struct PlanReadOptions {
+  bool priorities = false;
+  bool schedule = false;
+  bool simulation = false;
+  // Set StoredPlan::digest and, for priorities, StoredStage::digest.
+  bool digests = false;
+  // Digests the caller already holds ("" = none); implies `digests`.
+  std::string known_plan_digest;
+  std::string known_priorities_digest;
 };
 
 // What a write records in the plan's event stream.
@@ -145,6 +167,14 @@ class PlanStore {
   // The plan with its stages, read atomically.
   virtual absl::StatusOr<StoredPlan> GetPlan(absl::string_view tenant,
                                              absl::string_view plan_id) = 0;
+
+  // As GetPlan, reading only the parts `options` asks for (the others are
+  // nullopt) and, with digests, leaving out data the caller already holds
+  // (see PlanReadOptions). The default reads everything with GetPlan and
+  // computes no digests, so `unchanged` is never set.
+  virtual absl::StatusOr<StoredPlan> GetPlanParts(
+      absl::string_view tenant, absl::string_view plan_id,
+      const PlanReadOptions& options);
 
   // Writes the plan if its stored version equals `expected_version` (0: the
   // plan must not exist yet) and appends `event`. Returns the new version,

@@ -101,6 +101,10 @@ class RedisPlanStore : public PlanStore {
 
   absl::StatusOr<StoredPlan> GetPlan(absl::string_view tenant,
                                      absl::string_view plan_id) override;
+  // One script; digests are SHA-1 hex computed by Redis (redis.sha1hex).
+  absl::StatusOr<StoredPlan> GetPlanParts(
+      absl::string_view tenant, absl::string_view plan_id,
+      const PlanReadOptions& options) override;
   absl::StatusOr<int64_t> PutPlan(absl::string_view tenant,
                                   absl::string_view plan_id,
                                   int64_t expected_version, std::string data,

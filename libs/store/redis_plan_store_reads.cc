@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
@@ -35,7 +36,69 @@ absl::StatusOr<std::optional<StoredStage>> ParseStage(const redisReply* reply) {
   return stage;
 }
 
+// One {version, digest, data} of kScriptGetPlanParts into `stage`; false
+// when malformed. `*present` is false for an absent (or unread) part.
+bool ParsePart(const redisReply* reply, bool* present, int64_t* version,
+               std::string* digest, std::string* data, bool* unchanged) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) return false;
+  *present = reply->element[0]->type != REDIS_REPLY_NIL;
+  if (!*present) return true;
+  if (!ParseInt(reply->element[0], version)) return false;
+  if (reply->element[1]->type == REDIS_REPLY_STRING) {
+    *digest = std::string(Str(reply->element[1]));
+  }
+  if (reply->element[2]->type == REDIS_REPLY_STRING) {
+    data->assign(reply->element[2]->str, reply->element[2]->len);
+  } else {
+    *unchanged = true;
+  }
+  return true;
+}
+
 }  // namespace
+
+absl::StatusOr<StoredPlan> RedisPlanStore::GetPlanParts(
+    absl::string_view tenant, absl::string_view plan_id,
+    const PlanReadOptions& options) {
+  RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
+  RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  const bool digests = options.digests || !options.known_plan_digest.empty() ||
+                       !options.known_priorities_digest.empty();
+  const std::string keys[] = {
+      PlanKey(tenant, plan_id, "plan"),
+      PlanKey(tenant, plan_id, StagePartName(StagePart::kPriorities)),
+      PlanKey(tenant, plan_id, StagePartName(StagePart::kSchedule)),
+      PlanKey(tenant, plan_id, StagePartName(StagePart::kSimulation))};
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunScript(store_internal::kScriptGetPlanParts,
+                {keys[0], keys[1], keys[2], keys[3]},
+                {options.priorities ? "1" : "0", options.schedule ? "1" : "0",
+                 options.simulation ? "1" : "0", digests ? "1" : "0",
+                 options.known_plan_digest, options.known_priorities_digest}));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+    return Unexpected("GetPlanParts", r);
+  }
+  StoredPlan result;
+  bool present = false;
+  if (!ParsePart(r->element[0], &present, &result.version, &result.digest,
+                 &result.data, &result.unchanged)) {
+    return Unexpected("GetPlanParts plan", r->element[0]);
+  }
+  if (!present) return PlanNotFound(tenant, plan_id);
+  std::optional<StoredStage>* stages[] = {&result.priorities, &result.schedule,
+                                          &result.simulation};
+  for (int i = 0; i < 3; ++i) {
+    StoredStage stage;
+    if (!ParsePart(r->element[i + 1], &present, &stage.plan_version,
+                   &stage.digest, &stage.data, &stage.unchanged)) {
+      return Unexpected("GetPlanParts stage", r->element[i + 1]);
+    }
+    if (present) *stages[i] = std::move(stage);
+  }
+  return result;
+}
 
 absl::StatusOr<StoredPlan> RedisPlanStore::GetPlan(absl::string_view tenant,
                                                    absl::string_view plan_id) {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -104,8 +105,15 @@ absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Command(
   if (observer == nullptr) return UnobservedCommand(args);
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<RedisReplyPtr> reply = UnobservedCommand(args);
+  // The store's commands are upper case already: no copy for them.
+  std::string upper;
+  absl::string_view name = args.empty() ? "" : args[0];
+  if (std::any_of(name.begin(), name.end(), absl::ascii_islower)) {
+    upper = absl::AsciiStrToUpper(name);
+    name = upper;
+  }
   observer->CommandDone(
-      args.empty() ? "" : absl::AsciiStrToUpper(args[0]),
+      name,
       reply.ok() ? "ok"
                  : (absl::IsDeadlineExceeded(reply.status()) ? "timeout"
                                                              : "unavailable"),
@@ -131,8 +139,8 @@ absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Send(
   if (context_ == nullptr) {
     return absl::UnavailableError("redis connection was discarded");
   }
-  std::vector<const char*> argv;
-  std::vector<size_t> argv_len;
+  absl::InlinedVector<const char*, 16> argv;
+  absl::InlinedVector<size_t, 16> argv_len;
   argv.reserve(args.size());
   argv_len.reserve(args.size());
   for (absl::string_view arg : args) {
@@ -144,13 +152,13 @@ absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Send(
   // writing) it certainly did not — Redis drops a partial command with its
   // connection — so UNAVAILABLE; after, the outcome is unknown (a timeout
   // waiting for the reply, or the connection dropped), so DEADLINE_EXCEEDED.
-  const std::string where =
-      absl::StrCat("redis ", pool_->options_.host, ":", pool_->options_.port,
-                   ": ", args.empty() ? "" : args[0]);
   auto failure = [&](bool sent, absl::string_view why = "") {
     if (why.empty()) {
       why = context_->errstr[0] != '\0' ? context_->errstr : "no reply";
     }
+    const std::string where =
+        absl::StrCat("redis ", pool_->options_.host, ":", pool_->options_.port,
+                     ": ", args.empty() ? "" : args[0]);
     absl::Status status =
         sent ? absl::DeadlineExceededError(absl::StrCat(
                    where, " sent but not answered (outcome unknown): ", why))

@@ -165,6 +165,32 @@ return out
 )lua");
 }
 
+// kScriptGetPlanParts. KEYS: plan, priorities, schedule, simulation.
+// ARGV: read priorities, schedule, simulation ('1' or '0'), digests ('1' or
+// '0'), known plan digest, known priorities digest. Returns four
+// {version, digest, data}: digest is "<version>:<SHA-1 hex of data>" (false
+// without digests), data false when the digest is the known one; a part not
+// read, or absent, is {false, false, false}.
+constexpr char kGetPlanParts[] = R"lua(
+local function part(i, field, known)
+  local v = redis.call('HMGET', KEYS[i], field, 'data')
+  if not v[1] then return {false, false, false} end
+  if ARGV[4] ~= '1' then return {v[1], false, v[2]} end
+  local d = v[1] .. ':' .. redis.sha1hex(v[2])
+  if d == known then return {v[1], d, false} end
+  return {v[1], d, v[2]}
+end
+local out = {part(1, 'version', ARGV[5])}
+for i = 2, 4 do
+  if ARGV[i - 1] == '1' then
+    out[i] = part(i, 'plan_version', i == 2 and ARGV[6] or '')
+  else
+    out[i] = {false, false, false}
+  end
+end
+return out
+)lua";
+
 }  // namespace
 
 const std::string& RedisScriptText(int id) {
@@ -174,6 +200,7 @@ const std::string& RedisScriptText(int id) {
     t->push_back(OnceScript(kScripts[kScriptPutPlan]));
     t->push_back(OnceScript(kScripts[kScriptPutStage]));
     t->push_back(OnceScript(kScripts[kScriptPutBook]));
+    t->push_back(kGetPlanParts);
     return t;
   }();
   return (*texts)[id];

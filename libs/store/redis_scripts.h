@@ -28,6 +28,7 @@ enum RedisScript {
   kScriptPutPlanOnce,
   kScriptPutStageOnce,
   kScriptPutBookOnce,
+  kScriptGetPlanParts,
   kNumRedisScripts
 };
 

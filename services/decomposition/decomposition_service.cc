@@ -115,9 +115,10 @@ grpc::Status DecompositionServiceImpl::GetPlan(
   rpc::CallScope call(context, "GetPlan");
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(call.tenant_status());
-    ASSIGN_OR_RETURN(LoadedPlan loaded,
-                     LoadPlan(*store_, call.tenant(), request->plan_id()));
-    *response = std::move(loaded.plan);
+    // Only the plan is read, and not parsed again while it is unchanged.
+    ASSIGN_OR_RETURN(std::shared_ptr<const v1::Plan> plan,
+                     plan_reader_.ReadProto(call.tenant(), request->plan_id()));
+    *response = *plan;
     return absl::OkStatus();
   }();
   return call.Finish(status);

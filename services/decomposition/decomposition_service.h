@@ -20,6 +20,7 @@
 #include "libs/rpc/call.h"
 #include "libs/store/plan_store.h"
 #include "services/common/idempotency.h"
+#include "services/common/plan_cache.h"
 #include "services/decomposition/book_cache.h"
 
 namespace backplan {
@@ -103,6 +104,8 @@ class DecompositionServiceImpl final
   absl::flat_hash_map<std::string, int> open_watches_by_tenant_;  // Same.
   // Compiled books of recent Decompose calls, by content or stored version.
   CompiledBookCache books_{64};
+  // GetPlan's reads: parsed plans by digest (services/common/plan_cache.h).
+  CachedPlanReader plan_reader_{store_, PlanCacheBytesFromFlags()};
 };
 
 }  // namespace backplan

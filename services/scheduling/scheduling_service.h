@@ -22,6 +22,7 @@
 #include "libs/common/compute_pool.h"
 #include "libs/rpc/call.h"
 #include "libs/store/plan_store.h"
+#include "services/common/plan_cache.h"
 #include "services/common/service_support.h"
 
 namespace backplan {
@@ -36,7 +37,8 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
       TodayFunction today)
       : store_(store),
         prioritization_(std::move(prioritization)),
-        today_(std::move(today)) {}
+        today_(std::move(today)),
+        plan_reader_(store, PlanCacheBytesFromFlags()) {}
 
   grpc::Status Schedule(grpc::ServerContext* context,
                         const v1::ScheduleRequest* request,
@@ -97,6 +99,7 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   PlanStore* store_;
   std::unique_ptr<v1::PrioritizationService::StubInterface> prioritization_;
   TodayFunction today_;
+  CachedPlanReader plan_reader_;  // Stored Schedule's reads.
   ComputePool* compute_pool_ = nullptr;
   OptionsLimits options_limits_;
 };

@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
 #include "libs/rpc/grpc_status.h"
 #include "services/common/idempotency.h"
+#include "services/common/plan_cache.h"
 #include "services/scheduling/scheduling_internal.h"
 #include "services/scheduling/scheduling_service.h"
 
@@ -50,28 +50,26 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
   absl::Status status;
   for (int attempt = 0; attempt < kMaxPipelineAttempts; ++attempt) {
     response->Clear();
-    ASSIGN_OR_RETURN(LoadedPlan loaded,
-                     LoadPlan(*store_, call.tenant(), request.plan_id()));
-    ASSIGN_OR_RETURN(Plan plan, PlanFromProto(loaded.plan));
-    plan.id = request.plan_id();
+    // The plan and its priorities, parsed once per stored version
+    // (services/common/plan_cache.h).
+    ASSIGN_OR_RETURN(
+        CachedPlanReader::ForSchedule loaded,
+        plan_reader_.ReadForSchedule(call.tenant(), request.plan_id()));
+    const Plan& plan = *loaded.plan;
     RETURN_IF_ERROR(ResourceOptionsFromProto(request.resources()).status());
 
-    v1::Priorities priorities;
-    bool have_priorities = false;
-    if (loaded.stored.priorities &&
-        loaded.stored.priorities->plan_version == loaded.stored.version &&
-        priorities.ParseFromString(loaded.stored.priorities->data)) {
-      have_priorities = true;
-    } else if (prioritization_ == nullptr) {
+    // Stored priorities of this version, else asked for.
+    std::shared_ptr<const ParsedPriorities> priorities = loaded.priorities;
+    if (priorities == nullptr && prioritization_ == nullptr) {
       response->set_degraded(true);
       response->set_degraded_reason("no prioritization service configured");
-    } else {
+    } else if (priorities == nullptr) {
       v1::PrioritizeRequest prioritize;
       prioritize.set_plan_id(request.plan_id());
       // A key of its own per plan version, so the channel's retry policy
       // may retry it and a retry of this Schedule reuses its answer.
-      prioritize.set_idempotency_key(once.NestedKey(
-          call.request_id(), absl::StrCat(loaded.stored.version)));
+      prioritize.set_idempotency_key(
+          once.NestedKey(call.request_id(), absl::StrCat(loaded.version)));
       v1::PrioritizeResponse prioritized;
       std::unique_ptr<grpc::ClientContext> context =
           call.NewDownstreamContext();
@@ -81,9 +79,15 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
           prioritization_->Prioritize(context.get(), prioritize, &prioritized);
       client_metrics.Finish(rpc_status);
       if (rpc_status.ok() &&
-          prioritized.priorities().plan_version() == loaded.stored.version) {
-        priorities = prioritized.priorities();
-        have_priorities = true;
+          prioritized.priorities().plan_version() == loaded.version) {
+        auto fresh = std::make_shared<ParsedPriorities>();
+        const v1::Priorities& computed = prioritized.priorities();
+        fresh->execution_order.assign(computed.execution_order().begin(),
+                                      computed.execution_order().end());
+        for (const v1::TaskPriority& task : computed.tasks()) {
+          fresh->ranks[task.task_id()] = task.rank();
+        }
+        priorities = std::move(fresh);
       } else if (rpc_status.ok()) {
         // The plan moved on meanwhile; read it again (ABORTED if it keeps
         // moving; before, the last attempt ended OK with an empty response).
@@ -104,22 +108,16 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
             ": ", rpc_status.error_message()));
       }
     }
-    absl::flat_hash_map<std::string, int> ranks;
-    std::vector<std::string> order;
-    if (have_priorities) {
-      for (const v1::TaskPriority& task : priorities.tasks()) {
-        ranks[task.task_id()] = task.rank();
-      }
-      order.assign(priorities.execution_order().begin(),
-                   priorities.execution_order().end());
-    }
-    RETURN_IF_ERROR(LayOut(plan, schedule_request, request.resources(), order,
-                           have_priorities ? &ranks : nullptr,
-                           response->mutable_timeline(),
-                           [&call] { return call.ShouldStop(); }));
+    static const std::vector<std::string>* const kNoOrder =
+        new std::vector<std::string>();
+    RETURN_IF_ERROR(LayOut(
+        plan, schedule_request, request.resources(),
+        priorities != nullptr ? priorities->execution_order : *kNoOrder,
+        priorities != nullptr ? &priorities->ranks : nullptr,
+        response->mutable_timeline(), [&call] { return call.ShouldStop(); }));
     status =
         once.PutStage(*store_, call.tenant(), request.plan_id(),
-                      StagePart::kSchedule, loaded.stored.version,
+                      StagePart::kSchedule, loaded.version,
                       response->SerializeAsString(),
                       {"schedule.updated", call.request_id(), call.caller()},
                       response)
