@@ -7,9 +7,9 @@
 //   plan.tasks = {MakeTask("a", 2), MakeTask("b", 3)};
 //   plan.dependencies = {{"a", "b", 0}};
 //
-// Random plans are a pure function of the generator's state: the same seed
-// gives the same plan on every platform the tests run on (libstdc++'s
-// std::uniform_int_distribution).
+// Random plans are a pure function of the generator's state, so a seed names
+// one plan (std::uniform_int_distribution is the standard library's own:
+// libstdc++ here, with g++ and clang alike).
 #ifndef BACKPLAN_LIBS_CORE_TESTING_PLAN_BUILDERS_H_
 #define BACKPLAN_LIBS_CORE_TESTING_PLAN_BUILDERS_H_
 
