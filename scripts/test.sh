@@ -7,8 +7,9 @@
 # whatever it started, whatever happens; exits non-zero on any failure.
 # Between the build and the tests it runs the include-layering check, and
 # starts clang-tidy over the whole tree (scripts/tidy.sh --all, one niced
-# process, in the background while the tests, sanitizer builds and single-core fuzz
-# pass run); the suite waits for it at the end and fails on any finding.
+# process, in the background while the tests, sanitizer builds and
+# single-core fuzz pass run); at the end it lets tidy use both cores, waits
+# for it and fails on any finding.
 # `scripts/test.sh fast` is the quick loop: unit tests only (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +53,9 @@ scripts/check_layering.sh
 # Its own process group (setsid), so cleanup can stop it and its children;
 # niced, so it takes the cores the foreground leaves idle (e2e sleeps, the
 # single-core fuzzers) rather than slowing the timed steps.
-setsid nice -n 10 scripts/tidy.sh --build build --all --jobs 1 > "$work/tidy.log" 2>&1 &
+echo 1 > "$work/tidy.jobs"
+setsid nice -n 10 scripts/tidy.sh --build build --all --jobs "$work/tidy.jobs" \
+  > "$work/tidy.log" 2>&1 &
 tidy_pid=$!
 
 free_port() {
@@ -111,6 +114,7 @@ if [ -x scripts/check_deploy.sh ]; then
 fi
 
 echo "== clang-tidy, whole tree (.clang-tidy; started after the build)"
+echo 2 > "$work/tidy.jobs"  # Both cores are free now.
 tidy_status=0
 wait "$tidy_pid" || tidy_status=$?
 tidy_pid=""

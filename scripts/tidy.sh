@@ -13,7 +13,8 @@
 # libraries gRPC and protobuf headers); the suite runs it at --jobs 1 in
 # the background while its other steps run. --changed checks the .cc files
 # changed against the merge base with main. --jobs: clang-tidy processes at
-# once (default 2). A file whose last check in DIR was clean and whose
+# once (default 2), or a file holding that number, read before each file
+# (the suite raises it from 1 to 2 when its other steps are done). A file whose last check in DIR was clean and whose
 # translation unit, flags and checks are unchanged is not checked again
 # (DIR/tidy-cache, scripts/tidy_run.py); --no-cache checks every file. The
 # build tree must be configured (the suite's build/ is; generated .pb.h
@@ -32,7 +33,7 @@ while (($#)); do
     --no-cache) cache=""; shift ;;
     --changed) mode=changed; shift ;;
     --all) mode=all; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) mode=files; files+=("$1"); shift ;;
   esac
 done

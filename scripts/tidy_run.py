@@ -4,6 +4,10 @@ skipping files whose last check passed on exactly the same input.
 
     tidy_run.py TIDY BUILD_DIR JOBS CACHE_DIR FILE...
 
+JOBS is a number, or the path of a file holding one that may change while
+it runs (scripts/test.sh starts at 1 and raises it to 2 once its
+foreground steps are done); it is read before each file starts.
+
 A file's key is the SHA-256 of the clang-tidy version, .clang-tidy, the
 file's compile command and its translation unit as clang preprocesses it
 (every header it includes, with their paths), so any change to the file, a
@@ -22,6 +26,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 
 
 def compile_commands(build):
@@ -91,9 +96,34 @@ def main():
             open(os.path.join(cache, key), "w").close()
         return rel, proc.returncode, proc.stdout + proc.stderr, False
 
+    def allowed():
+        if jobs.isdigit():
+            return int(jobs)
+        try:
+            with open(jobs) as f:
+                return max(1, int(f.read().strip() or 1))
+        except (OSError, ValueError):
+            return 1
+
+    most = int(jobs) if jobs.isdigit() else 2
+    running = [0]
+    cond = threading.Condition()
+
+    def throttled(rel):
+        with cond:
+            while running[0] >= allowed():
+                cond.wait(timeout=1.0)
+            running[0] += 1
+        try:
+            return check(rel)
+        finally:
+            with cond:
+                running[0] -= 1
+                cond.notify_all()
+
     failed = cached = 0
-    with concurrent.futures.ThreadPoolExecutor(int(jobs)) as pool:
-        for rel, code, output, hit in pool.map(check, files):
+    with concurrent.futures.ThreadPoolExecutor(most) as pool:
+        for rel, code, output, hit in pool.map(throttled, files):
             cached += hit
             # "N warnings generated." counts suppressed system-header ones.
             lines = [l for l in output.splitlines()
