@@ -1,29 +1,39 @@
 #!/usr/bin/env bash
 # clang-tidy 14 with the repository's .clang-tidy (bugprone, performance,
 # Google naming; every finding is an error) over sources in a build tree's
-# compile_commands.json, two at a time.
+# compile_commands.json, two at a time unless --jobs says otherwise.
 #
-#   scripts/tidy.sh [--build DIR] [--changed | --all | FILE.cc ...]
+#   scripts/tidy.sh [--build DIR] [--jobs N] [--no-cache]
+#                   [--changed | --all | FILE.cc ...]
 #
-# Without arguments it checks the fixed set the suite runs: the non-test
-# sources of libs/common, libs/core, libs/decompose and libs/prioritize
-# (their headers are checked through them). The whole tree takes far longer
-# than the suite's budget on two shared cores (each file parses Abseil, and
-# outside the pure libraries gRPC and protobuf headers: 5-30 s a file), so
-# --all is for a quiet machine. --changed checks the .cc files changed
-# against the merge base with main. The build tree must be configured (the
-# suite's build/ is; generated .pb.h files exist after a build).
+# Without arguments it checks a fixed quick set: the non-test sources of
+# libs/common, libs/core, libs/decompose and libs/prioritize (their headers
+# are checked through them). --all checks every source of the build tree,
+# tests included (5-30 s a file: each parses Abseil, and outside the pure
+# libraries gRPC and protobuf headers); the suite runs it at --jobs 1 in
+# the background while its other steps run. --changed checks the .cc files
+# changed against the merge base with main. --jobs: clang-tidy processes at
+# once (default 2), or a file holding that number, read before each file
+# (the suite raises it from 1 to 2 when its other steps are done). A file whose last check in DIR was clean and whose
+# translation unit, flags and checks are unchanged is not checked again
+# (DIR/tidy-cache, scripts/tidy_run.py); --no-cache checks every file. The
+# build tree must be configured (the suite's build/ is; generated .pb.h
+# files exist after a build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
+jobs=2
+cache=default
 mode=fixed
 files=()
 while (($#)); do
   case "$1" in
     --build) build="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
+    --no-cache) cache=""; shift ;;
     --changed) mode=changed; shift ;;
     --all) mode=all; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) mode=files; files+=("$1"); shift ;;
   esac
 done
@@ -32,6 +42,7 @@ if [ -z "$tidy" ]; then
   echo "tidy: clang-tidy-14 is not installed (scripts/install_deps.sh)" >&2
   exit 2
 fi
+[ "$cache" = default ] && cache="$build/tidy-cache"
 if [ ! -f "$build/compile_commands.json" ]; then
   echo "tidy: no $build/compile_commands.json; configure $build first" >&2
   exit 2
@@ -63,13 +74,9 @@ if ((${#files[@]} == 0)); then
 fi
 
 start=$(date +%s)
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 status=0
-printf '%s\n' "${files[@]}" |
-  xargs -P 2 -n 1 "$tidy" -p "$build" --quiet > "$log" 2>&1 || status=$?
-# "N warnings generated." counts the system headers' suppressed warnings.
-grep -v -E '^[0-9]+ warnings? generated\.$' "$log" || true
+/usr/bin/python3 scripts/tidy_run.py "$tidy" "$build" "$jobs" "$cache" \
+  "${files[@]}" || status=$?
 echo "tidy: ${#files[@]} files in $(( $(date +%s) - start )) s"
 if [ "$status" -ne 0 ]; then
   echo "tidy: findings above (.clang-tidy); fix them or justify a NOLINT" >&2

@@ -57,6 +57,7 @@ TEST(ComputePool, ConcurrentCallersShareThePool) {
   ComputePool pool(2);
   std::atomic<long> total{0};
   std::vector<std::thread> callers;
+  callers.reserve(4);
   for (int c = 0; c < 4; ++c) {
     callers.emplace_back([&] {
       for (int round = 0; round < 20; ++round) {

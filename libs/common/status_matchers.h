@@ -48,12 +48,14 @@ MATCHER(IsOk, "is OK") {
 #define BACKPLAN_TEST_CONCAT_(a, b) BACKPLAN_TEST_CONCAT_INNER_(a, b)
 
 // Asserts that `rexpr` (an absl::StatusOr<T>) is OK and moves its value into
-// `lhs`.
+// `lhs`, which may be a declaration, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                       \
   auto BACKPLAN_TEST_CONCAT_(statusor_, __LINE__) = (rexpr);   \
   ASSERT_TRUE(BACKPLAN_TEST_CONCAT_(statusor_, __LINE__).ok()) \
       << BACKPLAN_TEST_CONCAT_(statusor_, __LINE__).status();  \
   lhs = std::move(BACKPLAN_TEST_CONCAT_(statusor_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define ASSERT_OK(expr) ASSERT_THAT((expr), ::backplan::testing::IsOk())
 #define EXPECT_OK(expr) EXPECT_THAT((expr), ::backplan::testing::IsOk())

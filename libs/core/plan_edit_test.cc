@@ -9,29 +9,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
+#include "libs/core/testing/plan_builders.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::MakeGoal;
+using ::backplan::testing::MakeTask;
 using ::backplan::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-Task MakeTask(std::string id, int days = 1) {
-  Task task;
-  task.id = id;
-  task.title = id;
-  task.duration_days = days;
-  return task;
-}
-
-Goal MakeGoal(std::string id, GoalState state = GoalState::kBrokenDown) {
-  Goal goal;
-  goal.id = id;
-  goal.title = id;
-  goal.state = state;
-  return goal;
-}
 
 // outcome goal "g" <- tasks a, b; open goal "o" under g; a -> b.
 Plan SmallPlan() {
@@ -40,7 +27,7 @@ Plan SmallPlan() {
   plan.goals = {MakeGoal("g"), MakeGoal("o", GoalState::kOpen)};
   plan.goals[0].task_ids = {"a", "b"};
   plan.goals[0].sub_goal_ids = {"o"};
-  plan.tasks = {MakeTask("a"), MakeTask("b")};
+  plan.tasks = {MakeTask("a", 1), MakeTask("b", 1)};
   plan.dependencies = {{"a", "b", 0}};
   return plan;
 }
@@ -57,7 +44,7 @@ TEST(ApplyPlanEdits, ExpandsAnOpenGoal) {
   edit.kind = PlanEdit::Kind::kExpandGoal;
   edit.target_id = "o";
   edit.goals = {MakeGoal("o2")};
-  edit.tasks = {MakeTask("c")};
+  edit.tasks = {MakeTask("c", 1)};
   ASSERT_OK_AND_ASSIGN(PlanEditOrigins origins, ApplyPlanEdits({edit}, &plan));
   EXPECT_EQ(plan.goals[1].state, GoalState::kBrokenDown);
   EXPECT_THAT(plan.goals[1].sub_goal_ids, ElementsAre("o2"));
@@ -300,7 +287,7 @@ TEST(ApplyPlanEdits, AgreesWithTheNaiveReferenceOnRandomEdits) {
             edit.goals.push_back(MakeGoal(id(), GoalState::kOpen));
           }
           for (int i = pick(3); i > 0; --i)
-            edit.tasks.push_back(MakeTask(id()));
+            edit.tasks.push_back(MakeTask(id(), 1));
           break;
         case PlanEdit::Kind::kAddTask:
         case PlanEdit::Kind::kUpdateTask:

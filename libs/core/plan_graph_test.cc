@@ -7,21 +7,15 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
+#include "libs/core/testing/plan_builders.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::MakeTask;
 using ::backplan::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-Task MakeTask(std::string id, int days) {
-  Task task;
-  task.id = std::move(id);
-  task.title = task.id;
-  task.duration_days = days;
-  return task;
-}
 
 Plan ThreeTasks() {
   Plan plan;

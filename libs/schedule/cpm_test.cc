@@ -14,23 +14,16 @@
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
 #include "libs/core/plan_graph.h"
+#include "libs/core/testing/plan_builders.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::D;
+using ::backplan::testing::MakeTask;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-absl::CivilDay D(int y, int m, int d) { return absl::CivilDay(y, m, d); }
-
-Task MakeTask(const std::string& id, int days) {
-  Task task;
-  task.id = id;
-  task.title = "Task " + id;
-  task.duration_days = days;
-  return task;
-}
 
 // A plan of `tasks` with explicit dependencies "a>b" (lag 0) and the
 // synthetic outcome on `target`; work starts on `start`.

@@ -12,16 +12,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
+#include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/cpm.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::D;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-absl::CivilDay D(int y, int m, int d) { return absl::CivilDay(y, m, d); }
 
 Task MakeTask(std::string id, std::string title, int days) {
   Task t;

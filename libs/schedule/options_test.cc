@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
 #include "libs/core/plan_graph.h"
+#include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/options_internal.h"
 #include "libs/schedule/rcpsp_plan.h"
@@ -20,24 +21,13 @@
 namespace backplan {
 namespace {
 
+using ::backplan::testing::SevenDayPlan;
 using ::backplan::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr absl::CivilDay kStart(2027, 3, 1);  // A Monday.
-
-// Every day is a working day: the n-th working day is kStart + n - 1.
-Plan EmptyPlan(absl::CivilDay target) {
-  Plan plan;
-  plan.outcome.title = "done";
-  plan.outcome.start_date = kStart;
-  plan.outcome.target_date = target;
-  for (int d = 0; d < 7; ++d) {
-    plan.calendar.working_weekdays.push_back(static_cast<absl::Weekday>(d));
-  }
-  return plan;
-}
 
 Task MakeTask(const std::string& id, int days, bool optional = false,
               int importance = 0) {
@@ -73,7 +63,7 @@ absl::CivilDay EarliestFinish(const Plan& plan) {
 TEST(CutScope, CutsTheCheapestWorkOnTheCriticalChain) {
   // a (10, mandatory) and b (8, optional) and c (6, optional) in a chain:
   // the target needs 6 days gone; c is cheaper than b.
-  Plan plan = EmptyPlan(kStart + 11);
+  Plan plan = SevenDayPlan(kStart, kStart + 11);
   plan.tasks = {MakeTask("a", 10), MakeTask("b", 8, true, 9),
                 MakeTask("c", 6, true, 2)};
   plan.dependencies = {{"a", "b", 0}, {"b", "c", 0}};
@@ -94,7 +84,7 @@ TEST(CutScope, CutsTheCheapestWorkOnTheCriticalChain) {
 }
 
 TEST(CutScope, SaysWhenNoCutCanReachTheTarget) {
-  Plan plan = EmptyPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {MakeTask("a", 20), MakeTask("b", 5, true)};
   plan.dependencies = {{"a", "b", 0}};
   ASSERT_OK_AND_ASSIGN(PlanOptions options,
@@ -112,7 +102,7 @@ TEST(CutScope, SaysWhenNoCutCanReachTheTarget) {
 
 TEST(CutScope, AGoalTakesItsSubTreeButNotSharedWork) {
   // g-extra (optional) lists x and shared; g-core lists shared too.
-  Plan plan = EmptyPlan(kStart + 60);
+  Plan plan = SevenDayPlan(kStart, kStart + 60);
   plan.outcome_goal_id = "g-out";
   plan.tasks = {MakeTask("core", 5), MakeTask("shared", 3), MakeTask("x", 20)};
   Goal out{"g-out", "out", {"g-core", "g-extra"}, {}};
@@ -132,7 +122,7 @@ TEST(CutScope, AGoalTakesItsSubTreeButNotSharedWork) {
 }
 
 TEST(CutScope, AMandatoryDependentKeepsItsPredecessor) {
-  Plan plan = EmptyPlan(kStart + 60);
+  Plan plan = SevenDayPlan(kStart, kStart + 60);
   plan.tasks = {MakeTask("opt", 10, true), MakeTask("must", 2)};
   plan.dependencies = {{"opt", "must", 0}};
   EXPECT_THAT(PlanWithout(plan, {"opt"}, nullptr),
@@ -146,7 +136,7 @@ TEST(CutScope, AMandatoryDependentKeepsItsPredecessor) {
 // explicit dependencies, up to 12 optional items.
 Plan RandomPlan(std::mt19937& gen) {
   for (;;) {
-    Plan plan = EmptyPlan(kStart + 200);
+    Plan plan = SevenDayPlan(kStart, kStart + 200);
     plan.outcome_goal_id = "g0";
     const int goals = absl::Uniform(gen, 1, 5);
     const int tasks = absl::Uniform(gen, 3, 10);
@@ -267,7 +257,7 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
 }
 
 TEST(CutScope, StopEndsTheSearch) {
-  Plan plan = EmptyPlan(kStart + 400);
+  Plan plan = SevenDayPlan(kStart, kStart + 400);
   for (int t = 0; t < 20; ++t) {
     plan.tasks.push_back(MakeTask(absl::StrCat("t", t), 10, true));
     if (t > 0) {
@@ -283,7 +273,7 @@ TEST(CutScope, StopEndsTheSearch) {
 }
 
 TEST(Options, RefusesBadInput) {
-  Plan plan = EmptyPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {MakeTask("a", 3)};
   for (double c : {0.0, 1.0, -0.5, 1.5}) {
     OptionsRequest request = Request(kStart + 10);
@@ -304,7 +294,7 @@ TEST(Options, RefusesBadInput) {
 }
 
 TEST(Options, ConfidenceMovesTheDateToThePercentile) {
-  Plan plan = EmptyPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   Task a = MakeTask("a", 10);
   a.optimistic_days = 8;
   a.pessimistic_days = 20;
@@ -331,7 +321,7 @@ TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
   std::mt19937 gen(22);
   int found = 0, helped = 0;
   for (int round = 0; round < 25; ++round) {
-    Plan plan = EmptyPlan(kStart + 200);
+    Plan plan = SevenDayPlan(kStart, kStart + 200);
     plan.resources = {ResourcePool{"dev", 1, {}, {}},
                       ResourcePool{"qa", absl::Uniform(gen, 1, 3), {}, {}}};
     const int tasks = absl::Uniform(gen, 3, 8);
@@ -389,7 +379,7 @@ TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
 }
 
 TEST(AddPeople, NotApplicableWithoutPools) {
-  Plan plan = EmptyPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {MakeTask("a", 3)};
   ASSERT_OK_AND_ASSIGN(PlanOptions options,
                        FindOptions(plan, Request(kStart + 30)));

@@ -7,23 +7,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
+#include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/cpm.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::D;
+using ::backplan::testing::MakeTask;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-absl::CivilDay D(int y, int m, int d) { return absl::CivilDay(y, m, d); }
-
-Task MakeTask(const std::string& id, int days) {
-  Task task;
-  task.id = id;
-  task.title = "Task " + id;
-  task.duration_days = days;
-  return task;
-}
 
 // a (3d) -> b (4d) -> c (2d), a -> d (1d); Monday 2026-03-02 to Friday
 // 2026-03-20. As of Monday 2026-03-09: a done (Mon-Wed of the first week),

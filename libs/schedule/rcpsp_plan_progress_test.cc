@@ -11,42 +11,25 @@
 #include "absl/container/flat_hash_map.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/rcpsp_plan.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::TeamPlanShape;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 const absl::CivilDay kMonday(2026, 3, 2);
 
+// 16 tasks of 1-5 days; "ops" has one person; "team" one on 2026-03-17.
 Plan RandomTeamPlan(std::mt19937& gen) {
-  auto uniform = [&](int lo, int hi) {
-    return std::uniform_int_distribution<int>(lo, hi)(gen);
-  };
-  Plan plan;
-  plan.outcome.title = "ship";
-  plan.outcome.target_date = absl::CivilDay(2026, 7, 31);
-  plan.outcome.start_date = kMonday;
-  plan.resources.push_back({"team", 3, {"ann", "bob", "cy"}, {}});
-  plan.resources.push_back({"qa", 2, {"dee", "eve"}, {}});
-  plan.resources.push_back({"ops", 1, {}, {}});
-  plan.resources[0].reduced_days.push_back({absl::CivilDay(2026, 3, 17), 1});
-  for (int i = 0; i < 16; ++i) {
-    Task task;
-    task.id = "t" + std::to_string(i);
-    task.duration_days = uniform(1, 5);
-    task.demands.push_back({"team", uniform(1, 2)});
-    if (uniform(0, 2) == 0) task.demands.push_back({"qa", 1});
-    if (uniform(0, 3) == 0) task.demands.push_back({"ops", 1});
-    plan.tasks.push_back(task);
-    if (i > 0 && uniform(0, 1) == 0) {
-      plan.dependencies.push_back(
-          {"t" + std::to_string(uniform(0, i - 1)), task.id, uniform(0, 1)});
-    }
-  }
-  return plan;
+  TeamPlanShape shape;
+  shape.start = kMonday;
+  shape.target = absl::CivilDay(2026, 7, 31);
+  shape.team_reduced_day = absl::CivilDay(2026, 3, 17);
+  return ::backplan::testing::RandomTeamPlan(gen, shape);
 }
 
 ScheduleRequest Request(ScheduleMode mode) {

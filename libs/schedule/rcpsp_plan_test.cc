@@ -8,10 +8,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/core/testing/plan_builders.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::TeamPlanShape;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
@@ -159,33 +161,22 @@ TEST(ScheduleWithResources, CallerOrderIsFollowed) {
   EXPECT_EQ(Node(*rt, "a").deadline, absl::CivilDay(2026, 3, 31));
 }
 
+// 20 tasks of 0-4 days; "ops" has two people; "team" one on 2026-03-10.
 Plan RandomTeamPlan(uint32_t seed) {
   std::mt19937 gen(seed);
-  auto uniform = [&](int lo, int hi) {
-    return std::uniform_int_distribution<int>(lo, hi)(gen);
-  };
-  Plan plan;
-  plan.outcome.title = "ship";
-  plan.outcome.target_date = absl::CivilDay(2026, 6, 30);
-  plan.outcome.start_date = kMonday;
-  plan.resources.push_back({"team", 3, {"ann", "bob", "cy"}, {}});
-  plan.resources.push_back({"qa", 2, {"dee", "eve"}, {}});
-  plan.resources.push_back({"ops", 2, {}, {}});
-  plan.resources[0].reduced_days.push_back({absl::CivilDay(2026, 3, 10), 1});
-  for (int i = 0; i < 20; ++i) {
-    Task task;
-    task.id = "t" + std::to_string(i);
-    task.duration_days = uniform(0, 4);
-    task.demands.push_back({"team", uniform(1, 3)});
-    if (uniform(0, 2) == 0) task.demands.push_back({"qa", uniform(1, 2)});
-    if (uniform(0, 2) == 0) task.demands.push_back({"ops", 1});
-    plan.tasks.push_back(task);
-    if (i > 0 && uniform(0, 2) == 0) {
-      plan.dependencies.push_back(
-          {"t" + std::to_string(uniform(0, i - 1)), task.id, uniform(0, 1)});
-    }
-  }
-  return plan;
+  TeamPlanShape shape;
+  shape.start = kMonday;
+  shape.target = absl::CivilDay(2026, 6, 30);
+  shape.ops_capacity = 2;
+  shape.team_reduced_day = absl::CivilDay(2026, 3, 10);
+  shape.tasks = 20;
+  shape.min_days = 0;
+  shape.max_days = 4;
+  shape.max_team_units = 3;
+  shape.max_qa_units = 2;
+  shape.ops_one_in = 3;
+  shape.dependency_one_in = 3;
+  return ::backplan::testing::RandomTeamPlan(gen, shape);
 }
 
 TEST(ScheduleWithResources, NamedMembersAreNeverDoubleBooked) {

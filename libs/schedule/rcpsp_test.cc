@@ -13,38 +13,24 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/schedule/rcpsp_psplib.h"
+#include "libs/schedule/testing/random_problems.h"
 
 namespace backplan {
 namespace rcpsp {
 namespace {
 
+using ::backplan::testing::RandomSmallProblem;
+using ::backplan::testing::SmallProblemShape;
 using ::testing::ElementsAre;
 
 // A random tiny instance: `n` jobs, 2 resources, forward-only precedences,
-// some reduced periods.
+// three reduced periods if `reduced`.
 Problem RandomProblem(int n, uint32_t seed, bool reduced) {
   std::mt19937 gen(seed);
-  auto uniform = [&](int lo, int hi) {
-    return std::uniform_int_distribution<int>(lo, hi)(gen);
-  };
-  Problem p;
-  p.capacity = {uniform(1, 3), uniform(1, 3)};
-  for (int j = 0; j < n; ++j) {
-    p.duration.push_back(uniform(0, 3));
-    for (int r = 0; r < 2; ++r) p.demand.push_back(uniform(0, p.capacity[r]));
-  }
-  for (int a = 0; a < n; ++a) {
-    for (int b = a + 1; b < n; ++b) {
-      if (uniform(0, 3) == 0) p.precedences.push_back({a, b, uniform(0, 1)});
-    }
-  }
-  if (reduced) {
-    for (int i = 0; i < 3; ++i) {
-      const int r = uniform(0, 1);
-      p.reduced.push_back({r, uniform(0, 6), uniform(0, p.capacity[r] - 1)});
-    }
-  }
-  return p;
+  SmallProblemShape shape;
+  shape.jobs = n;
+  shape.reduced_periods = reduced ? 3 : 0;
+  return RandomSmallProblem(gen, shape);
 }
 
 // Best makespan over every precedence-feasible activity list.

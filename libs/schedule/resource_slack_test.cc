@@ -8,35 +8,26 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/schedule/testing/random_problems.h"
 
 namespace backplan {
 namespace rcpsp {
 namespace {
 
+using ::backplan::testing::RandomSmallProblem;
+using ::backplan::testing::SmallProblemShape;
 using ::testing::ElementsAre;
 
 // A random small instance: `n` jobs, 2 resources, forward precedences with
-// lags, some short-handed periods.
+// lags, up to three short-handed periods.
 Problem RandomProblem(int n, std::mt19937& gen) {
-  auto uniform = [&](int lo, int hi) {
-    return std::uniform_int_distribution<int>(lo, hi)(gen);
-  };
-  Problem p;
-  p.capacity = {uniform(1, 3), uniform(1, 3)};
-  for (int j = 0; j < n; ++j) {
-    p.duration.push_back(uniform(0, 4));
-    for (int r = 0; r < 2; ++r) p.demand.push_back(uniform(0, p.capacity[r]));
-  }
-  for (int a = 0; a < n; ++a) {
-    for (int b = a + 1; b < n; ++b) {
-      if (uniform(0, 4) == 0) p.precedences.push_back({a, b, uniform(0, 1)});
-    }
-  }
-  for (int i = uniform(0, 3); i > 0; --i) {
-    const int r = uniform(0, 1);
-    p.reduced.push_back({r, uniform(0, 12), uniform(0, p.capacity[r] - 1)});
-  }
-  return p;
+  SmallProblemShape shape;
+  shape.jobs = n;
+  shape.max_duration = 4;
+  shape.precedence_one_in = 5;
+  shape.reduced_periods = -1;
+  shape.max_reduced_period = 12;
+  return RandomSmallProblem(gen, shape);
 }
 
 // The definition in resource_slack.h, by brute force: delay job j by

@@ -10,26 +10,16 @@
 #include "gtest/gtest.h"
 #include "libs/common/compute_pool.h"
 #include "libs/common/status_matchers.h"
+#include "libs/core/testing/plan_builders.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::SevenDayPlan;
 using ::backplan::testing::StatusIs;
 using ::testing::HasSubstr;
 
 constexpr absl::CivilDay kStart(2027, 3, 1);  // A Monday.
-
-// Every day is a working day, so the n-th working day is kStart + n - 1.
-Plan SevenDayPlan(absl::CivilDay target) {
-  Plan plan;
-  plan.outcome.title = "done";
-  plan.outcome.start_date = kStart;
-  plan.outcome.target_date = target;
-  for (int d = 0; d < 7; ++d) {
-    plan.calendar.working_weekdays.push_back(static_cast<absl::Weekday>(d));
-  }
-  return plan;
-}
 
 Task Ranged(const std::string& id, int o, int m, int p) {
   Task task;
@@ -130,7 +120,7 @@ TEST(DurationPmf, RefusesUnorderedEstimate) {
 }
 
 TEST(Simulate, ChainOfPertTasksMatchesConvolution) {
-  Plan plan = SevenDayPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {Ranged("a", 2, 4, 9), Ranged("b", 1, 3, 5),
                 Ranged("c", 0, 2, 6), Ranged("d", 5, 5, 5),
                 Ranged("e", 3, 8, 12)};
@@ -170,7 +160,7 @@ TEST(Simulate, ChainOfPertTasksMatchesConvolution) {
 }
 
 TEST(Simulate, TwoParallelChainsMatchMaxOfSums) {
-  Plan plan = SevenDayPlan(kStart + 20);
+  Plan plan = SevenDayPlan(kStart, kStart + 20);
   plan.tasks = {Ranged("a1", 2, 4, 9), Ranged("a2", 1, 3, 8),
                 Ranged("b1", 3, 5, 7), Ranged("b2", 2, 3, 10)};
   Chain(plan, {"a1", "a2"});
@@ -201,7 +191,7 @@ TEST(Simulate, TwoParallelChainsMatchMaxOfSums) {
 }
 
 TEST(Simulate, FixedPlanIsCertain) {
-  Plan plan = SevenDayPlan(kStart + 6);  // Day 7.
+  Plan plan = SevenDayPlan(kStart, kStart + 6);  // Day 7.
   plan.tasks = {Ranged("a", 3, 3, 3), Ranged("b", 4, 4, 4),
                 Ranged("side", 2, 2, 2)};
   Chain(plan, {"a", "b"});
@@ -225,7 +215,8 @@ TEST(Simulate, FixedPlanIsCertain) {
 }
 
 TEST(Simulate, SingleRangedTaskIsFullySensitiveAndMeetsItsDeadlineByItsCdf) {
-  Plan plan = SevenDayPlan(kStart + 4);  // Day 5: the most likely finish.
+  Plan plan =
+      SevenDayPlan(kStart, kStart + 4);  // Day 5: the most likely finish.
   plan.tasks = {Ranged("x", 2, 5, 12), Ranged("y", 1, 1, 1)};
   SimulationOptions options;
   options.iterations = 10000;
@@ -239,7 +230,7 @@ TEST(Simulate, SingleRangedTaskIsFullySensitiveAndMeetsItsDeadlineByItsCdf) {
 }
 
 TEST(Simulate, PercentilesAreTheEarliestDaysReachingTheShare) {
-  Plan plan = SevenDayPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {Ranged("a", 1, 5, 15)};
   SimulationOptions options;
   options.iterations = 3000;
@@ -260,7 +251,7 @@ TEST(Simulate, PercentilesAreTheEarliestDaysReachingTheShare) {
 }
 
 TEST(Simulate, SameSeedSameAnswerOnAnyNumberOfThreads) {
-  Plan plan = SevenDayPlan(kStart + 25);
+  Plan plan = SevenDayPlan(kStart, kStart + 25);
   for (int i = 0; i < 30; ++i) {
     plan.tasks.push_back(
         Ranged(absl::StrCat("t", i), 1 + i % 3, 3 + i % 4, 6 + i % 7));
@@ -294,7 +285,7 @@ TEST(Simulate, SameSeedSameAnswerOnAnyNumberOfThreads) {
 }
 
 TEST(Simulate, OnePoolSerialisesTasks) {
-  Plan plan = SevenDayPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.resources.push_back({"dev", 1, {}, {}});
   plan.tasks = {Ranged("a", 2, 4, 9), Ranged("b", 1, 3, 5),
                 Ranged("c", 3, 3, 3)};
@@ -315,7 +306,7 @@ TEST(Simulate, OnePoolSerialisesTasks) {
 }
 
 TEST(Simulate, ProgressFixesDoneWorkAndStartsTheRestAtAsOf) {
-  Plan plan = SevenDayPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {Ranged("a", 2, 4, 9), Ranged("b", 1, 3, 5)};
   Chain(plan, {"a", "b"});
   plan.tasks[0].progress.status = TaskStatus::kDone;
@@ -332,7 +323,7 @@ TEST(Simulate, ProgressFixesDoneWorkAndStartsTheRestAtAsOf) {
 }
 
 TEST(Simulate, RefusesBadOptionsNamingTheField) {
-  Plan plan = SevenDayPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {Ranged("a", 2, 4, 9)};
   SimulationOptions options;
   for (int iterations : {0, -1, 100001}) {
@@ -369,7 +360,7 @@ TEST(Simulate, RefusesBadOptionsNamingTheField) {
 }
 
 TEST(Simulate, StopsWhenAsked) {
-  Plan plan = SevenDayPlan(kStart + 30);
+  Plan plan = SevenDayPlan(kStart, kStart + 30);
   plan.tasks = {Ranged("a", 2, 4, 9)};
   SimulationOptions options;
   options.iterations = 100000;

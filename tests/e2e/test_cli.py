@@ -1,6 +1,6 @@
 """End to end through the `backplan` command-line tool: the built binary
 (BACKPLAN_BUILD_DIR/tools/backplan/backplan) run as a subprocess against real
-services and Redis started by harness.Cluster."""
+services and Redis started by harness.ClusterTestCase."""
 import json
 import os
 import queue
@@ -22,20 +22,16 @@ KINDLE = os.path.join(EXAMPLES, "kindle.yaml")
 DATE = r"\d{4}-\d{2}-\d{2} (Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 
 
-class CliTest(unittest.TestCase):
+class CliTest(harness.ClusterTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = harness.Cluster()
+        super().setUpClass()
         s = cls.cluster.services
         cls.flags = ["--decomposition=" + s["decomposition"].address,
                      "--prioritization=" + s["prioritization"].address,
                      "--scheduling=" + s["scheduling"].address,
                      "--timeout_s=20"]
         cls.tmp = tempfile.mkdtemp(prefix="backplan-cli-")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.close()
 
     def cli(self, *args, code=0):
         """Runs the CLI; asserts the exit code; returns (stdout, stderr)."""

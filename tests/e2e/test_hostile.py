@@ -54,12 +54,10 @@ def peak_rss_mib(pid):
     return 0.0
 
 
-class HostileInputTest(unittest.TestCase):
+class HostileInputTest(harness.ClusterTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-        cls.decomposition = cls.cluster.stub("decomposition")
-        cls.scheduling = cls.cluster.stub("scheduling")
+        super().setUpClass()
         # A bystander tenant whose plan must stay readable during attacks.
         cls.bystander_id = cls.decomposition.CreatePlan(
             decomposition_pb2.CreatePlanRequest(plan=chain_plan()),
@@ -75,7 +73,7 @@ class HostileInputTest(unittest.TestCase):
                 rss = peak_rss_mib(proc.pid)
                 print("%s peak RSS after the attacks: %.0f MiB" % (name, rss))
                 assert rss < MAX_RSS_MIB, (name, rss)
-        cls.cluster.close()
+        super().tearDownClass()
 
     def attack(self, call, request, code, contains, timeout=30):
         """Runs `call` while the bystander reads its plan; checks both."""
@@ -229,34 +227,32 @@ class HostileInputTest(unittest.TestCase):
         self.assertEqual(response.version, created.version + 1)
 
 
-class SigtermDuringAttackTest(unittest.TestCase):
+class SigtermDuringAttackTest(harness.ClusterTestCase):
+    """Its own cluster: the test stops the decomposition service."""
+
     def test_sigterm_in_the_middle_exits_within_the_grace_period(self):
-        cluster = harness.Cluster()
-        try:
-            decomposition = cluster.stub("decomposition")
-            request = decomposition_pb2.DecomposeRequest(book_yaml=SPLIT_BOOK)
-            request.outcome.title = "grow " + "x" * 500
-            request.outcome.target_date.CopyFrom(date(2027, 6, 30))
-            pool = concurrent.futures.ThreadPoolExecutor(4)
-            futures = [pool.submit(decomposition.Decompose, request, timeout=60)
-                       for _ in range(4)]
-            time.sleep(0.3)
-            service = cluster.services["decomposition"]
-            t0 = time.monotonic()
-            code = service.stop(signal.SIGTERM)
-            elapsed = time.monotonic() - t0
-            print("SIGTERM during 4 hostile Decompose calls: exit %s after %.2f s"
-                  % (code, elapsed))
-            self.assertEqual(code, 0)
-            self.assertLess(elapsed, GRACE_S + 5)
-            for future in futures:
-                try:
-                    future.result()
-                except grpc.RpcError:
-                    pass
-            pool.shutdown()
-        finally:
-            cluster.close()
+        request = decomposition_pb2.DecomposeRequest(book_yaml=SPLIT_BOOK)
+        request.outcome.title = "grow " + "x" * 500
+        request.outcome.target_date.CopyFrom(date(2027, 6, 30))
+        pool = concurrent.futures.ThreadPoolExecutor(4)
+        futures = [pool.submit(self.decomposition.Decompose, request,
+                               timeout=60)
+                   for _ in range(4)]
+        time.sleep(0.3)
+        service = self.cluster.services["decomposition"]
+        t0 = time.monotonic()
+        code = service.stop(signal.SIGTERM)
+        elapsed = time.monotonic() - t0
+        print("SIGTERM during 4 hostile Decompose calls: exit %s after %.2f s"
+              % (code, elapsed))
+        self.assertEqual(code, 0)
+        self.assertLess(elapsed, GRACE_S + 5)
+        for future in futures:
+            try:
+                future.result()
+            except grpc.RpcError:
+                pass
+        pool.shutdown()
 
 
 if __name__ == "__main__":

@@ -145,21 +145,13 @@ class ConcurrentRetriesTest(IdempotencyTest):
         self.assertEqual(self.stub.PutRecipeBook(request), first)
 
 
-class StagesAndProgressTest(unittest.TestCase):
+class StagesAndProgressTest(harness.ClusterTestCase):
     """Stored Prioritize, stored Schedule and ReportProgress replay too."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.close()
-
     def test_stage_writes_and_progress_replay(self):
-        decomposition = self.cluster.stub("decomposition")
-        prioritization = self.cluster.stub("prioritization")
-        scheduling = self.cluster.stub("scheduling")
+        decomposition = self.decomposition
+        prioritization = self.prioritization
+        scheduling = self.scheduling
         plan_id = decomposition.CreatePlan(create_request("stages", "stages-c")).plan_id
 
         prioritize = prioritization_pb2.PrioritizeRequest(
@@ -167,9 +159,8 @@ class StagesAndProgressTest(unittest.TestCase):
         first = prioritization.Prioritize(prioritize)
         self.assertEqual(prioritization.Prioritize(prioritize), first)
         prioritize.method = prioritization_pb2.IMPORTANCE
-        with self.assertRaises(grpc.RpcError) as raised:
-            prioritization.Prioritize(prioritize)
-        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, prioritization.Prioritize,
+                        prioritize)
 
         schedule = scheduling_pb2.ScheduleRequest(plan_id=plan_id, idempotency_key="s-1")
         scheduled = scheduling.Schedule(schedule)

@@ -85,12 +85,10 @@ def cumulative(response, day):
     return p
 
 
-class SimulateTest(unittest.TestCase):
+class SimulateTest(harness.ClusterTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-        cls.decomposition = cls.cluster.stub("decomposition")
-        cls.scheduling = cls.cluster.stub("scheduling")
+        super().setUpClass()
         cls.extra = []
         for threads in (1, 4):
             service = harness.Service(
@@ -105,14 +103,7 @@ class SimulateTest(unittest.TestCase):
     def tearDownClass(cls):
         for service in cls.extra:
             service.stop()
-        cls.cluster.close()
-
-    def assertCode(self, code, call, *args, contains=(), **kwargs):
-        with self.assertRaises(grpc.RpcError) as raised:
-            call(*args, **kwargs)
-        self.assertEqual(raised.exception.code(), code, raised.exception.details())
-        for text in contains:
-            self.assertIn(text, raised.exception.details())
+        super().tearDownClass()
 
     def test_matches_reference_simulation_within_three_standard_errors(self):
         plan = random_plan(2027)

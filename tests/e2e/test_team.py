@@ -22,19 +22,15 @@ def ordinal(d):
     return datetime.date(d["year"], d["month"], d["day"]).toordinal()
 
 
-class TeamTest(unittest.TestCase):
+class TeamTest(harness.ClusterTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = harness.Cluster()
+        super().setUpClass()
         s = cls.cluster.services
         cls.flags = ["--decomposition=" + s["decomposition"].address,
                      "--prioritization=" + s["prioritization"].address,
                      "--scheduling=" + s["scheduling"].address,
                      "--timeout_s=20"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.close()
 
     def cli(self, *args):
         proc = subprocess.run([CLI] + self.flags + list(args), cwd=harness.ROOT,
