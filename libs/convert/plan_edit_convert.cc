@@ -131,23 +131,26 @@ absl::StatusOr<std::vector<PlanEdit>> PlanEditsFromProto(
         edit.kind = PlanEdit::Kind::kSetOutcome;
         v1::Plan part;
         *part.mutable_outcome() = in.set_outcome();
-        ASSIGN_OR_RETURN(Plan plain,
-                         PartFromProto(part, absl::StrCat(field, ".set_outcome")));
+        ASSIGN_OR_RETURN(
+            Plan plain,
+            PartFromProto(part, absl::StrCat(field, ".set_outcome")));
         edit.outcome = std::move(plain.outcome);
         break;
       }
-      case v1::PlanEdit::kSetTargetDate:
+      case v1::PlanEdit::kSetTargetDate: {
         edit.kind = PlanEdit::Kind::kSetTargetDate;
         ASSIGN_OR_RETURN(edit.outcome.target_date,
                          DayFromProto(in.set_target_date(),
                                       absl::StrCat(field, ".set_target_date")));
         break;
+      }
       case v1::PlanEdit::kSetCalendar: {
         edit.kind = PlanEdit::Kind::kSetCalendar;
         v1::Plan part;
         *part.mutable_calendar() = in.set_calendar();
-        ASSIGN_OR_RETURN(Plan plain, PartFromProto(part, absl::StrCat(
-                                         field, ".set_calendar")));
+        ASSIGN_OR_RETURN(
+            Plan plain,
+            PartFromProto(part, absl::StrCat(field, ".set_calendar")));
         edit.calendar = std::move(plain.calendar);
         break;
       }
@@ -155,8 +158,9 @@ absl::StatusOr<std::vector<PlanEdit>> PlanEditsFromProto(
         edit.kind = PlanEdit::Kind::kSetResources;
         v1::Plan part;
         *part.mutable_resources() = in.set_resources().pools();
-        ASSIGN_OR_RETURN(Plan plain,
-                         PartFromProto(part, absl::StrCat(field, ".set_resources")));
+        ASSIGN_OR_RETURN(
+            Plan plain,
+            PartFromProto(part, absl::StrCat(field, ".set_resources")));
         edit.resources = std::move(plain.resources);
         break;
       }

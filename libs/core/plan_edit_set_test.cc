@@ -106,8 +106,8 @@ TEST(SetEdits, SetResourcesReplacesAllPoolsAndValidationJudgesTheResult) {
   ASSERT_EQ(plan.resources.size(), 1u);
   EXPECT_EQ(plan.resources[0].name, "qa");
   // Task "a" still demands the pool that is gone.
-  EXPECT_THAT(ValidatePlan(plan), StatusIs(absl::StatusCode::kInvalidArgument,
-                                           HasSubstr("dev")));
+  EXPECT_THAT(ValidatePlan(plan),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("dev")));
 
   // With the task's demand moved in the same edit list, it holds together.
   plan = SmallPlan();

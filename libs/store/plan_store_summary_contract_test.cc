@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -158,9 +157,10 @@ TEST_P(PlanStoreContractTest, OversizedSummaryIsRefusedAndWritesNothing) {
                 .PutPlan(kTenant, "p1", 0, "d",
                          WithSummary("c", std::string(kMaxSummaryBytes, 's')))
                 .status());
-  EXPECT_THAT(store().PutStage(kTenant, "p1", StagePart::kSchedule, 1, "s",
-                               WithSummary("schedule.updated", big)),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("summary")));
+  EXPECT_THAT(
+      store().PutStage(kTenant, "p1", StagePart::kSchedule, 1, "s",
+                       WithSummary("schedule.updated", big)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("summary")));
   ASSERT_OK_AND_ASSIGN(StoredPlan stored, store().GetPlan(kTenant, "p1"));
   EXPECT_FALSE(stored.schedule.has_value());
 }

@@ -117,8 +117,8 @@ absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
   keys.reserve(2 * page.plans.size());
   for (const PlanSummary& summary : page.plans) {
     keys.push_back(PlanKey(tenant, summary.plan_id, "plan"));
-    keys.push_back(PlanKey(tenant, summary.plan_id,
-                           StagePartName(StagePart::kSchedule)));
+    keys.push_back(
+        PlanKey(tenant, summary.plan_id, StagePartName(StagePart::kSchedule)));
   }
   std::vector<std::vector<absl::string_view>> commands;
   commands.reserve(keys.size());

@@ -131,9 +131,9 @@ TEST_F(RedisPlanStoreTest, PlansWrittenBeforeSummariesStillList) {
   RedisPlanStore store(OptionsFor(*server_));
   RedisPool raw(OptionsFor(*server_));
   // A plan as stored before summaries existed: no summary, no time.
-  EXPECT_THAT(Raw(raw, {"HSET", "bp:{acme/old}:plan", "version", "3", "data",
-                        "x"}),
-              "2");
+  EXPECT_THAT(
+      Raw(raw, {"HSET", "bp:{acme/old}:plan", "version", "3", "data", "x"}),
+      "2");
   EXPECT_THAT(Raw(raw, {"ZADD", "bp:{acme}:plans", "0", "old"}), "1");
   EventInfo event = Event("plan.created");
   event.summary = "new";

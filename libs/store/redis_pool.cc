@@ -222,8 +222,8 @@ absl::StatusOr<std::vector<RedisReplyPtr>> RedisPool::Lease::Pipeline(
     const std::string why =
         context_->errstr[0] != '\0' ? context_->errstr : "no reply";
     absl::Status status =
-        sent ? absl::DeadlineExceededError(absl::StrCat(
-                   "redis pipeline sent but not answered: ", why))
+        sent ? absl::DeadlineExceededError(
+                   absl::StrCat("redis pipeline sent but not answered: ", why))
              : absl::UnavailableError(
                    absl::StrCat("redis pipeline failed, not sent: ", why));
     Discard();

@@ -6,6 +6,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
 #include "libs/convert/plan_edit_convert.h"
@@ -16,7 +17,6 @@
 #include "libs/decompose/recipe.h"
 #include "libs/decompose/recipe_yaml.h"
 #include "libs/rpc/server.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "services/common/idempotency.h"
 #include "services/common/listing_summary.h"
 #include "services/common/service_support.h"
@@ -321,8 +321,7 @@ grpc::Status DecompositionServiceImpl::EditPlan(
     RETURN_IF_ERROR(ValidatePlan(parsed));
     v1::Plan plan =
         EditedPlanToProto(loaded.plan, request->edits(), parsed, origins);
-    if (google::protobuf::util::MessageDifferencer::Equals(plan,
-                                                           loaded.plan)) {
+    if (google::protobuf::util::MessageDifferencer::Equals(plan, loaded.plan)) {
       // Nothing changed (e.g. a plan file applied twice): no new version,
       // no write, no event.
       response->set_version(loaded.stored.version);

@@ -178,13 +178,12 @@ int RunApply(Client& client, const std::vector<std::string>& args) {
       code != kExitOk) {
     return code;
   }
-  return client.Output(
-      response,
-      response.unchanged()
-          ? absl::StrCat("plan ", plan_id, " version ", response.version(),
-                         " (unchanged)\n")
-          : absl::StrCat("plan ", plan_id, " version ", response.version(),
-                         "\n"));
+  return client.Output(response,
+                       response.unchanged()
+                           ? absl::StrCat("plan ", plan_id, " version ",
+                                          response.version(), " (unchanged)\n")
+                           : absl::StrCat("plan ", plan_id, " version ",
+                                          response.version(), "\n"));
 }
 
 std::string FormatPlanList(const v1::ListPlansResponse& list) {
@@ -198,15 +197,16 @@ std::string FormatPlanList(const v1::ListPlansResponse& list) {
   for (const v1::PlanSummary& plan : list.plans()) {
     const bool known = plan.feasibility() != v1::FEASIBILITY_UNSPECIFIED ||
                        !plan.title().empty();
-    table.AddRow(
-        {plan.plan_id(), plan.title().empty() ? "-" : plan.title(),
-         FormatDate(plan.target_date()), absl::StrCat(plan.version()),
-         known ? absl::StrCat(plan.task_count()) : "-", Feasibility(plan),
-         plan.updated_unix_micros() == 0
-             ? "-"
-             : absl::FormatTime("%Y-%m-%d %H:%M",
-                                absl::FromUnixMicros(plan.updated_unix_micros()),
-                                absl::UTCTimeZone())});
+    table.AddRow({plan.plan_id(), plan.title().empty() ? "-" : plan.title(),
+                  FormatDate(plan.target_date()), absl::StrCat(plan.version()),
+                  known ? absl::StrCat(plan.task_count()) : "-",
+                  Feasibility(plan),
+                  plan.updated_unix_micros() == 0
+                      ? "-"
+                      : absl::FormatTime(
+                            "%Y-%m-%d %H:%M",
+                            absl::FromUnixMicros(plan.updated_unix_micros()),
+                            absl::UTCTimeZone())});
   }
   return absl::StrCat(table.Render(), list.plans_size(), " plan(s)\n");
 }

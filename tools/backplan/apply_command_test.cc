@@ -58,14 +58,14 @@ v1::Plan BasePlan(int n) {
 }
 
 // `stored` after the edits, as EditPlan computes it.
-v1::Plan Applied(const v1::Plan& stored,
-                 const google::protobuf::RepeatedPtrField<v1::PlanEdit>& edits) {
+v1::Plan Applied(
+    const v1::Plan& stored,
+    const google::protobuf::RepeatedPtrField<v1::PlanEdit>& edits) {
   absl::StatusOr<Plan> plain = PlanFromProto(stored);
   EXPECT_TRUE(plain.ok()) << plain.status();
   absl::StatusOr<std::vector<PlanEdit>> converted = PlanEditsFromProto(edits);
   EXPECT_TRUE(converted.ok()) << converted.status();
-  absl::StatusOr<PlanEditOrigins> origins =
-      ApplyPlanEdits(*converted, &*plain);
+  absl::StatusOr<PlanEditOrigins> origins = ApplyPlanEdits(*converted, &*plain);
   EXPECT_TRUE(origins.ok()) << origins.status();
   EXPECT_TRUE(ValidatePlan(*plain).ok()) << ValidatePlan(*plain);
   return EditedPlanToProto(stored, edits, *plain, *origins);
@@ -96,10 +96,10 @@ TEST(PlanFileEdits, SameFileGivesNoEdits) {
 TEST(PlanFileEdits, EveryKindOfChangeInOneEditList) {
   const v1::Plan stored = BasePlan(4);
   v1::Plan file = stored;
-  file.mutable_tasks(1)->set_duration_days(9);             // changed
-  file.mutable_tasks()->DeleteSubrange(3, 1);              // t3 removed
+  file.mutable_tasks(1)->set_duration_days(9);              // changed
+  file.mutable_tasks()->DeleteSubrange(3, 1);               // t3 removed
   file.mutable_goals(0)->mutable_task_ids()->RemoveLast();  // ... and listed
-  file.mutable_dependencies()->RemoveLast();               // t2 -> t3 went
+  file.mutable_dependencies()->RemoveLast();                // t2 -> t3 went
   v1::Task* added = file.add_tasks();
   added->set_id("t-new");
   added->set_title("new");
@@ -259,9 +259,10 @@ TEST(FormatPlanList, ShowsEveryColumnAndOldPlans) {
   EXPECT_THAT(text, HasSubstr("2027-06-30"));
   EXPECT_THAT(text, HasSubstr("late 4 days (v2)"));
   EXPECT_THAT(text, HasSubstr("unscheduled"));
-  EXPECT_THAT(text, HasSubstr(absl::FormatTime(
-                        "%Y-%m-%d %H:%M", absl::FromUnixMicros(1796000000000000),
-                        absl::UTCTimeZone())));
+  EXPECT_THAT(text,
+              HasSubstr(absl::FormatTime("%Y-%m-%d %H:%M",
+                                         absl::FromUnixMicros(1796000000000000),
+                                         absl::UTCTimeZone())));
   EXPECT_THAT(text, HasSubstr("3 plan(s)"));
   EXPECT_EQ(FormatPlanList(v1::ListPlansResponse()), "no plans\n");
 }

@@ -169,8 +169,7 @@ int RunEdit(Client& client, const std::vector<std::string>& args) {
   if (int code = SendPlanEdit(
           client, args[0],
           [&](const v1::Plan& read, v1::EditPlanRequest* request) {
-            return BuildEdit(client, read, args[1], rest,
-                             request->add_edits());
+            return BuildEdit(client, read, args[1], rest, request->add_edits());
           },
           &response);
       code != kExitOk) {

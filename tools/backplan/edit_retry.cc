@@ -183,8 +183,7 @@ int SendPlanEdit(Client& client, const std::string& plan_id,
     if (!changed.empty()) {
       client.err() << "backplan: conflict: " << changed << " of plan "
                    << plan_id << " changed after version " << read.version()
-                   << " was read (the plan is now at version "
-                   << now.version()
+                   << " was read (the plan is now at version " << now.version()
                    << "); nothing was written. Look at it again (backplan get "
                    << plan_id << ") and redo the edit.\n";
       return kExitServerError;
