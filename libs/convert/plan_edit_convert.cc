@@ -46,6 +46,23 @@ const v1::Goal& SourceGoal(
   }
 }
 
+// Converts the part of the plan a kSet* edit replaces by converting a plan
+// holding just that part; errors are prefixed with the edit's field.
+absl::StatusOr<Plan> PartFromProto(v1::Plan part, absl::string_view field) {
+  if (!part.has_outcome()) {
+    // Set edits other than set_outcome carry no outcome: any valid date.
+    part.mutable_outcome()->mutable_target_date()->set_year(2000);
+    part.mutable_outcome()->mutable_target_date()->set_month(1);
+    part.mutable_outcome()->mutable_target_date()->set_day(1);
+  }
+  absl::StatusOr<Plan> plan = PlanFromProto(part);
+  if (!plan.ok()) {
+    return absl::Status(plan.status().code(),
+                        absl::StrCat(field, ": ", plan.status().message()));
+  }
+  return plan;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<PlanEdit>> PlanEditsFromProto(
@@ -110,6 +127,43 @@ absl::StatusOr<std::vector<PlanEdit>> PlanEditsFromProto(
         edit.kind = PlanEdit::Kind::kRemoveDependency;
         edit.dependency = DependencyFromProto(in.remove_dependency());
         break;
+      case v1::PlanEdit::kSetOutcome: {
+        edit.kind = PlanEdit::Kind::kSetOutcome;
+        v1::Plan part;
+        *part.mutable_outcome() = in.set_outcome();
+        ASSIGN_OR_RETURN(
+            Plan plain,
+            PartFromProto(part, absl::StrCat(field, ".set_outcome")));
+        edit.outcome = std::move(plain.outcome);
+        break;
+      }
+      case v1::PlanEdit::kSetTargetDate: {
+        edit.kind = PlanEdit::Kind::kSetTargetDate;
+        ASSIGN_OR_RETURN(edit.outcome.target_date,
+                         DayFromProto(in.set_target_date(),
+                                      absl::StrCat(field, ".set_target_date")));
+        break;
+      }
+      case v1::PlanEdit::kSetCalendar: {
+        edit.kind = PlanEdit::Kind::kSetCalendar;
+        v1::Plan part;
+        *part.mutable_calendar() = in.set_calendar();
+        ASSIGN_OR_RETURN(
+            Plan plain,
+            PartFromProto(part, absl::StrCat(field, ".set_calendar")));
+        edit.calendar = std::move(plain.calendar);
+        break;
+      }
+      case v1::PlanEdit::kSetResources: {
+        edit.kind = PlanEdit::Kind::kSetResources;
+        v1::Plan part;
+        *part.mutable_resources() = in.set_resources().pools();
+        ASSIGN_OR_RETURN(
+            Plan plain,
+            PartFromProto(part, absl::StrCat(field, ".set_resources")));
+        edit.resources = std::move(plain.resources);
+        break;
+      }
       default:
         edit.kind = PlanEdit::Kind::kNone;
     }
@@ -153,6 +207,25 @@ v1::Plan EditedPlanToProto(
         origin.edit < 0 ? nullptr : &edits.Get(origin.edit);
     *out.add_dependencies() = edit == nullptr ? base.dependencies(origin.index)
                                               : edit->add_dependency();
+  }
+  // The parts kSet* edits replace, as sent, in edit order.
+  for (const v1::PlanEdit& edit : edits) {
+    switch (edit.edit_case()) {
+      case v1::PlanEdit::kSetOutcome:
+        *out.mutable_outcome() = edit.set_outcome();
+        break;
+      case v1::PlanEdit::kSetTargetDate:
+        *out.mutable_outcome()->mutable_target_date() = edit.set_target_date();
+        break;
+      case v1::PlanEdit::kSetCalendar:
+        *out.mutable_calendar() = edit.set_calendar();
+        break;
+      case v1::PlanEdit::kSetResources:
+        *out.mutable_resources() = edit.set_resources().pools();
+        break;
+      default:
+        break;
+    }
   }
   return out;
 }

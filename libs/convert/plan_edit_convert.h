@@ -34,7 +34,8 @@ absl::StatusOr<std::vector<PlanEdit>> PlanEditsFromProto(
 // edits of `edits`) as a message: tasks, goals and dependencies are copied
 // from `base` or `edits` as `origins` says, so they keep every field as sent;
 // goals then take their sub-goal and task lists and their state from
-// `edited`. Everything else comes from `base`.
+// `edited`. The outcome, calendar and pools come from the last set_* edit
+// that replaced them, as sent; everything else from `base`.
 v1::Plan EditedPlanToProto(
     const v1::Plan& base,
     const google::protobuf::RepeatedPtrField<v1::PlanEdit>& edits,

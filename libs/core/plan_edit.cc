@@ -130,6 +130,18 @@ class Editor {
         }
         return absl::OkStatus();
       }
+      case PlanEdit::Kind::kSetOutcome:
+        plan_->outcome = edit.outcome;
+        return absl::OkStatus();
+      case PlanEdit::Kind::kSetTargetDate:
+        plan_->outcome.target_date = edit.outcome.target_date;
+        return absl::OkStatus();
+      case PlanEdit::Kind::kSetCalendar:
+        plan_->calendar = edit.calendar;
+        return absl::OkStatus();
+      case PlanEdit::Kind::kSetResources:
+        plan_->resources = edit.resources;
+        return absl::OkStatus();
       case PlanEdit::Kind::kNone:
         break;
     }

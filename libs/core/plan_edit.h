@@ -10,6 +10,11 @@
 //   ASSIGN_OR_RETURN(PlanEditOrigins origins, ApplyPlanEdits(edits, &plan));
 //   RETURN_IF_ERROR(ValidatePlan(plan));           // the result as a whole
 //
+// The kSet* edits replace a whole part of the plan (outcome, target date,
+// calendar, pools) so that a plan file can be applied to a stored plan as
+// one edit; whether the result holds together (a task demanding a pool that
+// is gone, a target before the start) is ValidatePlan's to say.
+//
 // Edits apply in order, each to the result of the ones before, with exactly
 // the meaning of the wire contract's PlanEdit (proto/backplan/v1/
 // decomposition.proto); where ids repeat mid-request, an id names the first
@@ -48,12 +53,20 @@ struct PlanEdit {
     kRemove,            // target_id: a task or goal, with every reference.
     kAddDependency,     // dependency.
     kRemoveDependency,  // dependency: every edge with its two ends goes.
+    kSetOutcome,        // outcome replaces plan.outcome (title, criteria,
+                        // target and start dates, facts).
+    kSetTargetDate,     // outcome.target_date becomes the plan's target.
+    kSetCalendar,       // calendar replaces plan.calendar.
+    kSetResources,      // resources replace plan.resources (all pools).
   };
   Kind kind = Kind::kNone;
   std::string target_id;
   std::vector<Goal> goals;
   std::vector<Task> tasks;
   Dependency dependency;
+  Outcome outcome;
+  CalendarSpec calendar;
+  std::vector<ResourcePool> resources;
 };
 
 // Where an element of the edited plan came from: `edit` -1 means the plan

@@ -203,6 +203,18 @@ absl::Status NaiveApply(const PlanEdit& edit, int e, Plan* plan) {
       plan->goals[g] = edit.goals[0];
       return absl::OkStatus();
     }
+    case PlanEdit::Kind::kSetOutcome:
+      plan->outcome = edit.outcome;
+      return absl::OkStatus();
+    case PlanEdit::Kind::kSetTargetDate:
+      plan->outcome.target_date = edit.outcome.target_date;
+      return absl::OkStatus();
+    case PlanEdit::Kind::kSetCalendar:
+      plan->calendar = edit.calendar;
+      return absl::OkStatus();
+    case PlanEdit::Kind::kSetResources:
+      plan->resources = edit.resources;
+      return absl::OkStatus();
     case PlanEdit::Kind::kRemove: {
       const std::string& id = edit.target_id;
       const int t = find_task(id);
@@ -279,7 +291,7 @@ TEST(ApplyPlanEdits, AgreesWithTheNaiveReferenceOnRandomEdits) {
     Plan plan = SmallPlan();
     std::vector<PlanEdit> edits(1 + pick(12));
     for (PlanEdit& edit : edits) {
-      edit.kind = static_cast<PlanEdit::Kind>(1 + pick(8));
+      edit.kind = static_cast<PlanEdit::Kind>(1 + pick(12));
       switch (edit.kind) {
         case PlanEdit::Kind::kExpandGoal:
           edit.target_id = pick(2) ? "o" : id();
@@ -316,6 +328,17 @@ TEST(ApplyPlanEdits, AgreesWithTheNaiveReferenceOnRandomEdits) {
           edit.dependency = {pick(3) ? id() : "a", pick(3) ? id() : "b",
                              pick(3)};
           break;
+        case PlanEdit::Kind::kSetOutcome:
+        case PlanEdit::Kind::kSetTargetDate:
+          edit.outcome.title = id();
+          edit.outcome.target_date = absl::CivilDay(2027, 6, 1 + pick(28));
+          break;
+        case PlanEdit::Kind::kSetCalendar:
+          edit.calendar.holidays = {absl::CivilDay(2027, 5, 1 + pick(28))};
+          break;
+        case PlanEdit::Kind::kSetResources:
+          edit.resources.resize(pick(3));
+          break;
         case PlanEdit::Kind::kNone:
           break;
       }
@@ -333,6 +356,10 @@ TEST(ApplyPlanEdits, AgreesWithTheNaiveReferenceOnRandomEdits) {
       continue;
     }
     ASSERT_EQ(Dump(plan), Dump(expected)) << "round " << round;
+    EXPECT_EQ(plan.outcome.title, expected.outcome.title);
+    EXPECT_EQ(plan.outcome.target_date, expected.outcome.target_date);
+    EXPECT_EQ(plan.calendar.holidays, expected.calendar.holidays);
+    EXPECT_EQ(plan.resources.size(), expected.resources.size());
     ASSERT_EQ(got->tasks.size(), plan.tasks.size());
     ASSERT_EQ(got->goals.size(), plan.goals.size());
     ASSERT_EQ(got->dependencies.size(), plan.dependencies.size());

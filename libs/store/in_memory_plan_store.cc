@@ -112,6 +112,7 @@ absl::StatusOr<int64_t> InMemoryPlanStore::PutPlan(absl::string_view tenant,
                                                    const EventInfo& event) {
   RETURN_IF_ERROR(
       store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
+  RETURN_IF_ERROR(store_internal::ValidateSummary(event));
   std::lock_guard<std::mutex> lock(mu_);
   Plan* plan = FindPlan(tenant, plan_id);
   const int64_t current = plan == nullptr ? 0 : plan->version;
@@ -124,6 +125,8 @@ absl::StatusOr<int64_t> InMemoryPlanStore::PutPlan(absl::string_view tenant,
   }
   plan->data = std::move(data);
   plan->version = current + 1;
+  plan->summary = event.summary;
+  plan->updated_at = now_();
   AppendEvent(*plan, event, plan->version);
   return plan->version;
 }
@@ -135,6 +138,7 @@ absl::Status InMemoryPlanStore::PutStage(absl::string_view tenant,
                                          const EventInfo& event) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  RETURN_IF_ERROR(store_internal::ValidateSummary(event));
   std::lock_guard<std::mutex> lock(mu_);
   Plan* plan = FindPlan(tenant, plan_id);
   if (plan == nullptr) return PlanNotFound(tenant, plan_id);
@@ -149,6 +153,7 @@ absl::Status InMemoryPlanStore::PutStage(absl::string_view tenant,
       : part == StagePart::kSchedule ? plan->schedule
                                      : plan->simulation;
   stage = StoredStage{std::move(data), plan_version};
+  if (part == StagePart::kSchedule) plan->schedule_summary = event.summary;
   AppendEvent(*plan, event, plan_version);
   return absl::OkStatus();
 }
@@ -165,7 +170,16 @@ absl::StatusOr<PlanPage> InMemoryPlanStore::ListPlans(
   page.next_page_token =
       Page(it->second, page_size, page_token,
            [&](const std::string& id, const Plan& plan) {
-             page.plans.push_back(PlanSummary{id, plan.version});
+             PlanSummary summary;
+             summary.plan_id = id;
+             summary.version = plan.version;
+             summary.summary = plan.summary;
+             summary.updated_at = plan.updated_at;
+             if (plan.schedule) {
+               summary.schedule_summary = plan.schedule_summary;
+               summary.schedule_plan_version = plan.schedule->plan_version;
+             }
+             page.plans.push_back(std::move(summary));
            });
   return page;
 }

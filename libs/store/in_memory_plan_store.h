@@ -118,6 +118,9 @@ class InMemoryPlanStore : public PlanStore {
     std::optional<StoredStage> priorities;
     std::optional<StoredStage> schedule;
     std::optional<StoredStage> simulation;
+    std::string summary;           // Of the last plan write.
+    absl::Time updated_at;         // Of the last plan write.
+    std::string schedule_summary;  // Of the last schedule write.
     std::deque<Event> events;
   };
   using PlanMap = std::map<std::string, Plan, std::less<>>;

@@ -112,6 +112,15 @@ absl::Status ValidateWrite(absl::string_view tenant, absl::string_view id,
   return absl::OkStatus();
 }
 
+absl::Status ValidateSummary(const EventInfo& event) {
+  if (event.summary.size() > kMaxSummaryBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("summary: ", event.summary.size(),
+                     " bytes, over the limit of ", kMaxSummaryBytes));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateTenant(absl::string_view tenant) {
   return ValidateTenantName(tenant);
 }

@@ -94,12 +94,23 @@ struct PlanReadOptions {
   std::string known_priorities_digest;
 };
 
-// What a write records in the plan's event stream.
+// What a write records besides its data: the event appended to the plan's
+// stream and the listing summary kept with the part written.
 struct EventInfo {
   std::string type;        // e.g. "plan.created", "schedule.updated".
   std::string request_id;  // The request that caused it.
   std::string caller;      // Authenticated caller's name; empty without auth.
+  // Opaque bytes (at most kMaxSummaryBytes) that ListPlans returns without
+  // reading the data: PutPlan/PutPlanOnce keep it as PlanSummary::summary,
+  // PutStage/PutStageOnce of kSchedule as PlanSummary::schedule_summary (other
+  // stages ignore it). Stored in the same atomic step as the write; an empty
+  // summary replaces the stored one (it described the old data).
+  std::string summary;
 };
+
+// The largest EventInfo::summary; larger is INVALID_ARGUMENT naming
+// "summary".
+inline constexpr size_t kMaxSummaryBytes = 4096;
 
 // One entry of a plan's event stream.
 struct PlanEvent {
@@ -110,9 +121,21 @@ struct PlanEvent {
   std::string caller;
 };
 
+// One plan of a listing, read from what the writes kept (never from the
+// plan's data): the summary the last plan write carried, the server time of
+// that write, and the summary the latest schedule write carried. Plans
+// written before summaries existed list with these fields empty.
 struct PlanSummary {
   std::string plan_id;
   int64_t version = 0;
+  std::string summary;  // EventInfo::summary of the last plan write.
+  // Server time of the last plan write (PutPlan/PutPlanOnce; stage writes do
+  // not count); absl::InfinitePast() when not recorded.
+  absl::Time updated_at = absl::InfinitePast();
+  // EventInfo::summary of the latest schedule write and the plan version
+  // that schedule was computed from (0: no schedule stored).
+  std::string schedule_summary;
+  int64_t schedule_plan_version = 0;
 };
 
 // One page of a listing, in ascending id order. An empty next_page_token

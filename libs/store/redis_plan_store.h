@@ -6,9 +6,11 @@
 //   // call returns UNAVAILABLE quickly, and recovers by itself after.
 //
 // Key schema (docs/DESIGN.md, "Shared state in Redis"):
-//   bp:{<tenant>/<plan-id>}:plan        hash  version, data
+//   bp:{<tenant>/<plan-id>}:plan        hash  version, data, summary,
+//                                       updated (server time of the write,
+//                                       microseconds since the epoch)
 //   bp:{<tenant>/<plan-id>}:priorities  hash  plan_version, data
-//   bp:{<tenant>/<plan-id>}:schedule    hash  plan_version, data
+//   bp:{<tenant>/<plan-id>}:schedule    hash  plan_version, data, summary
 //   bp:{<tenant>/<plan-id>}:simulation  hash  plan_version, data
 //   bp:{<tenant>/<plan-id>}:events      stream (MAXLEN ~ 1000) of
 //                                       type, plan_version, request_id
@@ -28,7 +30,10 @@
 //
 // Every write is one Lua script (EVALSHA, falling back to EVAL on NOSCRIPT,
 // so SCRIPT FLUSH and restarts are survived) that checks the version,
-// writes, maintains the index and appends the events, atomically. GetPlan
+// writes, maintains the index and appends the events, atomically; a plan
+// write stores its summary and Redis TIME in the same step. ListPlans reads
+// the page's ids from the index, then the page's summaries with one
+// pipelined round trip of single-key HMGETs (each in its plan's slot). GetPlan
 // reads the four parts in one script. ReadEvents checks the plan exists
 // and XREADs without blocking on a pool connection; when it must wait
 // (capped at max_event_wait) it waits on the store's RedisEventHub, one
@@ -58,9 +63,9 @@
 //
 // Cluster caveat: the per-plan keys share a hash tag, but the scripts also
 // touch the tenant index, the usage counters and bp:changes, which live in
-// other slots, and the listing script reads plan keys it does not declare. That
-// is fine on the standalone Redis Backplan runs; a Redis Cluster deployment
-// would need the index and change stream moved out of the write scripts.
+// other slots. That is fine on the standalone Redis Backplan runs; a Redis
+// Cluster deployment would need the index and change stream moved out of the
+// write scripts (the listing already reads only one slot per command).
 //
 // Error codes follow plan_store.h; additionally UNAVAILABLE when Redis is
 // unreachable, refuses AUTH, or no pool connection frees up (the call did

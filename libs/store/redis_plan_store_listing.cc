@@ -92,27 +92,76 @@ absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
   const std::string start = LexStart(page_token);
   // One more than the page, to know whether another page follows.
   const std::string count = absl::StrCat(limit + 1);
-  const std::string prefix = absl::StrCat("bp:{", tenant, "/");
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunScript(store_internal::kScriptListPlans, {index_key},
-                             {start, count, prefix, "}:plan"}));
-  const redisReply* r = reply.get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
-    return Unexpected("ListPlans", r);
-  }
+  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+  ASSIGN_OR_RETURN(RedisReplyPtr ids,
+                   lease.Command({"ZRANGEBYLEX", index_key, start, "+", "LIMIT",
+                                  "0", count}));
+  if (ids->type != REDIS_REPLY_ARRAY) return Unexpected("ListPlans", ids.get());
   PlanPage page;
-  for (size_t i = 0; i + 1 < r->elements; i += 2) {
-    if (r->element[i]->type != REDIS_REPLY_STRING ||
-        r->element[i + 1]->type != REDIS_REPLY_INTEGER) {
-      return Unexpected("ListPlans entry", r);
+  for (size_t i = 0; i < ids->elements; ++i) {
+    if (ids->element[i]->type != REDIS_REPLY_STRING) {
+      return Unexpected("ListPlans entry", ids.get());
     }
     if (page.plans.size() == static_cast<size_t>(limit)) {
       page.next_page_token = page.plans.back().plan_id;
       break;
     }
-    page.plans.push_back(PlanSummary{std::string(Str(r->element[i])),
-                                     r->element[i + 1]->integer});
+    PlanSummary summary;
+    summary.plan_id = std::string(Str(ids->element[i]));
+    page.plans.push_back(std::move(summary));
   }
+  if (page.plans.empty()) return page;
+  // The summaries, one round trip for the page: two single-key HMGETs per
+  // plan, each in the plan's own slot, so this works on Redis Cluster too.
+  std::vector<std::string> keys;
+  keys.reserve(2 * page.plans.size());
+  for (const PlanSummary& summary : page.plans) {
+    keys.push_back(PlanKey(tenant, summary.plan_id, "plan"));
+    keys.push_back(
+        PlanKey(tenant, summary.plan_id, StagePartName(StagePart::kSchedule)));
+  }
+  std::vector<std::vector<absl::string_view>> commands;
+  commands.reserve(keys.size());
+  for (size_t k = 0; k < keys.size(); k += 2) {
+    commands.push_back({"HMGET", keys[k], "version", "summary", "updated"});
+    commands.push_back({"HMGET", keys[k + 1], "plan_version", "summary"});
+  }
+  ASSIGN_OR_RETURN(std::vector<RedisReplyPtr> replies,
+                   lease.Pipeline(commands));
+  // A field as text; "" when nil (absent).
+  auto text = [](const redisReply* r) {
+    return r->type == REDIS_REPLY_STRING ? Str(r) : absl::string_view();
+  };
+  std::vector<PlanSummary> listed;
+  listed.reserve(page.plans.size());
+  for (size_t p = 0; p < page.plans.size(); ++p) {
+    const redisReply* plan = replies[2 * p].get();
+    const redisReply* schedule = replies[2 * p + 1].get();
+    if (plan->type != REDIS_REPLY_ARRAY || plan->elements != 3 ||
+        schedule->type != REDIS_REPLY_ARRAY || schedule->elements != 2) {
+      return Unexpected("ListPlans summary", plan);
+    }
+    PlanSummary& summary = page.plans[p];
+    // Deleted between the index read and the pipeline: not listed.
+    if (plan->element[0]->type != REDIS_REPLY_STRING) continue;
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi(Str(plan->element[0]), &summary.version) ||
+        (!text(plan->element[2]).empty() &&
+         !absl::SimpleAtoi(text(plan->element[2]), &micros))) {
+      return Unexpected("ListPlans summary", plan);
+    }
+    summary.summary = std::string(text(plan->element[1]));
+    if (micros > 0) summary.updated_at = absl::FromUnixMicros(micros);
+    if (schedule->element[0]->type == REDIS_REPLY_STRING) {
+      if (!absl::SimpleAtoi(Str(schedule->element[0]),
+                            &summary.schedule_plan_version)) {
+        return Unexpected("ListPlans schedule", schedule);
+      }
+      summary.schedule_summary = std::string(text(schedule->element[1]));
+    }
+    listed.push_back(std::move(summary));
+  }
+  page.plans = std::move(listed);
   return page;
 }
 

@@ -127,6 +127,33 @@ TEST_F(RedisPlanStoreTest, KeySchemaMatchesDesign) {
   EXPECT_THAT(Raw(raw, {"XLEN", "bp:changes"}), "4");
 }
 
+TEST_F(RedisPlanStoreTest, PlansWrittenBeforeSummariesStillList) {
+  RedisPlanStore store(OptionsFor(*server_));
+  RedisPool raw(OptionsFor(*server_));
+  // A plan as stored before summaries existed: no summary, no time.
+  EXPECT_THAT(
+      Raw(raw, {"HSET", "bp:{acme/old}:plan", "version", "3", "data", "x"}),
+      "2");
+  EXPECT_THAT(Raw(raw, {"ZADD", "bp:{acme}:plans", "0", "old"}), "1");
+  EventInfo event = Event("plan.created");
+  event.summary = "new";
+  ASSERT_OK(store.PutPlan("acme", "p-new", 0, "y", event).status());
+  ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
+  ASSERT_EQ(page.plans.size(), 2u);
+  EXPECT_EQ(page.plans[0].plan_id, "old");
+  EXPECT_EQ(page.plans[0].version, 3);
+  EXPECT_EQ(page.plans[0].summary, "");
+  EXPECT_EQ(page.plans[0].updated_at, absl::InfinitePast());
+  EXPECT_EQ(page.plans[1].summary, "new");
+  EXPECT_NE(page.plans[1].updated_at, absl::InfinitePast());
+  // The summary sits in the plan's own hash (its cluster slot).
+  EXPECT_THAT(Raw(raw, {"HGET", "bp:{acme/p-new}:plan", "summary"}), "new");
+  // An index entry whose plan is gone is skipped, not an error.
+  EXPECT_THAT(Raw(raw, {"ZADD", "bp:{acme}:plans", "0", "gone"}), "1");
+  ASSERT_OK_AND_ASSIGN(page, store.ListPlans("acme", 10, ""));
+  EXPECT_EQ(page.plans.size(), 2u);
+}
+
 TEST_F(RedisPlanStoreTest, EventStreamIsCapped) {
   RedisPlanStore store(OptionsFor(*server_));
   ASSERT_OK(store.PutPlan("acme", "p", 0, "x", Event("plan.created")).status());

@@ -181,6 +181,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
     const IdempotencyRecord* record) {
   RETURN_IF_ERROR(
       store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
+  RETURN_IF_ERROR(store_internal::ValidateSummary(event));
   const std::string plan_key = PlanKey(tenant, plan_id, "plan");
   const std::string events_key = PlanKey(tenant, plan_id, "events");
   const std::string index_key = PlanIndexKey(tenant);
@@ -205,7 +206,8 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
                store_internal::kScriptPutPlanOnce,
                {plan_key, events_key, index_key, kChangesKey, usage_key},
                {expected, data, event.type, event.request_id, plan_id, ref,
-                events_max, changes_max, max_plans, max_bytes, event.caller},
+                events_max, changes_max, max_plans, max_bytes, event.caller,
+                event.summary},
                record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
@@ -229,6 +231,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
     const IdempotencyRecord* record) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  RETURN_IF_ERROR(store_internal::ValidateSummary(event));
   const std::string plan_key = PlanKey(tenant, plan_id, "plan");
   const std::string stage_key = PlanKey(tenant, plan_id, StagePartName(part));
   const std::string events_key = PlanKey(tenant, plan_id, "events");
@@ -251,7 +254,9 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
                store_internal::kScriptPutStageOnce,
                {plan_key, stage_key, events_key, kChangesKey, usage_key},
                {version, data, event.type, event.request_id, ref, events_max,
-                changes_max, max_bytes, event.caller},
+                changes_max, max_bytes, event.caller,
+                part == StagePart::kSchedule ? absl::string_view(event.summary)
+                                             : absl::string_view()},
                record_key, record, &replay));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,

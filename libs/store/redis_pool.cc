@@ -212,6 +212,60 @@ absl::StatusOr<RedisReplyPtr> RedisPool::Lease::Send(
   return owned;
 }
 
+absl::StatusOr<std::vector<RedisReplyPtr>> RedisPool::Lease::Pipeline(
+    absl::Span<const std::vector<absl::string_view>> commands) {
+  const auto start = std::chrono::steady_clock::now();
+  auto done = [&](absl::string_view outcome) {
+    if (pool_->options_.observer == nullptr) return;
+    pool_->options_.observer->CommandDone(
+        "PIPELINE", outcome,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+  };
+  if (context_ == nullptr) {
+    done("unavailable");
+    return absl::UnavailableError("redis connection was discarded");
+  }
+  auto failure = [&](bool sent) {
+    const std::string why =
+        context_->errstr[0] != '\0' ? context_->errstr : "no reply";
+    absl::Status status =
+        sent ? absl::DeadlineExceededError(
+                   absl::StrCat("redis pipeline sent but not answered: ", why))
+             : absl::UnavailableError(
+                   absl::StrCat("redis pipeline failed, not sent: ", why));
+    Discard();
+    done(sent ? "timeout" : "unavailable");
+    return status;
+  };
+  for (const std::vector<absl::string_view>& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<size_t> argv_len;
+    for (absl::string_view arg : args) {
+      argv.push_back(arg.data());
+      argv_len.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()),
+                               argv.data(), argv_len.data()) != REDIS_OK) {
+      return failure(/*sent=*/false);
+    }
+  }
+  std::vector<RedisReplyPtr> replies;
+  replies.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw_reply = nullptr;
+    // The first call writes the whole buffer before it reads.
+    if (redisGetReply(context_, &raw_reply) != REDIS_OK ||
+        raw_reply == nullptr || context_->err != 0) {
+      if (raw_reply != nullptr) freeReplyObject(raw_reply);
+      return failure(/*sent=*/true);
+    }
+    replies.emplace_back(static_cast<redisReply*>(raw_reply));
+  }
+  done("ok");
+  return replies;
+}
+
 absl::StatusOr<RedisReplyPtr> RedisPool::Lease::CommandWithTimeout(
     absl::Span<const absl::string_view> args, absl::Duration timeout) {
   if (context_ == nullptr) {

@@ -130,6 +130,14 @@ class RedisPool {
     absl::StatusOr<RedisReplyPtr> CommandWithTimeout(
         absl::Span<const absl::string_view> args, absl::Duration timeout);
 
+    // Sends `commands` in one write and reads their replies in order: one
+    // round trip for all. For small read commands (no large payloads); a
+    // reply may be an error reply. UNAVAILABLE when they were not all sent,
+    // DEADLINE_EXCEEDED when a reply did not come (the connection is then
+    // discarded, as with Command()).
+    absl::StatusOr<std::vector<RedisReplyPtr>> Pipeline(
+        absl::Span<const std::vector<absl::string_view>> commands);
+
     // Closes the connection instead of returning it to the pool.
     void Discard();
 

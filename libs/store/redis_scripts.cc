@@ -44,7 +44,9 @@ return {redis.call('HMGET', KEYS[1], 'version', 'data'),
     // kScriptPutPlan. KEYS: plan, events, index, changes, usage.
     // ARGV: expected version, data, type, request id, plan id,
     //       change ref, events maxlen, changes maxlen, max plans, max bytes,
-    //       caller.
+    //       caller, summary. Stores the summary and the server time in
+    //       microseconds (TIME; scripts replicate their effects) as
+    //       'summary' and 'updated'.
     BP_USAGE BP_VERSION_CHECK R"lua(
 local delta = string.len(ARGV[2]) - redis.call('HSTRLEN', KEYS[1], 'data')
 if cur == 0 and used(KEYS[5], 'plans') >= tonumber(ARGV[9]) then
@@ -54,7 +56,9 @@ if over(KEYS[5], delta, ARGV[10]) then
   return {'QUOTA_BYTES', used(KEYS[5], 'bytes')}
 end
 local v = cur + 1
-redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2])
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[1], 'version', v, 'data', ARGV[2], 'summary', ARGV[12],
+           'updated', now[1] .. string.rep('0', 6 - #now[2]) .. now[2])
 if cur == 0 then
   redis.call('ZADD', KEYS[3], 0, ARGV[5])
   add(KEYS[5], 'plans', 1)
@@ -69,7 +73,7 @@ return {'OK', v}
 )lua",
     // kScriptPutStage. KEYS: plan, stage, events, changes, usage.
     // ARGV: plan version, data, type, request id, change ref,
-    //       events maxlen, changes maxlen, max bytes, caller.
+    //       events maxlen, changes maxlen, max bytes, caller, summary.
     BP_USAGE R"lua(
 local cur = redis.call('HGET', KEYS[1], 'version')
 if not cur then return {'NOT_FOUND', 0} end
@@ -79,7 +83,8 @@ local delta = string.len(ARGV[2]) - redis.call('HSTRLEN', KEYS[2], 'data')
 if over(KEYS[5], delta, ARGV[8]) then
   return {'QUOTA_BYTES', used(KEYS[5], 'bytes')}
 end
-redis.call('HSET', KEYS[2], 'plan_version', cur, 'data', ARGV[2])
+redis.call('HSET', KEYS[2], 'plan_version', cur, 'data', ARGV[2],
+           'summary', ARGV[10])
 add(KEYS[5], 'bytes', delta)
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*',
            'type', ARGV[3], 'plan_version', cur, 'request_id', ARGV[4],
@@ -104,19 +109,6 @@ add(KEYS[8], 'bytes', -freed)
 redis.pcall('XADD', KEYS[6], 'MAXLEN', '~', ARGV[3], '*',
             'plan', ARGV[2], 'type', 'plan.deleted', 'plan_version', cur)
 return {'OK', tonumber(cur)}
-)lua",
-    // kScriptListPlans. KEYS: index. ARGV: ZRANGEBYLEX start, count, plan
-    // key prefix and suffix. Returns id, version, id, version...
-    R"lua(
-local ids = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+',
-                       'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for _, id in ipairs(ids) do
-  out[#out + 1] = id
-  out[#out + 1] = tonumber(
-      redis.call('HGET', ARGV[3] .. id .. ARGV[4], 'version') or '0')
-end
-return out
 )lua",
     // kScriptPutBook. KEYS: book, index, usage.
     // ARGV: expected version, data, name, max bytes.

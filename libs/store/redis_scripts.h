@@ -22,7 +22,6 @@ enum RedisScript {
   kScriptPutPlan,
   kScriptPutStage,
   kScriptDeletePlan,
-  kScriptListPlans,
   kScriptPutBook,
   kScriptDeleteBook,
   kScriptPutPlanOnce,

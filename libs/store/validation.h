@@ -45,6 +45,8 @@ absl::Status ValidateBookName(absl::string_view name);
 // false) or book name, and expected_version >= 0.
 absl::Status ValidateWrite(absl::string_view tenant, absl::string_view id,
                            bool is_book, int64_t expected_version);
+// An EventInfo::summary is at most kMaxSummaryBytes.
+absl::Status ValidateSummary(const EventInfo& event);
 
 // Idempotency: the key is 1..kMaxIdempotencyKeyLength bytes (any bytes:
 // it follows the hash tag in Redis keys); the method 1..64 bytes without

@@ -6,6 +6,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
 #include "libs/convert/plan_edit_convert.h"
@@ -17,6 +18,7 @@
 #include "libs/decompose/recipe_yaml.h"
 #include "libs/rpc/server.h"
 #include "services/common/idempotency.h"
+#include "services/common/listing_summary.h"
 #include "services/common/service_support.h"
 
 namespace backplan {
@@ -86,7 +88,9 @@ absl::Status DecompositionServiceImpl::StoreNewPlan(
   fill(plan_id, 1);  // A new plan is always at version 1.
   return once
       .PutPlan(*store_, call.tenant(), plan_id, 0, plan.SerializeAsString(),
-               {"plan.created", call.request_id(), call.caller()}, response)
+               {"plan.created", call.request_id(), call.caller(),
+                PlanListingSummary(plan)},
+               response)
       .status();
 }
 
@@ -134,9 +138,7 @@ grpc::Status DecompositionServiceImpl::ListPlans(
     ASSIGN_OR_RETURN(PlanPage page, store_->ListPlans(call.tenant(), page_size,
                                                       request->page_token()));
     for (const PlanSummary& summary : page.plans) {
-      v1::PlanSummary* s = response->add_plans();
-      s->set_plan_id(summary.plan_id);
-      s->set_version(summary.version);
+      ListedPlanToProto(summary, response->add_plans());
     }
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
@@ -320,13 +322,23 @@ grpc::Status DecompositionServiceImpl::EditPlan(
     RETURN_IF_ERROR(ValidatePlan(parsed));
     v1::Plan plan =
         EditedPlanToProto(loaded.plan, request->edits(), parsed, origins);
+    if (google::protobuf::util::MessageDifferencer::Equals(plan, loaded.plan)) {
+      // Nothing changed (e.g. a plan file applied twice): no new version,
+      // no write, no event.
+      response->set_version(loaded.stored.version);
+      *response->mutable_plan() = std::move(loaded.plan);
+      response->set_unchanged(true);
+      return absl::OkStatus();
+    }
     plan.set_version(request->base_version() + 1);
     response->set_version(plan.version());
     *response->mutable_plan() = plan;
     return once
         .PutPlan(*store_, call.tenant(), request->plan_id(),
                  request->base_version(), plan.SerializeAsString(),
-                 {"plan.edited", call.request_id(), call.caller()}, response)
+                 {"plan.edited", call.request_id(), call.caller(),
+                  PlanListingSummary(plan)},
+                 response)
         .status();
   }();
   return call.Finish(status);

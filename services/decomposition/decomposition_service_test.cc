@@ -241,6 +241,7 @@ TEST(DecompositionServiceLimits, EditsPerRequestCappedByFlag) {
   edit.set_base_version(1);
   for (int i = 0; i < 3; ++i) {
     *edit.add_edits()->mutable_update_task() = ChainPlan().tasks(0);
+    edit.mutable_edits(i)->mutable_update_task()->set_title("renamed");
   }
   v1::EditPlanResponse response;
   grpc::Status status = stub->EditPlan(Context().get(), edit, &response);
@@ -389,6 +390,7 @@ TEST_F(DecompositionServiceTest, WatchPlanStreamsEventsInOrder) {
   edit.set_plan_id(id);
   edit.set_base_version(1);
   *edit.add_edits()->mutable_update_task() = ChainPlan().tasks(2);
+  edit.mutable_edits(0)->mutable_update_task()->set_title("renamed");
   ASSERT_TRUE(Edit(edit).ok());
 
   v1::WatchPlanRequest watch;
@@ -409,6 +411,58 @@ TEST_F(DecompositionServiceTest, WatchPlanStreamsEventsInOrder) {
   auto none = stub_->WatchPlan(missing.get(), watch);
   EXPECT_FALSE(none->Read(&event));
   EXPECT_EQ(none->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(DecompositionServiceTest, EditThatChangesNothingKeepsTheVersion) {
+  const std::string id = Create(ChainPlan());
+  v1::EditPlanRequest edit;
+  edit.set_plan_id(id);
+  edit.set_base_version(1);
+  *edit.add_edits()->mutable_update_task() = ChainPlan().tasks(0);
+  *edit.add_edits()->mutable_set_outcome() = ChainPlan().outcome();
+  v1::EditPlanResponse response;
+  ASSERT_TRUE(Edit(edit, &response).ok());
+  EXPECT_TRUE(response.unchanged());
+  EXPECT_EQ(response.version(), 1);
+  EXPECT_EQ(response.plan().tasks_size(), 3);
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<PlanEvent> events,
+      store_.ReadEvents("default", id, "", 10, absl::ZeroDuration()));
+  EXPECT_EQ(events.size(), 1u);  // plan.created only.
+
+  // A real change: the target moves and the version with it.
+  edit.clear_edits();
+  edit.add_edits()->mutable_set_target_date()->set_year(2027);
+  edit.mutable_edits(0)->mutable_set_target_date()->set_month(7);
+  edit.mutable_edits(0)->mutable_set_target_date()->set_day(30);
+  ASSERT_TRUE(Edit(edit, &response).ok());
+  EXPECT_FALSE(response.unchanged());
+  EXPECT_EQ(response.version(), 2);
+  EXPECT_EQ(response.plan().outcome().target_date().month(), 7);
+  EXPECT_EQ(response.plan().outcome().title(), ChainPlan().outcome().title());
+
+  // The listing shows what the last write kept.
+  v1::ListPlansResponse listed;
+  ASSERT_TRUE(
+      stub_->ListPlans(Context().get(), v1::ListPlansRequest(), &listed).ok());
+  ASSERT_EQ(listed.plans_size(), 1);
+  const v1::PlanSummary& summary = listed.plans(0);
+  EXPECT_EQ(summary.version(), 2);
+  EXPECT_EQ(summary.title(), ChainPlan().outcome().title());
+  EXPECT_EQ(summary.target_date().month(), 7);
+  EXPECT_EQ(summary.task_count(), 3);
+  EXPECT_EQ(summary.feasibility(), v1::UNSCHEDULED);
+  EXPECT_GT(summary.updated_unix_micros(), 0);
+
+  // A bad replacement part is refused naming the edit.
+  edit.clear_edits();
+  edit.set_base_version(2);
+  v1::Outcome* outcome = edit.add_edits()->mutable_set_outcome();
+  outcome->set_title("no date");
+  outcome->mutable_target_date()->set_month(13);
+  EXPECT_EQ(Edit(edit).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::Status status = Edit(edit);
+  EXPECT_THAT(status.error_message(), HasSubstr("edits[0].set_outcome"));
 }
 
 TEST(DecompositionServiceOutage, StoredCallsUnavailableInlineServed) {

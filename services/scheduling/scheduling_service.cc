@@ -21,6 +21,7 @@
 #include "libs/schedule/progress.h"
 #include "libs/schedule/rcpsp_plan.h"
 #include "services/common/idempotency.h"
+#include "services/common/listing_summary.h"
 #include "services/scheduling/scheduling_internal.h"
 
 namespace backplan {
@@ -380,13 +381,15 @@ absl::Status SchedulingServiceImpl::DoReportProgress(
   ASSIGN_OR_RETURN(
       replayed, once.PutPlan(*store_, call.tenant(), request.plan_id(),
                              request.base_version(), edited.SerializeAsString(),
-                             {"plan.edited", call.request_id(), call.caller()},
+                             {"plan.edited", call.request_id(), call.caller(),
+                              PlanListingSummary(edited)},
                              response));
   if (replayed) return absl::OkStatus();
   absl::Status put =
       store_->PutStage(call.tenant(), request.plan_id(), StagePart::kSchedule,
                        version, stored.SerializeAsString(),
-                       {"schedule.updated", call.request_id(), call.caller()});
+                       {"schedule.updated", call.request_id(), call.caller(),
+                        ScheduleListingSummary(stored.timeline())});
   // A newer edit already landed: the progress is stored, the schedule is
   // simply not the latest one, which its version shows.
   if (!put.ok() && !absl::IsAborted(put)) return put;

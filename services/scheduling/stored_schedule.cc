@@ -12,6 +12,7 @@
 #include "libs/convert/plan_convert.h"
 #include "libs/rpc/grpc_status.h"
 #include "services/common/idempotency.h"
+#include "services/common/listing_summary.h"
 #include "services/common/plan_cache.h"
 #include "services/scheduling/scheduling_internal.h"
 #include "services/scheduling/scheduling_service.h"
@@ -119,7 +120,8 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
         once.PutStage(*store_, call.tenant(), request.plan_id(),
                       StagePart::kSchedule, loaded.version,
                       response->SerializeAsString(),
-                      {"schedule.updated", call.request_id(), call.caller()},
+                      {"schedule.updated", call.request_id(), call.caller(),
+                       ScheduleListingSummary(response->timeline())},
                       response)
             .status();
     if (!absl::IsAborted(status)) return status;

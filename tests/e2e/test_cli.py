@@ -14,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from backplan.v1 import decomposition_pb2, plan_pb2, scheduling_pb2  # noqa: E402
 
 CLI = os.path.join(harness.BUILD, "tools", "backplan", "backplan")
 EXAMPLES = os.path.join(harness.ROOT, "examples")
@@ -278,7 +279,8 @@ class CliTest(harness.ClusterTestCase):
         self.assertIn("cycle", err)
         self.assertEqual(self.cli_json("get", plan_id)["version"], "8")
         # Usage errors exit 2 without a call.
-        _, err = self.cli("edit", plan_id, "remove", "t-deals", code=2)
+        _, err = self.cli("edit", plan_id, "--base_version=-1", "remove", "t-deals",
+                          code=2)
         self.assertIn("--base_version", err)
         _, err = edit(8, "expand", "g-training", "--task", "no-days", code=2)
         self.assertIn("id:title:days", err)
@@ -349,6 +351,221 @@ class CliTest(harness.ClusterTestCase):
         for word in ("decompose OUTCOME", "books put NAME FILE", "edit PLAN_ID",
                      "add-dep PRED SUCC", "watch PLAN_ID", "ahp FILE"):
             self.assertIn(word, out)
+
+
+SMALL_PLAN = """\
+outcome:
+  title: Ship the small reader
+  target_date: 2027-06-30
+  start_date: 2027-06-01
+outcome_goal_id: g-ship
+goals:
+  - {id: g-ship, title: the reader ships, task_ids: [t-build, t-launch]}
+tasks:
+  - {id: t-build, title: build it, duration_days: 4}
+  - {id: t-launch, title: launch it, duration_days: 2}
+dependencies:
+  - {predecessor_id: t-build, successor_id: t-launch}
+"""
+
+
+class CliLifecycleTest(harness.ClusterTestCase):
+    """list, apply and edits without --base_version (issue 24 items 1-2),
+    against one shared cluster; concurrent edits go through the gRPC stub."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.cluster.services
+        cls.flags = ["--decomposition=" + s["decomposition"].address,
+                     "--prioritization=" + s["prioritization"].address,
+                     "--scheduling=" + s["scheduling"].address,
+                     "--timeout_s=20"]
+        cls.tmp = tempfile.mkdtemp(prefix="backplan-cli-lifecycle-")
+
+    cli = CliTest.cli
+    cli_json = CliTest.cli_json
+    write = CliTest.write
+
+    def create(self, plan):
+        return self.decomposition.CreatePlan(
+            decomposition_pb2.CreatePlanRequest(plan=plan)).plan_id
+
+    def version(self, plan_id):
+        return self.decomposition.GetPlan(
+            decomposition_pb2.GetPlanRequest(plan_id=plan_id)).version
+
+    def listed(self, plan_id):
+        """The `list` row of plan_id, split on two or more spaces."""
+        out, _ = self.cli("list")
+        for line in out.splitlines():
+            if line.startswith(plan_id + " "):
+                return re.split(r"\s{2,}", line.strip())
+        self.fail("%s not listed:\n%s" % (plan_id, out))
+
+    def test_list_shows_title_target_version_tasks_feasibility_and_change(self):
+        scheduled = self.cli_json("plan", KINDLE)
+        kindle_id = scheduled["timeline"]["plan_id"]
+        feasible = scheduled["timeline"].get("feasible", False)
+        kindle_tasks = len(self.cli_json("get", kindle_id)["tasks"])
+        chain_id = self.create(harness.chain_plan("the chain plan"))
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+
+        out, _ = self.cli("list")
+        header = out.splitlines()[0]
+        for column in ("PLAN ID", "TITLE", "TARGET", "VERSION", "TASKS",
+                       "FEASIBILITY", "CHANGED (UTC)"):
+            self.assertIn(column, header)
+        row = self.listed(kindle_id)
+        self.assertTrue(row[1].startswith("Customers buy any book"), row)
+        self.assertEqual(row[2], "2027-06-30 Wed")
+        self.assertEqual(row[3:5], ["1", str(kindle_tasks)])
+        self.assertEqual(row[5], "on time" if feasible else row[5])
+        if not feasible:
+            self.assertRegex(row[5], r"^late \d+ days?$")
+        self.assertTrue(row[6].startswith(today), row)
+        row = self.listed(chain_id)
+        self.assertEqual(row[1:6], ["the chain plan", "2027-06-30 Wed", "1", "3",
+                                    "unscheduled"])
+
+        # An edit makes the stored schedule stale: the listing says which
+        # version it describes.
+        plan = self.cli_json("get", chain_id)
+        self.decomposition.EditPlan(decomposition_pb2.EditPlanRequest(
+            plan_id=chain_id, base_version=1,
+            edits=[decomposition_pb2.PlanEdit(
+                remove=decomposition_pb2.PlanEdit.RemoveNode(id="c"))]))
+        self.scheduling.Schedule(scheduling_pb2.ScheduleRequest(plan_id=chain_id))
+        self.decomposition.EditPlan(decomposition_pb2.EditPlanRequest(
+            plan_id=chain_id, base_version=2,
+            edits=[decomposition_pb2.PlanEdit(
+                set_target_date=harness.date(2027, 6, 11))]))
+        row = self.listed(chain_id)
+        self.assertEqual(row[2:6], ["2027-06-11 Fri", "3", "2", "on time (v2)"])
+        self.assertEqual(len(plan["tasks"]), 3)
+        summary = [p for p in self.cli_json("list")["plans"]
+                   if p["plan_id"] == chain_id][0]
+        self.assertEqual((summary["feasibility"], summary["schedule_version"]),
+                         ("FEASIBLE", "2"))
+        self.assertGreater(int(summary["updated_unix_micros"]), 0)
+
+    def test_apply_same_file_twice_makes_one_plan_and_no_new_version(self):
+        path = self.write("small.yaml", SMALL_PLAN)
+        plan_id = self.cli_json("plan", path)["timeline"]["plan_id"]
+        out, _ = self.cli("apply", path, "--plan", plan_id)
+        self.assertEqual(out, "plan %s version 1 (unchanged)\n" % plan_id)
+
+        changed = (SMALL_PLAN.replace("2027-06-30", "2027-07-30")
+                   .replace("duration_days: 4", "duration_days: 6")
+                   .replace("[t-build, t-launch]", "[t-build, t-launch, t-docs]")
+                   + "  - {predecessor_id: t-docs, successor_id: t-launch}\n")
+        changed = changed.replace(
+            "  - {id: t-launch, title: launch it, duration_days: 2}\n",
+            "  - {id: t-launch, title: launch it, duration_days: 2}\n"
+            "  - {id: t-docs, title: write the docs, duration_days: 3}\n")
+        path = self.write("small.yaml", changed)
+        out, _ = self.cli("apply", path, "--plan", plan_id)
+        self.assertEqual(out, "plan %s version 2\n" % plan_id)
+        out, _ = self.cli("apply", path, "--plan", plan_id)
+        self.assertEqual(out, "plan %s version 2 (unchanged)\n" % plan_id)
+        self.assertEqual(self.version(plan_id), 2)
+
+        got = self.cli_json("get", plan_id)
+        tasks = {t["id"]: t["duration_days"] for t in got["tasks"]}
+        self.assertEqual(tasks, {"t-build": 6, "t-launch": 2, "t-docs": 3})
+        self.assertEqual(got["outcome"]["target_date"],
+                         {"year": 2027, "month": 7, "day": 30})
+        self.assertIn({"predecessor_id": "t-docs", "successor_id": "t-launch"},
+                      got["dependencies"])
+        # One plan, listed with what the file now says.
+        row = self.listed(plan_id)
+        self.assertEqual(row[1:5], ["Ship the small reader", "2027-07-30 Fri",
+                                    "2", "3"])
+
+        # Back to the first file: tasks and dependencies removed, one version.
+        path = self.write("small.yaml", SMALL_PLAN)
+        out, _ = self.cli("apply", path, "--plan", plan_id)
+        self.assertEqual(out, "plan %s version 3\n" % plan_id)
+        got = self.cli_json("get", plan_id)
+        self.assertEqual(sorted(t["id"] for t in got["tasks"]),
+                         ["t-build", "t-launch"])
+        # Errors: no --plan (usage), a plan that does not exist.
+        _, err = self.cli("apply", path, code=2)
+        self.assertIn("--plan", err)
+        _, err = self.cli("apply", path, "--plan", "plan-none", code=1)
+        self.assertIn("NOT_FOUND", err)
+
+    def race(self, plan_id, concurrent, *edit_args):
+        """Runs `edit plan_id edit_args` without --base_version, lands
+        `concurrent` (a gRPC EditPlan) between its read and its write, and
+        returns (exit code, stdout, stderr)."""
+        env = dict(os.environ, BACKPLAN_TEST_PAUSE_AFTER_READ="1")
+        proc = subprocess.Popen([CLI] + self.flags + ["edit", plan_id] +
+                                list(edit_args),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        line = proc.stderr.readline()
+        self.assertIn("paused after reading version", line)
+        concurrent()
+        out, err = proc.communicate("\n", timeout=60)
+        return proc.returncode, out, err
+
+    def test_edit_without_base_version_retries_past_an_edit_of_another_node(self):
+        plan_id = self.create(harness.chain_plan())
+
+        def rename_c():
+            task = plan_pb2.Task(id="c", title="write the docs again",
+                                 duration_days=1)
+            self.decomposition.EditPlan(decomposition_pb2.EditPlanRequest(
+                plan_id=plan_id, base_version=1,
+                edits=[decomposition_pb2.PlanEdit(update_task=task)]))
+
+        code, out, err = self.race(plan_id, rename_c, "update-task", "--id", "a",
+                                   "--days", "4")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out, "plan %s version 3\n" % plan_id)
+        got = self.cli_json("get", plan_id)
+        tasks = {t["id"]: t for t in got["tasks"]}
+        self.assertEqual(tasks["a"]["duration_days"], 4)
+        self.assertEqual(tasks["c"]["title"], "write the docs again")
+
+        # Without a race it simply edits the current version.
+        out, _ = self.cli("edit", plan_id, "remove", "c")
+        self.assertEqual(out, "plan %s version 4\n" % plan_id)
+
+    def test_edit_without_base_version_reports_a_conflict_on_the_same_node(self):
+        plan_id = self.create(harness.chain_plan())
+
+        def rename_a():
+            task = plan_pb2.Task(id="a", title="build it differently",
+                                 duration_days=2)
+            self.decomposition.EditPlan(decomposition_pb2.EditPlanRequest(
+                plan_id=plan_id, base_version=1,
+                edits=[decomposition_pb2.PlanEdit(update_task=task)]))
+
+        code, out, err = self.race(plan_id, rename_a, "update-task", "--id", "a",
+                                   "--days", "4")
+        self.assertEqual(code, 1, out)
+        self.assertIn('conflict: task "a" of plan %s changed after version 1' %
+                      plan_id, err)
+        self.assertIn("nothing was written", err)
+        got = self.cli_json("get", plan_id)
+        self.assertEqual(got["version"], "2")
+        a = [t for t in got["tasks"] if t["id"] == "a"][0]
+        self.assertEqual((a["title"], a["duration_days"]),
+                         ("build it differently", 2))
+
+        # A dependency added to the node counts as a change of it too.
+        def link_a():
+            self.decomposition.EditPlan(decomposition_pb2.EditPlanRequest(
+                plan_id=plan_id, base_version=2,
+                edits=[decomposition_pb2.PlanEdit(add_dependency=plan_pb2.Dependency(
+                    predecessor_id="a", successor_id="c"))]))
+
+        code, _, err = self.race(plan_id, link_a, "remove", "a")
+        self.assertEqual(code, 1)
+        self.assertIn('conflict: task "a"', err)
+        self.assertEqual(self.version(plan_id), 3)
 
 
 if __name__ == "__main__":

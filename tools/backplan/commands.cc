@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/channel/credentials.h"
 #include "tools/backplan/ahp_command.h"
+#include "tools/backplan/apply_command.h"
 #include "tools/backplan/client.h"
 #include "tools/backplan/edit_commands.h"
 #include "tools/backplan/options_command.h"
@@ -53,6 +54,7 @@ int RunCommand(const std::vector<std::string>& args, const Options& options,
   if (command == "decompose") return RunDecompose(client, rest);
   if (command == "books") return RunBooks(client, rest);
   if (command == "edit") return RunEdit(client, rest);
+  if (command == "apply") return RunApply(client, rest);
   if (command == "watch") return RunWatch(client, rest);
   if (command == "ahp") return RunAhp(client, rest);
   if (command == "simulate") return RunSimulate(client, rest);

@@ -88,7 +88,9 @@ struct BooksFlags {
 
 // edit (edit_commands.h).
 struct EditFlags {
-  int64_t base_version = 0;        // Required, >= 1.
+  // edit/apply: the version the edit is based on; 0 = the current one.
+  int64_t base_version = 0;
+  std::string plan;                // --plan of apply: the stored plan.
   std::string id;                  // --id of the task or goal.
   std::string title;               // --title; "" = unchanged.
   int days = -1;                   // --days; -1 = not given.

@@ -8,13 +8,14 @@
 #include "absl/time/time.h"
 #include "backplan/v1/decomposition.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/backplan/edit_retry.h"
 #include "tools/backplan/inputs.h"
 
 namespace backplan::cli {
 namespace {
 
 constexpr char kEditUsage[] =
-    "usage: backplan edit PLAN_ID --base_version N "
+    "usage: backplan edit PLAN_ID [--base_version N] "
     "add-task|update-task|remove|add-goal|expand|add-dep|remove-dep ... "
     "(see backplan help)";
 
@@ -36,25 +37,9 @@ bool SetAttributes(Client& client, v1::Task* task) {
   return true;
 }
 
-// Reads the plan for update-task; nullptr (after printing) on failure.
-std::unique_ptr<v1::Plan> ReadPlan(Client& client, const std::string& id) {
-  v1::GetPlanRequest request;
-  request.set_plan_id(id);
-  auto plan = std::make_unique<v1::Plan>();
-  auto stub =
-      v1::DecompositionService::NewStub(client.decomposition().Channel());
-  if (!client.Call(client.decomposition(), "GetPlan",
-                   [&](grpc::ClientContext* context) {
-                     return stub->GetPlan(context, request, plan.get());
-                   })) {
-    return nullptr;
-  }
-  return plan;
-}
-
 // Fills `edit` from the operation and its arguments. Returns kExitOk, or the
 // exit code after printing why not.
-int BuildEdit(Client& client, const std::string& plan_id, const std::string& op,
+int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
               const std::vector<std::string>& args, v1::PlanEdit* edit) {
   const Options& options = client.options();
   if (op == "add-task") {
@@ -80,9 +65,7 @@ int BuildEdit(Client& client, const std::string& plan_id, const std::string& op,
           "usage: backplan edit PLAN_ID --base_version N update-task --id X "
           "[--title T] [--days D] [--importance I] [--difficulty D]");
     }
-    std::unique_ptr<v1::Plan> plan = ReadPlan(client, plan_id);
-    if (plan == nullptr) return kExitServerError;
-    for (const v1::Task& task : plan->tasks()) {
+    for (const v1::Task& task : plan.tasks()) {
       if (task.id() != options.id) continue;
       v1::Task* updated = edit->mutable_update_task();
       *updated = task;
@@ -103,8 +86,8 @@ int BuildEdit(Client& client, const std::string& plan_id, const std::string& op,
       if (!SetAttributes(client, updated)) return kExitUsage;
       return kExitOk;
     }
-    client.err() << "backplan: plan " << plan_id << " (version "
-                 << plan->version() << ") has no task \"" << options.id
+    client.err() << "backplan: plan " << plan.id() << " (version "
+                 << plan.version() << ") has no task \"" << options.id
                  << "\"\n";
     return kExitServerError;
   }
@@ -176,28 +159,21 @@ int BuildEdit(Client& client, const std::string& plan_id, const std::string& op,
 
 int RunEdit(Client& client, const std::vector<std::string>& args) {
   if (args.size() < 2) return client.Usage(kEditUsage);
-  if (client.options().base_version < 1) {
+  if (client.options().base_version < 0) {
     return client.Usage(
-        "edit: --base_version N (the plan version the edit is based on, see "
-        "backplan get) is required");
+        "edit: --base_version N must be >= 1 (leave it out to edit the "
+        "current version)");
   }
-  v1::EditPlanRequest request;
-  request.set_plan_id(args[0]);
-  request.set_base_version(client.options().base_version);
-  request.set_idempotency_key(NewRequestId());
   const std::vector<std::string> rest(args.begin() + 2, args.end());
-  if (int code = BuildEdit(client, args[0], args[1], rest, request.add_edits());
+  v1::EditPlanResponse response;
+  if (int code = SendPlanEdit(
+          client, args[0],
+          [&](const v1::Plan& read, v1::EditPlanRequest* request) {
+            return BuildEdit(client, read, args[1], rest, request->add_edits());
+          },
+          &response);
       code != kExitOk) {
     return code;
-  }
-  v1::EditPlanResponse response;
-  auto stub =
-      v1::DecompositionService::NewStub(client.decomposition().Channel());
-  if (!client.Call(client.decomposition(), "EditPlan",
-                   [&](grpc::ClientContext* context) {
-                     return stub->EditPlan(context, request, &response);
-                   })) {
-    return kExitServerError;
   }
   return client.Output(response, absl::StrCat("plan ", args[0], " version ",
                                               response.version(), "\n"));

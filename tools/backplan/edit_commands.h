@@ -7,10 +7,13 @@
 //         --task t-a:write the spec:3 --goal g-b:the spec is approved
 //   backplan watch PLAN --from_version 2
 //
-// edit prints "plan PLAN version N" (the new version). The server's refusals
-// are printed as for every call (client.h): a stale --base_version is
-// ABORTED, an edit that makes a cycle is INVALID_ARGUMENT naming the cycle;
-// both exit 1.
+// edit prints "plan PLAN version N" (the new version). Without
+// --base_version the edit is based on the version it reads, and retried when
+// another edit of other nodes lands first (edit_retry.h); a concurrent
+// change of a node it touches is reported as a conflict naming the node.
+// The server's refusals are printed as for every call (client.h): a stale
+// --base_version is ABORTED, an edit that makes a cycle is INVALID_ARGUMENT
+// naming the cycle; all exit 1.
 #ifndef BACKPLAN_TOOLS_BACKPLAN_EDIT_COMMANDS_H_
 #define BACKPLAN_TOOLS_BACKPLAN_EDIT_COMMANDS_H_
 
@@ -22,7 +25,7 @@
 
 namespace backplan::cli {
 
-// edit PLAN_ID OP ARGS... with --base_version N. OPs:
+// edit PLAN_ID OP ARGS... [--base_version N]. OPs:
 //   add-task --id X --title T --days D [--goal G] [--importance I]
 //            [--difficulty D]
 //   update-task --id X [--title T] [--days D] [--importance I]

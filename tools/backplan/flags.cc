@@ -51,7 +51,10 @@ ABSL_FLAG(std::string, fact, "",
           "decompose: a fact that holds at the start (repeatable).");
 ABSL_FLAG(int64_t, expected_version, 0,
           "books put: the book's current version; 0 creates it.");
-ABSL_FLAG(int64_t, base_version, 0, "edit: the plan version edited.");
+ABSL_FLAG(int64_t, base_version, 0,
+          "edit, apply: the plan version edited (default: the current one, "
+          "retried when another edit of other nodes lands first).");
+ABSL_FLAG(std::string, plan, "", "apply: the stored plan to update.");
 ABSL_FLAG(std::string, id, "", "edit: the task or goal id.");
 ABSL_FLAG(std::string, title, "", "edit: the task or goal title.");
 ABSL_FLAG(int, days, -1, "edit: the task's duration in working days.");
@@ -115,6 +118,7 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.store = absl::GetFlag(FLAGS_store);
   options.expected_version = absl::GetFlag(FLAGS_expected_version);
   options.base_version = absl::GetFlag(FLAGS_base_version);
+  options.plan = absl::GetFlag(FLAGS_plan);
   options.id = absl::GetFlag(FLAGS_id);
   options.title = absl::GetFlag(FLAGS_title);
   options.days = absl::GetFlag(FLAGS_days);

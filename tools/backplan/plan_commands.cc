@@ -11,6 +11,7 @@
 #include "backplan/v1/decomposition.grpc.pb.h"
 #include "backplan/v1/scheduling.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/backplan/apply_command.h"
 #include "tools/backplan/command_helpers.h"
 #include "tools/backplan/format.h"
 #include "tools/backplan/table.h"
@@ -109,16 +110,7 @@ int RunList(Client& client, const std::vector<std::string>& args) {
     }
   } while (!token.empty());
 
-  Table table({"PLAN ID", "VERSION"});
-  table.SetMaxWidth(0, 200);
-  table.AlignRight(1);
-  for (const auto& summary : all.plans()) {
-    table.AddRow({summary.plan_id(), absl::StrCat(summary.version())});
-  }
-  const std::string text =
-      all.plans().empty()
-          ? std::string("no plans\n")
-          : absl::StrCat(table.Render(), all.plans_size(), " plan(s)\n");
+  const std::string text = FormatPlanList(all);
   return client.Output(all, text);
 }
 

@@ -26,7 +26,8 @@ int RunPlan(Client& client, const std::vector<std::string>& args);
 // get PLAN_ID: the stored plan (FormatPlan, format.h).
 int RunGet(Client& client, const std::vector<std::string>& args);
 
-// list: every stored plan's id and version, following page tokens (a token
+// list: every stored plan's id, title, target, version, task count,
+// feasibility and last change (FormatPlanList), following page tokens (a token
 // repeated by the server ends the listing with kExitServerError).
 int RunList(Client& client, const std::vector<std::string>& args);
 
