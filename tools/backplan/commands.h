@@ -43,6 +43,10 @@ struct ConnectionFlags {
   channel::ClientSecurity security;
   int timeout_s = 30;  // Per call, > 0.
   bool json = false;   // Print protobuf JSON instead of tables.
+  bool wide = false;   // --wide: tables as wide as their cells, none cut.
+
+  // The longest output line tables may print: 0 (unlimited) with --wide.
+  size_t line_width() const { return wide ? 0 : kDefaultLineWidth; }
 };
 
 // schedule, plan and export (plan_commands.h).
@@ -88,7 +92,7 @@ struct BooksFlags {
 
 // edit (edit_commands.h).
 struct EditFlags {
-  int64_t base_version = 0;        // Required, >= 1.
+  int64_t base_version = 0;        // >= 1; progress: 0 = current.
   std::string id;                  // --id of the task or goal.
   std::string title;               // --title; "" = unchanged.
   int days = -1;                   // --days; -1 = not given.
@@ -124,6 +128,15 @@ struct OptionsCommandFlags {
   double confidence = 0;
 };
 
+// progress (progress_command.h). --task and --base_version are EditFlags'.
+inline constexpr int kRemainingNotGiven = -1000000;
+struct ProgressFlags {
+  std::string done;  // --done YYYY-MM-DD: DONE, last worked day.
+  int remaining = kRemainingNotGiven;  // --remaining N: IN_PROGRESS.
+  std::string started;                 // --started YYYY-MM-DD: actual start.
+  std::string as_of;  // --as_of YYYY-MM-DD; "" = the server's today.
+};
+
 // Every flag of the tool.
 struct Options : ConnectionFlags,
                  ScheduleFlags,
@@ -135,7 +148,8 @@ struct Options : ConnectionFlags,
                  WatchFlags,
                  AhpFlags,
                  SimulateFlags,
-                 OptionsCommandFlags {};
+                 OptionsCommandFlags,
+                 ProgressFlags {};
 
 // Runs `args` (the command and its arguments, flags already parsed into
 // `options`). Results go to `out`, errors to `err`; returns the exit code.

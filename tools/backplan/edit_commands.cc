@@ -36,6 +36,27 @@ bool SetAttributes(Client& client, v1::Task* task) {
   return true;
 }
 
+// What is wrong with a --days value below -1 (-1 stands for "not given").
+std::string DaysProblem(int days) {
+  return absl::StrCat("--days must be 0 or more working days, not ", days);
+}
+
+// What is wrong with add-task's flags, one clause; "" when nothing is.
+std::string AddTaskProblems(const Options& options,
+                            const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    return absl::StrCat("unexpected argument \"", args[0], "\"");
+  }
+  if (options.id.empty()) return "--id X (the new task's id) is missing";
+  if (options.title.empty()) return "--title T is missing";
+  if (options.days == -1) {
+    return "--days D (the duration in working days, 0 or more) is missing";
+  }
+  if (options.days < 0) return DaysProblem(options.days);
+  if (options.goals.size() > 1) return "add-task takes at most one --goal";
+  return "";
+}
+
 // Reads the plan for update-task; nullptr (after printing) on failure.
 std::unique_ptr<v1::Plan> ReadPlan(Client& client, const std::string& id) {
   v1::GetPlanRequest request;
@@ -58,11 +79,11 @@ int BuildEdit(Client& client, const std::string& plan_id, const std::string& op,
               const std::vector<std::string>& args, v1::PlanEdit* edit) {
   const Options& options = client.options();
   if (op == "add-task") {
-    if (!args.empty() || options.id.empty() || options.title.empty() ||
-        options.days < 0 || options.goals.size() > 1) {
-      return client.Usage(
-          "usage: backplan edit PLAN_ID --base_version N add-task --id X "
-          "--title T --days D [--goal G]");
+    if (std::string wrong = AddTaskProblems(options, args); !wrong.empty()) {
+      return client.Usage(absl::StrCat(
+          "edit add-task: ", wrong,
+          "; usage: backplan edit PLAN_ID --base_version N add-task --id X "
+          "--title T --days D [--goal G]"));
     }
     v1::Task* task = edit->mutable_add_task()->mutable_task();
     task->set_id(options.id);
@@ -75,10 +96,19 @@ int BuildEdit(Client& client, const std::string& plan_id, const std::string& op,
     return kExitOk;
   }
   if (op == "update-task") {
-    if (!args.empty() || options.id.empty()) {
-      return client.Usage(
-          "usage: backplan edit PLAN_ID --base_version N update-task --id X "
-          "[--title T] [--days D] [--importance I] [--difficulty D]");
+    std::string wrong;
+    if (!args.empty()) {
+      wrong = absl::StrCat("unexpected argument \"", args[0], "\"");
+    } else if (options.id.empty()) {
+      wrong = "--id X (the task to change) is missing";
+    } else if (options.days < -1) {
+      wrong = DaysProblem(options.days);
+    }
+    if (!wrong.empty()) {
+      return client.Usage(absl::StrCat(
+          "edit update-task: ", wrong,
+          "; usage: backplan edit PLAN_ID --base_version N update-task --id X "
+          "[--title T] [--days D] [--importance I] [--difficulty D]"));
     }
     std::unique_ptr<v1::Plan> plan = ReadPlan(client, plan_id);
     if (plan == nullptr) return kExitServerError;

@@ -78,6 +78,12 @@ INVALID_ARGUMENT naming it):
   watch PLAN_ID             print the plan's events as they happen (time
                             received, type, plan version, request id) until
                             Ctrl-C; --from_version N
+  progress PLAN_ID --task T --done YYYY-MM-DD | --remaining N
+                            report a task done (its last worked day) or in
+                            progress (working days left), re-plan the rest
+                            and print the timeline; --started YYYY-MM-DD,
+                            --as_of YYYY-MM-DD (default: today),
+                            --base_version N (default: the current one)
   help                      print this text
 
 flags:
@@ -92,6 +98,9 @@ flags:
   --tls_server_name=NAME    name to check in the services' certificates
   --token=TOKEN             bearer token (default: $BACKPLAN_TOKEN); needs TLS
   --json                    print the response as protobuf JSON
+  --wide                    print tables at full width (default: fit 120
+                            columns by shortening titles and reasons; ids
+                            are never shortened)
   --mode=backward|forward   schedule, plan, export (default backward)
   --method=NAME             prioritize method (default: the server's weighted)
   --weights=C=W,...         prioritize --method weighted, e.g.
