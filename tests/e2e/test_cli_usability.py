@@ -227,7 +227,7 @@ class CliUsabilityTest(harness.ClusterTestCase):
         syntax = self.write("syntax.yaml", "outcome:\n  title: Goal: buy a book\n")
         _, err = self.cli("plan", syntax, code=2)
         self.assertEqual(err.count("\n"), 1)
-        self.assertIn("%s:2:13: YAML syntax: illegal map value (hint: " % syntax, err)
+        self.assertIn("%s:2:14: YAML syntax: illegal map value (hint: " % syntax, err)
 
     def test_server_lists_stay_short(self):
         # A cycle of 12 tasks: the services name its first ids and how many

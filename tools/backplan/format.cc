@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -59,6 +60,43 @@ std::string TierName(v1::Tier tier) {
 
 std::string Number(double value) { return absl::StrFormat("%.3g", value); }
 
+// A column of a timeline table: right-aligned numbers; wide-only columns
+// are left out unless the line width is unlimited; shrinkable ones (min > 0)
+// give way to fit the line, capped at `cap` bytes unless wide.
+struct Column {
+  const char* header;
+  bool right = false;
+  bool wide_only = false;
+  size_t min = 0;
+  size_t cap = 0;
+};
+
+std::string RenderColumns(const std::vector<Column>& columns,
+                          const std::vector<std::vector<std::string>>& rows,
+                          size_t line_width) {
+  std::vector<size_t> shown;
+  std::vector<std::string> headers;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].wide_only && line_width > 0) continue;
+    shown.push_back(i);
+    headers.push_back(columns[i].header);
+  }
+  Table table(headers);
+  table.SetLineWidth(line_width);
+  for (size_t j = 0; j < shown.size(); ++j) {
+    const Column& column = columns[shown[j]];
+    if (column.right) table.AlignRight(j);
+    if (column.min > 0) table.SetShrinkable(j, column.min);
+    if (column.cap > 0) table.SetMaxWidth(j, column.cap);
+  }
+  for (const auto& row : rows) {
+    std::vector<std::string> cells;
+    for (size_t i : shown) cells.push_back(row[i]);
+    table.AddRow(std::move(cells));
+  }
+  return table.Render();
+}
+
 // What SLACK, CRITICAL and (with people) the makespan's gap mean, for the
 // lines under a timeline.
 std::string FormatLegend(const v1::Timeline& timeline, int least_slack,
@@ -71,6 +109,11 @@ std::string FormatLegend(const v1::Timeline& timeline, int least_slack,
                    "; 0 when the target is just "
                    "reachable), where any delay eats into the margin first."),
       line_width);
+  if (line_width > 0) {
+    absl::StrAppend(&out, WrapWords("--wide shows every column (KIND, LATEST "
+                                    "START) and whole titles.",
+                                    line_width));
+  }
   if (timeline.resource_constrained()) {
     absl::StrAppend(
         &out,
@@ -250,30 +293,37 @@ std::string FormatTimeline(const v1::ScheduleResponse& response,
 
   int least_slack = 0;
   bool any_critical = false;
+  auto note_slack = [&](bool critical, int slack) {
+    if (!critical) return;
+    least_slack = any_critical ? std::min(least_slack, slack) : slack;
+    any_critical = true;
+  };
+  // Narrow output (the default) leaves out the columns marked wide-only so
+  // that ids, dates and reasons keep room; --wide shows them all.
+  std::vector<Column> columns;
+  std::vector<std::vector<std::string>> rows;
+  auto rank = [](const v1::ScheduledTask& task) {
+    return task.rank() > 0 ? absl::StrCat(task.rank()) : std::string("-");
+  };
   if (timeline.resource_constrained()) {
     // Dates come from the resource schedule; show who does each task.
     // SLACK and CRITICAL are the resource-aware ones (with the people in
     // the order this schedule gives them).
-    Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "START",
-                 forward ? "FINISH" : "DEADLINE", "WHO", "SLACK", "CRITICAL",
-                 "WHY HERE"});
-    table.AlignRight(0);
-    table.AlignRight(4);
-    table.AlignRight(8);
-    table.SetMaxWidth(3, 40);
-    table.SetShrinkable(7, 8);
-    table.SetShrinkable(10, 16);
-    table.SetLineWidth(line_width);
+    columns = {{"RANK", true},
+               {"ID"},
+               {"KIND", false, true},
+               {"TITLE", false, false, 10, 40},
+               {"DAYS", true},
+               {"START"},
+               {forward ? "FINISH" : "DEADLINE"},
+               {"WHO", false, false, 8},
+               {"SLACK", true},
+               {"CRITICAL"},
+               {"WHY HERE", false, false, 16}};
     for (const auto& task : timeline.tasks()) {
-      if (task.resource_critical()) {
-        least_slack = any_critical
-                          ? std::min(least_slack, task.resource_slack_days())
-                          : task.resource_slack_days();
-        any_critical = true;
-      }
-      table.AddRow(
-          {task.rank() > 0 ? absl::StrCat(task.rank()) : "-", task.id(),
-           KindName(task.kind()), task.title(),
+      note_slack(task.resource_critical(), task.resource_slack_days());
+      rows.push_back(
+          {rank(task), task.id(), KindName(task.kind()), task.title(),
            absl::StrCat(task.duration_days()), FormatDate(task.planned_start()),
            FormatDate(task.deadline()), absl::StrJoin(task.assignees(), ", "),
            absl::StrCat(task.resource_slack_days()),
@@ -281,56 +331,38 @@ std::string FormatTimeline(const v1::ScheduleResponse& response,
            task.waits_for().text().empty() ? WhyDeadline(task.deadline_reason())
                                            : task.waits_for().text()});
     }
-    absl::StrAppend(&out, table.Render());
   } else if (forward) {
     // Going forward every task starts as early as it can; the deadline
     // columns of the backward pass would be dates after these.
-    Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "START", "FINISH",
-                 "SLACK", "CRITICAL"});
-    table.AlignRight(0);
-    table.AlignRight(4);
-    table.AlignRight(7);
-    table.SetMaxWidth(3, 60);
-    table.SetLineWidth(line_width);
+    columns = {
+        {"RANK", true}, {"ID"},    {"KIND"},   {"TITLE", false, false, 10, 60},
+        {"DAYS", true}, {"START"}, {"FINISH"}, {"SLACK", true},
+        {"CRITICAL"}};
     for (const auto& task : timeline.tasks()) {
-      if (task.critical()) {
-        least_slack = any_critical ? std::min(least_slack, task.slack_days())
-                                   : task.slack_days();
-        any_critical = true;
-      }
-      table.AddRow({task.rank() > 0 ? absl::StrCat(task.rank()) : "-",
-                    task.id(), KindName(task.kind()), task.title(),
-                    absl::StrCat(task.duration_days()),
-                    FormatDate(task.earliest_start()),
-                    FormatDate(task.earliest_finish()),
-                    absl::StrCat(task.slack_days()),
-                    task.critical() ? "yes" : ""});
+      note_slack(task.critical(), task.slack_days());
+      rows.push_back({rank(task), task.id(), KindName(task.kind()),
+                      task.title(), absl::StrCat(task.duration_days()),
+                      FormatDate(task.earliest_start()),
+                      FormatDate(task.earliest_finish()),
+                      absl::StrCat(task.slack_days()),
+                      task.critical() ? "yes" : ""});
     }
-    absl::StrAppend(&out, table.Render());
   } else {
-    Table table({"RANK", "ID", "KIND", "TITLE", "DAYS", "LATEST START",
-                 "DEADLINE", "SLACK", "CRITICAL", "WHY THIS DEADLINE"});
-    table.AlignRight(0);
-    table.AlignRight(4);
-    table.AlignRight(7);
-    table.SetMaxWidth(3, 40);
-    table.SetShrinkable(9, 16);
-    table.SetLineWidth(line_width);
+    columns = {{"RANK", true},        {"ID"},
+               {"KIND", false, true}, {"TITLE", false, false, 10, 40},
+               {"DAYS", true},        {"LATEST START", false, true},
+               {"DEADLINE"},          {"SLACK", true},
+               {"CRITICAL"},          {"WHY THIS DEADLINE", false, false, 17}};
     for (const auto& task : timeline.tasks()) {
-      if (task.critical()) {
-        least_slack = any_critical ? std::min(least_slack, task.slack_days())
-                                   : task.slack_days();
-        any_critical = true;
-      }
-      table.AddRow(
-          {task.rank() > 0 ? absl::StrCat(task.rank()) : "-", task.id(),
-           KindName(task.kind()), task.title(),
+      note_slack(task.critical(), task.slack_days());
+      rows.push_back(
+          {rank(task), task.id(), KindName(task.kind()), task.title(),
            absl::StrCat(task.duration_days()), FormatDate(task.latest_start()),
            FormatDate(task.deadline()), absl::StrCat(task.slack_days()),
            task.critical() ? "yes" : "", WhyDeadline(task.deadline_reason())});
     }
-    absl::StrAppend(&out, table.Render());
   }
+  absl::StrAppend(&out, RenderColumns(columns, rows, line_width));
   absl::StrAppend(&out, "\n", FormatLegend(timeline, least_slack, line_width));
   return out;
 }

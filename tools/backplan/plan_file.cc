@@ -59,6 +59,20 @@ std::string Where(absl::string_view file_name, const YAML::Mark& mark) {
   return absl::StrCat(file_name, ":", mark.line + 1, ":", mark.column + 1);
 }
 
+// The text of the line `mark` points at; "" when it has none.
+absl::string_view LineAt(absl::string_view text, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.pos < 0) return "";
+  const size_t pos = std::min(static_cast<size_t>(mark.pos), text.size());
+  const size_t begin = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  const size_t start = begin == absl::string_view::npos || pos == 0
+                           ? 0
+                           : begin + 1;
+  const size_t end = text.find('\n', start);
+  return text.substr(start, end == absl::string_view::npos
+                                ? absl::string_view::npos
+                                : end - start);
+}
+
 // Levenshtein distance, to suggest the field a misspelt key meant.
 size_t EditDistance(absl::string_view a, absl::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -97,13 +111,19 @@ std::string UnknownKey(absl::string_view name, const Descriptor& descriptor) {
                       absl::StrJoin(names, ", "));
 }
 
-// A hint for each of yaml-cpp's syntax errors a person is likely to meet.
-std::string SyntaxHint(absl::string_view message) {
+// A hint for each of yaml-cpp's syntax errors a person is likely to meet;
+// `line` is the text of the line the error points at.
+std::string SyntaxHint(absl::string_view message, absl::string_view line) {
   namespace msg = YAML::ErrorMsg;
+  const absl::string_view indent =
+      line.substr(0, std::min(line.find_first_not_of(" \t"), line.size()));
+  if (absl::StrContains(indent, '\t') ||
+      absl::StartsWith(message, "illegal tab")) {
+    return "YAML indents with spaces only: replace the tab";
+  }
   if (message == msg::BLOCK_ENTRY) {
-    return "a list item (\"- \") where a key was expected: indent the "
-           "list under its key (\"tasks:\") or line it up with the items "
-           "above";
+    return "a list item (\"- \") must start its own line, indented under "
+           "its key (\"tasks:\" then \"  - id: ...\")";
   }
   if (message == msg::MAP_VALUE) {
     return "a second \": \" on one line: quote a value that contains "
@@ -433,7 +453,8 @@ absl::StatusOr<v1::Plan> ParsePlanText(absl::string_view text,
     // it into the same form, with a hint at the usual cause.
     return absl::InvalidArgumentError(
         absl::StrCat(Where(file_name, e.mark), ": YAML syntax: ", e.msg,
-                     " (hint: ", SyntaxHint(e.msg), ")"));
+                     " (hint: ", SyntaxHint(e.msg, LineAt(text, e.mark)),
+                     ")"));
   }
   return plan;
 }

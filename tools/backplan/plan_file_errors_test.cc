@@ -52,7 +52,7 @@ TEST(PlanFileErrors, ListsTwentyThenHowManyMore) {
   const std::vector<std::string> lines = Lines(status);
   ASSERT_EQ(lines.size(), 21u) << status.message();
   EXPECT_EQ(lines[0],
-            "f.yaml:2:32: tasks[0].duration_days: \"x\" is not an integer");
+            "f.yaml:2:29: tasks[0].duration_days: \"x\" is not an integer");
   EXPECT_THAT(lines[19], HasSubstr("f.yaml:21:"));
   EXPECT_THAT(lines[19], HasSubstr("tasks[19].duration_days"));
   EXPECT_EQ(lines[20], "f.yaml: ... and 5 more");
@@ -70,8 +70,15 @@ TEST(PlanFileErrors, TwentyMistakesHaveNoMoreLine) {
 }
 
 TEST(PlanFileErrors, IllegalBlockEntryHasAHint) {
-  // A list item where a key was expected: "goals:" then an item indented
-  // less than the list.
+  // A list item on the same line as its key.
+  EXPECT_THAT(ParsePlanText("outcome: {title: x}\ntasks: - id: a\n", "f.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("f.yaml:2:8: YAML syntax: illegal block entry "
+                                 "(hint: a list item (\"- \") must start its "
+                                 "own line")));
+}
+
+TEST(PlanFileErrors, BadIndentationHasAHint) {
   const std::string text =
       "outcome:\n"
       "  title: x\n"
@@ -80,14 +87,14 @@ TEST(PlanFileErrors, IllegalBlockEntryHasAHint) {
       " - b\n";
   EXPECT_THAT(ParsePlanText(text, "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("f.yaml:5:2: YAML syntax: illegal block entry "
-                                 "(hint: a list item")));
+                       HasSubstr("f.yaml:5:2: YAML syntax: end of map not "
+                                 "found (hint: the indentation changes here")));
 }
 
 TEST(PlanFileErrors, IllegalMapValueHasAHint) {
   EXPECT_THAT(ParsePlanText("outcome:\n  title: Goal: buy a book\n", "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("f.yaml:2:13: YAML syntax: illegal map value "
+                       HasSubstr("f.yaml:2:14: YAML syntax: illegal map value "
                                  "(hint: a second \": \" on one line: quote")));
 }
 

@@ -2,9 +2,8 @@
 // one task's progress on a stored plan (SchedulingService.ReportProgress)
 // and prints the re-planned timeline of the remaining work.
 //
-//   backplan progress 1f2e... --task t-store-backend --done 2027-03-02 \
-//       --as_of 2027-03-03
-//   backplan progress 1f2e... --task t-firmware --remaining 3 \
+//   backplan progress PLAN_ID --task t-store-backend --done 2027-03-02
+//   backplan progress PLAN_ID --task t-firmware --remaining 3
 //       --started 2027-02-15 --as_of 2027-03-03
 //
 // --done DAY marks the task DONE with DAY as its last worked day

@@ -58,7 +58,8 @@ void Table::SetShrinkable(size_t column, size_t min_width) {
 
 void Table::SetMaxWidth(size_t column, size_t max_width) {
   if (column >= max_widths_.size()) return;
-  if (!shrinkable_[column]) SetShrinkable(column);
+  if (!shrinkable_[column])
+    SetShrinkable(column, std::min<size_t>(10, max_width));
   max_widths_[column] = std::max(max_width, min_widths_[column]);
 }
 
