@@ -67,7 +67,7 @@ class ReadmeTest(harness.ClusterTestCase):
         for i, (command, _) in enumerate(steps):
             script.append("echo '@@@ start %d'" % i)
             script.append(command.replace(CLI_PATH, "bp"))
-            script.append("echo \"@@@ end %d $?\"" % i)
+            script.append("rc=$?; echo; echo \"@@@ end %d $rc\"" % i)
         proc = subprocess.run(["bash", "-c", "\n".join(script)], cwd=harness.ROOT,
                               capture_output=True, text=True, timeout=300)
         outputs = re.findall(r"^@@@ start (\d+)\n(.*?)^@@@ end \1 (\d+)$",

@@ -110,10 +110,19 @@ std::string FormatLegend(const v1::Timeline& timeline, int least_slack,
                    "reachable), where any delay eats into the margin first."),
       line_width);
   if (line_width > 0) {
-    absl::StrAppend(&out, WrapWords("--wide shows every column (KIND, LATEST "
-                                    "START) and whole titles.",
-                                    line_width));
+    const bool forward_plain =
+        timeline.mode() == v1::FORWARD && !timeline.resource_constrained();
+    absl::StrAppend(
+        &out, forward_plain
+                  ? "--wide shows whole titles.\n"
+                  : WrapWords(absl::StrCat("--wide shows every column (KIND",
+                                           timeline.resource_constrained()
+                                               ? ""
+                                               : ", LATEST START",
+                                           ") and whole titles."),
+                              line_width));
   }
+
   if (timeline.resource_constrained()) {
     absl::StrAppend(
         &out,

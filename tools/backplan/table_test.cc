@@ -220,7 +220,7 @@ TEST(FormatTimeline, LongTitlesGiveWayIdsStayWhole) {
   }
   for (int i = 0; i < 3; ++i) {
     EXPECT_THAT(text, HasSubstr(absl::StrCat("t-a-quite-long-task-identifier-",
-                                             i, "  task")));
+                                             i, "  xxx")));
   }
   EXPECT_THAT(FormatTimeline(response, 0),
               HasSubstr("before g-a-goal-with-an-equally-long-identifier"));
