@@ -49,7 +49,11 @@ def parse_steps(section):
 
 
 def line_pattern(shown):
-    parts = [re.escape(p) for p in shown.rstrip().split(ELLIPSIS)]
+    # Spaces next to "…" belong to it: "KIND  …  TITLE" matches "KIND  TITLE".
+    parts = shown.rstrip().split(ELLIPSIS)
+    parts = [re.escape(p.rstrip() if i < len(parts) - 1 else p)
+             for i, p in enumerate(parts)]
+    parts = [parts[0]] + [p.lstrip() for p in parts[1:]]
     return re.compile(".*".join(parts) + r"\s*$")
 
 
