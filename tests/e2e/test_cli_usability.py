@@ -124,7 +124,7 @@ class CliUsabilityTest(harness.ClusterTestCase):
                           "--done", "2027-02-12", "--as_of", "2027-02-15")
         self.assertTrue(out.startswith(
             "plan %s version 2: t-store-backend done on 2027-02-12\n" % plan_id), out)
-        self.assertIn("t-store-backend", out.splitlines()[1])
+        self.assertIn("plan %s v2 | backward" % plan_id, out.splitlines()[1])
         for line in out.splitlines():
             self.assertLessEqual(len(line), WIDTH, line)
         out, _ = self.cli("progress", plan_id, "--task", "t-one-click",
