@@ -117,7 +117,7 @@ std::string FormatLegend(const v1::Timeline& timeline, int least_slack,
                   ? "--wide shows whole titles.\n"
                   : WrapWords(absl::StrCat("--wide shows every column (KIND",
                                            timeline.resource_constrained()
-                                               ? ""
+                                               ? ", TITLE"
                                                : ", LATEST START",
                                            ") and whole titles."),
                               line_width));
@@ -321,7 +321,7 @@ std::string FormatTimeline(const v1::ScheduleResponse& response,
     columns = {{"RANK", true},
                {"ID"},
                {"KIND", false, true},
-               {"TITLE", false, false, 8, 40},
+               {"TITLE", false, true},  // The ids say enough at 120.
                {"DAYS", true},
                {"START"},
                {forward ? "FINISH" : "DEADLINE"},
