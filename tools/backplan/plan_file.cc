@@ -64,9 +64,8 @@ absl::string_view LineAt(absl::string_view text, const YAML::Mark& mark) {
   if (mark.is_null() || mark.pos < 0) return "";
   const size_t pos = std::min(static_cast<size_t>(mark.pos), text.size());
   const size_t begin = text.rfind('\n', pos == 0 ? 0 : pos - 1);
-  const size_t start = begin == absl::string_view::npos || pos == 0
-                           ? 0
-                           : begin + 1;
+  const size_t start =
+      begin == absl::string_view::npos || pos == 0 ? 0 : begin + 1;
   const size_t end = text.find('\n', start);
   return text.substr(start, end == absl::string_view::npos
                                 ? absl::string_view::npos
@@ -453,8 +452,7 @@ absl::StatusOr<v1::Plan> ParsePlanText(absl::string_view text,
     // it into the same form, with a hint at the usual cause.
     return absl::InvalidArgumentError(
         absl::StrCat(Where(file_name, e.mark), ": YAML syntax: ", e.msg,
-                     " (hint: ", SyntaxHint(e.msg, LineAt(text, e.mark)),
-                     ")"));
+                     " (hint: ", SyntaxHint(e.msg, LineAt(text, e.mark)), ")"));
   }
   return plan;
 }
