@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets Backplan up and shows it working: installs missing Debian packages,
-# builds into build/, starts redis-server (data under .run/) and the three
+# builds into build/ (their output goes to .run/setup.log; the screen shows
+# one heading per step, and the log's tail when a step fails), starts redis-server (data under .run/) and the three
 # services on loopback, waits until each is SERVING, and plans the Kindle
 # example through the CLI. The services stay up; `scripts/run.sh stop` stops
 # exactly what this started. Running it again restarts them.
@@ -34,9 +35,48 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 
-scripts/build.sh -DBACKPLAN_BUILD_TESTS=ON "-DBACKPLAN_SKIP_LIBS="
 mkdir -p "$run/redis"
+# Package and build output goes to one log; the screen gets a heading line
+# per step, and the log's tail when a step fails.
+log="$run/setup.log"
+: > "$log"
+step() { echo "==> $*"; }
+logged() {
+  if ! "$@" >> "$log" 2>&1; then
+    echo "FAILED: $*" >&2
+    echo "--- last 40 lines of $log ---" >&2
+    tail -n 40 "$log" >&2
+    echo "--- the whole output is in $log ---" >&2
+    exit 1
+  fi
+}
+echo "Backplan setup; package and build output goes to $log"
+
+step "1/5 checking Debian packages (scripts/install_deps.sh)"
+redis_before=$(dpkg-query -W -f='${Status}' redis-server 2>/dev/null || true)
+logged scripts/install_deps.sh
+redis_after=$(dpkg-query -W -f='${Status}' redis-server 2>/dev/null || true)
+if [[ "$redis_before" != *"install ok installed"* &&
+      "$redis_after" == *"install ok installed"* ]]; then
+  # Debian's package enables and starts its own Redis on 6379; say so, as
+  # Backplan neither needs nor uses it.
+  enabled=$(systemctl is-enabled redis-server 2>/dev/null || true)
+  active=$(systemctl is-active redis-server 2>/dev/null || true)
+  if [ "$enabled" = enabled ] || [ "$active" = active ]; then
+    echo "    note: installing redis-server also enabled Debian's system Redis" \
+      "service on 127.0.0.1:6379 (systemctl is-enabled: ${enabled:-?}," \
+      "is-active: ${active:-?})."
+    echo "    Backplan runs its own Redis on $redis_port and does not use it;" \
+      "to turn it off: sudo systemctl disable --now redis-server"
+  fi
+fi
+
+step "2/5 building into build/ (cmake + ninja)"
+logged cmake -S . -B build -G Ninja -DBACKPLAN_BUILD_TESTS=ON "-DBACKPLAN_SKIP_LIBS="
+logged cmake --build build
 stop_all
+
+step "3/5 starting Redis on 127.0.0.1:$redis_port (data in $run/redis)"
 
 # Durable by default, as the Kubernetes manifests: every write is fsynced to
 # the append-only file before Redis answers, so an acknowledged write survives
@@ -50,7 +90,14 @@ for _ in $(seq 50); do
   redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break
   sleep 0.1
 done
+redis-cli -p "$redis_port" ping > /dev/null 2>&1 || {
+  echo "FAILED: redis-server did not answer on $redis_port" >&2
+  tail -n 20 "$run/redis.log" >&2
+  stop_all
+  exit 1
+}
 
+step "4/5 starting the three services (logs in $run/*.log)"
 for i in 0 1 2; do
   name=${names[$i]}
   extra=()
@@ -85,9 +132,10 @@ for i in 0 1 2; do
     sleep 0.1
   done
   [ -n "$ok" ] || { echo "backplan-$name is not SERVING" >&2; stop_all; exit 1; }
-  echo "backplan-$name SERVING on 127.0.0.1:${ports[$i]}"
+  echo "    backplan-$name SERVING on 127.0.0.1:${ports[$i]}"
 done
 
+step "5/5 planning the Kindle example (backplan plan examples/kindle.yaml)"
 echo
 "$cli" plan examples/kindle.yaml
 echo

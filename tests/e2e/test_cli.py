@@ -66,7 +66,7 @@ class CliTest(harness.ClusterTestCase):
     # --- plan, prioritize, export ------------------------------------------
 
     def test_plan_kindle_gives_every_task_a_deadline(self):
-        out, _ = self.cli("plan", KINDLE)
+        out, _ = self.cli("plan", KINDLE, "--wide")  # Every column, one header line.
         header = out.splitlines()[0]
         self.assertIn("target 2027-06-30 Wed", header)
         self.assertIn("final milestone 2027-06-30 Wed", header)

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "tools/backplan/plan_file.h"
 
 namespace backplan::cli {
@@ -25,7 +26,11 @@ bool LooksLikeFile(const std::string& arg) {
 std::optional<v1::Plan> LoadPlan(Client& client, const std::string& path) {
   absl::StatusOr<v1::Plan> plan = LoadPlanFile(path);
   if (!plan.ok()) {
-    client.err() << "backplan: " << plan.status().message() << "\n";
+    // One line per mistake in the file.
+    for (absl::string_view line :
+         absl::StrSplit(plan.status().message(), '\n')) {
+      client.err() << "backplan: " << line << "\n";
+    }
     return std::nullopt;
   }
   return *std::move(plan);

@@ -19,8 +19,8 @@ namespace backplan::cli {
 // path that exists, or that ends like a plan file (.yaml, .yml, .json).
 bool LooksLikeFile(const std::string& arg);
 
-// Loads a plan file; prints the loader's one-line error and returns
-// std::nullopt on failure.
+// Loads a plan file; prints the loader's errors (one line per mistake) and
+// returns std::nullopt on failure.
 std::optional<v1::Plan> LoadPlan(Client& client, const std::string& path);
 
 // --mode: UNSPECIFIED when empty, BACKWARD or FORWARD; false (after printing)

@@ -13,6 +13,7 @@
 #include "tools/backplan/options_command.h"
 #include "tools/backplan/plan_commands.h"
 #include "tools/backplan/prioritize_command.h"
+#include "tools/backplan/progress_command.h"
 #include "tools/backplan/recipe_commands.h"
 #include "tools/backplan/simulate_command.h"
 
@@ -59,6 +60,7 @@ int RunCommand(const std::vector<std::string>& args, const Options& options,
   if (command == "ahp") return RunAhp(client, rest);
   if (command == "simulate") return RunSimulate(client, rest);
   if (command == "options") return RunOptions(client, rest);
+  if (command == "progress") return RunProgress(client, rest);
   return client.Usage(
       absl::StrCat("unknown command \"", command, "\" (see backplan --help)"));
 }

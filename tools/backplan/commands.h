@@ -43,6 +43,10 @@ struct ConnectionFlags {
   channel::ClientSecurity security;
   int timeout_s = 30;  // Per call, > 0.
   bool json = false;   // Print protobuf JSON instead of tables.
+  bool wide = false;   // --wide: tables as wide as their cells, none cut.
+
+  // The longest output line tables may print: 0 (unlimited) with --wide.
+  size_t line_width() const { return wide ? 0 : kDefaultLineWidth; }
 };
 
 // schedule, plan and export (plan_commands.h).
@@ -88,7 +92,8 @@ struct BooksFlags {
 
 // edit (edit_commands.h).
 struct EditFlags {
-  // edit/apply: the version the edit is based on; 0 = the current one.
+  // edit/apply/progress: the version the change is based on; 0 = the
+  // current one.
   int64_t base_version = 0;
   std::string plan;                // --plan of apply: the stored plan.
   std::string id;                  // --id of the task or goal.
@@ -126,6 +131,15 @@ struct OptionsCommandFlags {
   double confidence = 0;
 };
 
+// progress (progress_command.h). --task and --base_version are EditFlags'.
+inline constexpr int kRemainingNotGiven = -1000000;
+struct ProgressFlags {
+  std::string done;  // --done YYYY-MM-DD: DONE, last worked day.
+  int remaining = kRemainingNotGiven;  // --remaining N: IN_PROGRESS.
+  std::string started;                 // --started YYYY-MM-DD: actual start.
+  std::string as_of;  // --as_of YYYY-MM-DD; "" = the server's today.
+};
+
 // Every flag of the tool.
 struct Options : ConnectionFlags,
                  ScheduleFlags,
@@ -137,7 +151,8 @@ struct Options : ConnectionFlags,
                  WatchFlags,
                  AhpFlags,
                  SimulateFlags,
-                 OptionsCommandFlags {};
+                 OptionsCommandFlags,
+                 ProgressFlags {};
 
 // Runs `args` (the command and its arguments, flags already parsed into
 // `options`). Results go to `out`, errors to `err`; returns the exit code.

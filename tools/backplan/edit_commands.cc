@@ -37,17 +37,38 @@ bool SetAttributes(Client& client, v1::Task* task) {
   return true;
 }
 
+// What is wrong with a --days value below -1 (-1 stands for "not given").
+std::string DaysProblem(int days) {
+  return absl::StrCat("--days must be 0 or more working days, not ", days);
+}
+
+// What is wrong with add-task's flags, one clause; "" when nothing is.
+std::string AddTaskProblems(const Options& options,
+                            const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    return absl::StrCat("unexpected argument \"", args[0], "\"");
+  }
+  if (options.id.empty()) return "--id X (the new task's id) is missing";
+  if (options.title.empty()) return "--title T is missing";
+  if (options.days == -1) {
+    return "--days D (the duration in working days, 0 or more) is missing";
+  }
+  if (options.days < 0) return DaysProblem(options.days);
+  if (options.goals.size() > 1) return "add-task takes at most one --goal";
+  return "";
+}
+
 // Fills `edit` from the operation and its arguments. Returns kExitOk, or the
 // exit code after printing why not.
 int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
               const std::vector<std::string>& args, v1::PlanEdit* edit) {
   const Options& options = client.options();
   if (op == "add-task") {
-    if (!args.empty() || options.id.empty() || options.title.empty() ||
-        options.days < 0 || options.goals.size() > 1) {
-      return client.Usage(
-          "usage: backplan edit PLAN_ID --base_version N add-task --id X "
-          "--title T --days D [--goal G]");
+    if (std::string wrong = AddTaskProblems(options, args); !wrong.empty()) {
+      return client.Usage(absl::StrCat(
+          "edit add-task: ", wrong,
+          "; usage: backplan edit PLAN_ID [--base_version N] add-task --id X "
+          "--title T --days D [--goal G]"));
     }
     v1::Task* task = edit->mutable_add_task()->mutable_task();
     task->set_id(options.id);
@@ -60,10 +81,19 @@ int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
     return kExitOk;
   }
   if (op == "update-task") {
-    if (!args.empty() || options.id.empty()) {
-      return client.Usage(
-          "usage: backplan edit PLAN_ID --base_version N update-task --id X "
-          "[--title T] [--days D] [--importance I] [--difficulty D]");
+    std::string wrong;
+    if (!args.empty()) {
+      wrong = absl::StrCat("unexpected argument \"", args[0], "\"");
+    } else if (options.id.empty()) {
+      wrong = "--id X (the task to change) is missing";
+    } else if (options.days < -1) {
+      wrong = DaysProblem(options.days);
+    }
+    if (!wrong.empty()) {
+      return client.Usage(absl::StrCat(
+          "edit update-task: ", wrong,
+          "; usage: backplan edit PLAN_ID [--base_version N] update-task --id X "
+          "[--title T] [--days D] [--importance I] [--difficulty D]"));
     }
     for (const v1::Task& task : plan.tasks()) {
       if (task.id() != options.id) continue;
@@ -94,7 +124,7 @@ int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
   if (op == "remove") {
     if (args.size() != 1) {
       return client.Usage(
-          "usage: backplan edit PLAN_ID --base_version N remove ID");
+          "usage: backplan edit PLAN_ID [--base_version N] remove ID");
     }
     edit->mutable_remove()->set_id(args[0]);
     return kExitOk;
@@ -102,7 +132,7 @@ int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
   if (op == "add-goal") {
     if (!args.empty() || options.id.empty() || options.title.empty()) {
       return client.Usage(
-          "usage: backplan edit PLAN_ID --base_version N add-goal --id G "
+          "usage: backplan edit PLAN_ID [--base_version N] add-goal --id G "
           "--title T [--parent P] [--open]");
     }
     v1::Goal* goal = edit->mutable_add_goal()->mutable_goal();
@@ -115,7 +145,7 @@ int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
   if (op == "expand") {
     if (args.size() != 1 || (options.tasks.empty() && options.goals.empty())) {
       return client.Usage(
-          "usage: backplan edit PLAN_ID --base_version N expand GOAL "
+          "usage: backplan edit PLAN_ID [--base_version N] expand GOAL "
           "[--task id:title:days]... [--goal id:title]...");
     }
     v1::PlanEdit::ExpandGoal* expand = edit->mutable_expand_goal();
@@ -141,7 +171,7 @@ int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
   if (op == "add-dep" || op == "remove-dep") {
     if (args.size() != 2 || options.lag < 0) {
       return client.Usage(absl::StrCat(
-          "usage: backplan edit PLAN_ID --base_version N ", op,
+          "usage: backplan edit PLAN_ID [--base_version N] ", op,
           " PREDECESSOR SUCCESSOR", op == "add-dep" ? " [--lag L]" : ""));
     }
     v1::Dependency* dep = op == "add-dep" ? edit->mutable_add_dependency()

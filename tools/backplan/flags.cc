@@ -25,6 +25,8 @@ ABSL_FLAG(std::string, token, "",
           "variable BACKPLAN_TOKEN); needs TLS.");
 ABSL_FLAG(int, timeout_s, 30, "Deadline of each call, in seconds.");
 ABSL_FLAG(bool, json, false, "Print responses as protobuf JSON.");
+ABSL_FLAG(bool, wide, false,
+          "Print tables at full width instead of fitting 120 columns.");
 ABSL_FLAG(std::string, mode, "", "Schedule mode: backward or forward.");
 ABSL_FLAG(std::string, method, "", "Prioritization method.");
 ABSL_FLAG(std::string, format, "",
@@ -67,6 +69,15 @@ ABSL_FLAG(bool, open, false, "edit add-goal: create the goal OPEN.");
 ABSL_FLAG(int, lag, 0, "edit add-dep: lag in working days.");
 ABSL_FLAG(int, importance, 0, "edit add-task/update-task: importance 1-10.");
 ABSL_FLAG(int, difficulty, 0, "edit add-task/update-task: difficulty 1-10.");
+ABSL_FLAG(std::string, done, "",
+          "progress: the task is done; its last worked day, YYYY-MM-DD.");
+ABSL_FLAG(int, remaining, backplan::cli::kRemainingNotGiven,
+          "progress: the task is in progress with this many working days "
+          "left.");
+ABSL_FLAG(std::string, started, "",
+          "progress: the day the task actually started, YYYY-MM-DD.");
+ABSL_FLAG(std::string, as_of, "",
+          "progress: the day to re-plan from, YYYY-MM-DD (default: today).");
 ABSL_FLAG(int64_t, from_version, 0, "watch: events from this plan version.");
 ABSL_FLAG(double, threshold, 0, "ahp: consistency ratio threshold.");
 ABSL_FLAG(int, iterations, 0, "simulate: runs, 1..100000; 0: 1000.");
@@ -102,6 +113,7 @@ Options OptionsFromFlags(const ParsedArgs& args) {
     if (token != nullptr) options.security.token = token;
   }
   options.json = absl::GetFlag(FLAGS_json);
+  options.wide = absl::GetFlag(FLAGS_wide);
   options.mode = absl::GetFlag(FLAGS_mode);
   options.method = absl::GetFlag(FLAGS_method);
   options.format = absl::GetFlag(FLAGS_format);
@@ -128,6 +140,10 @@ Options OptionsFromFlags(const ParsedArgs& args) {
   options.importance = absl::GetFlag(FLAGS_importance);
   options.difficulty = absl::GetFlag(FLAGS_difficulty);
   options.from_version = absl::GetFlag(FLAGS_from_version);
+  options.done = absl::GetFlag(FLAGS_done);
+  options.remaining = absl::GetFlag(FLAGS_remaining);
+  options.started = absl::GetFlag(FLAGS_started);
+  options.as_of = absl::GetFlag(FLAGS_as_of);
   options.threshold = absl::GetFlag(FLAGS_threshold);
   options.iterations = absl::GetFlag(FLAGS_iterations);
   options.seed = absl::GetFlag(FLAGS_seed);

@@ -11,6 +11,7 @@
 #include "backplan/v1/plan.pb.h"
 #include "backplan/v1/prioritization.pb.h"
 #include "backplan/v1/scheduling.pb.h"
+#include "tools/backplan/table.h"  // kDefaultLineWidth.
 
 namespace backplan::cli {
 
@@ -22,16 +23,23 @@ std::string FormatPlan(const v1::Plan& plan);
 
 // Renders a Schedule answer: a header line (plan, version, target, final
 // milestone, feasibility, degradation), the critical path or causing chain,
-// then one row per scheduled node in the order the response lists them.
-std::string FormatTimeline(const v1::ScheduleResponse& response);
+// then one row per scheduled node in the order the response lists them,
+// then a legend of SLACK, CRITICAL and (with people) makespan and gap.
+// Backward timelines show each task's latest start and deadline; forward
+// ones its earliest start and finish. Lines fit `line_width` bytes (0 =
+// unlimited) except where an id alone is wider.
+std::string FormatTimeline(const v1::ScheduleResponse& response,
+                           size_t line_width = kDefaultLineWidth);
 
 // Renders a Prioritize answer as a ranked table: rank, id, title, score,
 // tier and the reason for the task's place; with `explain`, each task's
 // contributions (value x weight = contribution, summing to the score) follow.
 // `titles` maps task ids to titles (may be empty).
+// Lines fit `line_width` bytes (0 = unlimited) except where an id is wider.
 std::string FormatPriorities(const v1::PrioritizeResponse& response,
                              const std::map<std::string, std::string>& titles,
-                             bool explain = false);
+                             bool explain = false,
+                             size_t line_width = kDefaultLineWidth);
 
 }  // namespace backplan::cli
 

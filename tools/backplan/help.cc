@@ -59,10 +59,17 @@ working backwards with recipe books:
   books list                list stored books
   books delete NAME         delete a stored book
 
-manual breakdown of a stored plan (each prints the new version; a stale
---base_version fails with ABORTED, an edit making a cycle with
-INVALID_ARGUMENT naming it):
-  edit PLAN_ID --base_version N OP
+manual breakdown of a stored plan (each prints the new version; an edit
+making a cycle fails with INVALID_ARGUMENT naming it). Without
+--base_version an edit applies to the current version and is retried only
+when the nodes it touches did not change meanwhile (else it reports the
+conflict); with --base_version N a stale N fails with ABORTED:
+  apply FILE --plan PLAN_ID [--base_version N]
+                            update a stored plan from its YAML file as one
+                            edit (outcome, target, calendar, pools, goals,
+                            tasks, dependencies); the same file again makes
+                            no new version
+  edit PLAN_ID [--base_version N] OP
     add-task --id X --title T --days D [--goal G] [--importance I]
              [--difficulty D]
     update-task --id X [--title T] [--days D] [--importance I]
@@ -78,6 +85,12 @@ INVALID_ARGUMENT naming it):
   watch PLAN_ID             print the plan's events as they happen (time
                             received, type, plan version, request id) until
                             Ctrl-C; --from_version N
+  progress PLAN_ID --task T --done YYYY-MM-DD | --remaining N
+                            report a task done (its last worked day) or in
+                            progress (working days left), re-plan the rest
+                            and print the timeline; --started YYYY-MM-DD,
+                            --as_of YYYY-MM-DD (default: today),
+                            --base_version N (default: the current one)
   help                      print this text
 
 flags:
@@ -92,6 +105,9 @@ flags:
   --tls_server_name=NAME    name to check in the services' certificates
   --token=TOKEN             bearer token (default: $BACKPLAN_TOKEN); needs TLS
   --json                    print the response as protobuf JSON
+  --wide                    print tables at full width (default: fit 120
+                            columns by shortening titles and reasons; ids
+                            are never shortened)
   --mode=backward|forward   schedule, plan, export (default backward)
   --method=NAME             prioritize method (default: the server's weighted)
   --weights=C=W,...         prioritize --method weighted, e.g.

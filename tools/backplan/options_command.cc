@@ -95,6 +95,7 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
                 : "FINISH";
   Table table({"OPTION", "WHAT", finish_header, "P(ON TIME)", "COST"});
   table.AlignRight(3);
+  table.SetShrinkable(4, 24);
   const v1::OptionsResponse::CutScope& cut = r.cut_scope();
   if (cut.found()) {
     table.AddRow(

@@ -58,7 +58,8 @@ int RunPlan(Client& client, const std::vector<std::string>& args) {
                  << " (version " << created.version() << ")\n";
     return kExitServerError;
   }
-  return client.Output(response, FormatTimeline(response));
+  return client.Output(response,
+                       FormatTimeline(response, options.line_width()));
 }
 
 int RunGet(Client& client, const std::vector<std::string>& args) {
@@ -155,7 +156,8 @@ int RunSchedule(Client& client, const std::vector<std::string>& args) {
                    })) {
     return kExitServerError;
   }
-  return client.Output(response, FormatTimeline(response));
+  return client.Output(response,
+                       FormatTimeline(response, options.line_width()));
 }
 
 int RunExport(Client& client, const std::vector<std::string>& args) {

@@ -1,5 +1,6 @@
 #include "tools/backplan/plan_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -8,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -23,6 +25,9 @@
 
 namespace backplan::cli {
 namespace {
+
+// The most mistakes of one plan file reported at once.
+constexpr size_t kMaxErrors = 20;
 
 using google::protobuf::Descriptor;
 using google::protobuf::EnumValueDescriptor;
@@ -48,6 +53,104 @@ std::string KindOf(const YAML::Node& node) {
   return absl::StrCat("the value ", Quote(node.Scalar()));
 }
 
+// "file:line:column" (1-based) of a mark; just "file" when it has none.
+std::string Where(absl::string_view file_name, const YAML::Mark& mark) {
+  if (mark.is_null()) return std::string(file_name);
+  return absl::StrCat(file_name, ":", mark.line + 1, ":", mark.column + 1);
+}
+
+// The text of the line `mark` points at; "" when it has none.
+absl::string_view LineAt(absl::string_view text, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.pos < 0) return "";
+  const size_t pos = std::min(static_cast<size_t>(mark.pos), text.size());
+  const size_t begin = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  const size_t start =
+      begin == absl::string_view::npos || pos == 0 ? 0 : begin + 1;
+  const size_t end = text.find('\n', start);
+  return text.substr(start, end == absl::string_view::npos
+                                ? absl::string_view::npos
+                                : end - start);
+}
+
+// Levenshtein distance, to suggest the field a misspelt key meant.
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown key; did you mean X?" when one field is close, else the list.
+std::string UnknownKey(absl::string_view name, const Descriptor& descriptor) {
+  std::vector<std::string> names;
+  std::string closest;
+  size_t best = std::max<size_t>(2, name.size() / 4) + 1;
+  for (int i = 0; i < descriptor.field_count(); ++i) {
+    const std::string& field = descriptor.field(i)->name();
+    names.push_back(field);
+    const size_t distance = EditDistance(absl::AsciiStrToLower(name), field);
+    if (distance < best) {
+      best = distance;
+      closest = field;
+    }
+  }
+  if (!closest.empty()) {
+    return absl::StrCat("unknown key; did you mean ", closest, "?");
+  }
+  return absl::StrCat("unknown key; expected one of ",
+                      absl::StrJoin(names, ", "));
+}
+
+// A hint for each of yaml-cpp's syntax errors a person is likely to meet;
+// `line` is the text of the line the error points at.
+std::string SyntaxHint(absl::string_view message, absl::string_view line) {
+  namespace msg = YAML::ErrorMsg;
+  const absl::string_view indent =
+      line.substr(0, std::min(line.find_first_not_of(" \t"), line.size()));
+  if (absl::StrContains(indent, '\t') ||
+      absl::StartsWith(message, "illegal tab")) {
+    return "YAML indents with spaces only: replace the tab";
+  }
+  if (message == msg::BLOCK_ENTRY) {
+    return "a list item (\"- \") must start its own line, indented under "
+           "its key (\"tasks:\" then \"  - id: ...\")";
+  }
+  if (message == msg::MAP_VALUE) {
+    return "a second \": \" on one line: quote a value that contains "
+           "\": \", or put a nested map on its own indented lines";
+  }
+  if (message == msg::END_OF_MAP || message == msg::END_OF_SEQ) {
+    return "the indentation changes here: every key of a map and every "
+           "\"- \" of a list must start in the same column";
+  }
+  if (message == msg::END_OF_MAP_FLOW || message == msg::END_OF_SEQ_FLOW ||
+      message == msg::FLOW_END) {
+    return "a \"{\" or \"[\" is not closed (or closed twice): check the "
+           "brackets, and quote values that contain \",\", \"[\" or \"{\"";
+  }
+  if (absl::StartsWith(message, "illegal tab")) {
+    return "YAML indents with spaces only: replace the tab";
+  }
+  if (message == msg::UNKNOWN_TOKEN || message == msg::MAP_KEY) {
+    return "quote a value that starts with a special character such as "
+           "@, `, %, & or *";
+  }
+  if (message == msg::EOF_IN_SCALAR) {
+    return "a quoted value is not closed: add the closing quote";
+  }
+  return "check the indentation and the quoting on this line and the one "
+         "above";
+}
+
 // Walks a YAML tree alongside a message descriptor and fills the message by
 // reflection, so the file format follows plan.proto without a second schema.
 class Walker {
@@ -64,63 +167,87 @@ class Walker {
     }
     const Descriptor* descriptor = message->GetDescriptor();
     std::set<std::string> seen;
+    // Keep going after a bad entry, so one run reports every mistake (up to
+    // kMaxErrors); the result is an error if any entry was bad.
+    absl::Status result = absl::OkStatus();
+    auto keep = [&result](absl::Status status) {
+      if (result.ok()) result = std::move(status);
+    };
     for (const auto& entry : node) {
+      if (TooMany()) break;
       const YAML::Node& key = entry.first;
       const YAML::Node& value = entry.second;
       if (!key.IsScalar()) {
-        return Error(key, path, "a key must be a plain name");
+        keep(Error(key, path, "a key must be a plain name"));
+        continue;
       }
       const std::string& name = key.Scalar();
       const std::string field_path = path.empty() ? name : path + "." + name;
       const FieldDescriptor* field = descriptor->FindFieldByName(name);
       if (field == nullptr) field = descriptor->FindFieldByCamelcaseName(name);
       if (field == nullptr) {
-        std::vector<std::string> names;
-        for (int i = 0; i < descriptor->field_count(); ++i) {
-          names.push_back(descriptor->field(i)->name());
-        }
-        return Error(key, field_path,
-                     absl::StrCat("unknown key; expected one of ",
-                                  absl::StrJoin(names, ", ")));
+        keep(Error(key, field_path, UnknownKey(name, *descriptor)));
+        continue;
       }
       if (!seen.insert(field->name()).second) {
-        return Error(key, field_path, "duplicate key");
+        keep(Error(key, field_path, "duplicate key"));
+        continue;
       }
       if (value.IsNull()) continue;  // `key:` with nothing leaves it unset.
       if (field->is_map()) {
-        return Error(key, field_path, "map fields are not supported");
+        keep(Error(key, field_path, "map fields are not supported"));
+        continue;
       }
       if (field->is_repeated()) {
         if (!value.IsSequence()) {
-          return Error(value, field_path,
-                       absl::StrCat("expected a list, found ", KindOf(value)));
+          keep(Error(value, field_path,
+                     absl::StrCat("expected a list, found ", KindOf(value))));
+          continue;
         }
-        for (size_t i = 0; i < value.size(); ++i) {
-          absl::Status status = FillField(
-              value[i], absl::StrCat(field_path, "[", i, "]"), message, field);
-          if (!status.ok()) return status;
+        for (size_t i = 0; i < value.size() && !TooMany(); ++i) {
+          keep(FillField(value[i], absl::StrCat(field_path, "[", i, "]"),
+                         message, field));
         }
       } else {
-        absl::Status status = FillField(value, field_path, message, field);
-        if (!status.ok()) return status;
+        keep(FillField(value, field_path, message, field));
       }
     }
-    return absl::OkStatus();
+    return result;
   }
 
+  // Records one mistake at `node` (the first kMaxErrors are kept, the rest
+  // counted) and returns it as a status.
   absl::Status Error(const YAML::Node& node, absl::string_view path,
-                     absl::string_view what) const {
-    const YAML::Mark mark = node.Mark();
-    std::string where = file_name_;
-    if (!mark.is_null()) absl::StrAppend(&where, ":", mark.line + 1);
-    if (path.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
+                     absl::string_view what) {
+    const std::string line =
+        path.empty() ? absl::StrCat(Where(file_name_, node.Mark()), ": ", what)
+                     : absl::StrCat(Where(file_name_, node.Mark()), ": ", path,
+                                    ": ", what);
+    if (errors_.size() < kMaxErrors) {
+      errors_.push_back(line);
+    } else {
+      ++errors_not_shown_;
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": ", path, ": ", what));
+    return absl::InvalidArgumentError(line);
   }
+
+  // Every mistake found, one per line, the last line "... and N more" when
+  // more than kMaxErrors were found.
+  std::string Report() const {
+    std::string report = absl::StrJoin(errors_, "\n");
+    if (errors_not_shown_ > 0) {
+      absl::StrAppend(&report, "\n", file_name_, ": ... and ",
+                      errors_not_shown_, " more");
+    }
+    return report;
+  }
+  bool failed() const { return !errors_.empty(); }
 
  private:
+  // Once this many more mistakes were found past kMaxErrors, stop walking: a
+  // file that wrong will not be fixed one message at a time anyway.
+  bool TooMany() const { return errors_not_shown_ >= 1000; }
+
   // Sets (or, when repeated, adds) one value of `field` from `node`.
   absl::Status FillField(const YAML::Node& node, const std::string& path,
                          Message* message, const FieldDescriptor* field) {
@@ -273,6 +400,8 @@ class Walker {
   }
 
   std::string file_name_;
+  std::vector<std::string> errors_;
+  size_t errors_not_shown_ = 0;
 };
 
 }  // namespace
@@ -311,18 +440,19 @@ absl::StatusOr<v1::Plan> ParsePlanText(absl::string_view text,
     const YAML::Node root = YAML::Load(std::string(text));
     if (!root.IsMap()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          file_name, ":", root.Mark().is_null() ? 1 : root.Mark().line + 1,
+          root.Mark().is_null() ? absl::StrCat(file_name, ":1:1")
+                                : Where(file_name, root.Mark()),
           ": expected a plan (a map with outcome, goals, tasks, ...), found ",
           KindOf(root)));
     }
-    absl::Status status = walker.FillMessage(root, "", &plan);
-    if (!status.ok()) return status;
+    (void)walker.FillMessage(root, "", &plan);
+    if (walker.failed()) return absl::InvalidArgumentError(walker.Report());
   } catch (const YAML::Exception& e) {
-    // yaml-cpp reports syntax errors by exception; turn them into the same
-    // one-line form.
-    std::string where(file_name);
-    if (!e.mark.is_null()) absl::StrAppend(&where, ":", e.mark.line + 1);
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", e.msg));
+    // yaml-cpp reports syntax errors by exception, the first one only; turn
+    // it into the same form, with a hint at the usual cause.
+    return absl::InvalidArgumentError(
+        absl::StrCat(Where(file_name, e.mark), ": YAML syntax: ", e.msg,
+                     " (hint: ", SyntaxHint(e.msg, LineAt(text, e.mark)), ")"));
   }
   return plan;
 }

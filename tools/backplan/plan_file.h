@@ -27,9 +27,13 @@
 // {year, month, day} maps. The loader checks the form of the file only; the
 // meaning (references, cycles, ranges) is checked by the services.
 //
-// Errors are INVALID_ARGUMENT (NOT_FOUND when the file cannot be read) with
-// one line naming the file, the 1-based line and the field, e.g.
-//   examples/bad.yaml:12: tasks[3].duration_days: "ten" is not an integer
+// Errors are INVALID_ARGUMENT (NOT_FOUND when the file cannot be read). The
+// message has one line per mistake naming the file, the 1-based line and
+// column and the field, e.g.
+//   examples/bad.yaml:12:20: tasks[3].duration_days: "ten" is not an integer
+// Up to 20 mistakes are listed at once, then a line "FILE: ... and N more".
+// A YAML syntax error stops the parser: it is the only line, with a hint at
+// its usual cause ("...: YAML syntax: illegal map value (hint: ...)").
 #ifndef BACKPLAN_TOOLS_BACKPLAN_PLAN_FILE_H_
 #define BACKPLAN_TOOLS_BACKPLAN_PLAN_FILE_H_
 

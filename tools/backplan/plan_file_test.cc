@@ -105,17 +105,18 @@ tasks:
   - id: b
     duration_days: ten
 )";
-  EXPECT_THAT(ParsePlanText(text, "examples/bad.yaml"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "examples/bad.yaml:8: tasks[1].duration_days: \"ten\" "
-                       "is not an integer"));
+  EXPECT_THAT(
+      ParsePlanText(text, "examples/bad.yaml"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "examples/bad.yaml:8:20: tasks[1].duration_days: \"ten\" "
+               "is not an integer"));
 }
 
 TEST(ParsePlanText, NumberOutOfRange) {
   EXPECT_THAT(ParsePlanText("tasks:\n  - {id: a, duration_days: 99999999999}\n",
                             "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("f.yaml:2: tasks[0].duration_days: ")));
+                       StartsWith("f.yaml:2:28: tasks[0].duration_days: ")));
 }
 
 TEST(ParsePlanText, UnknownKeyIsAnError) {
@@ -130,35 +131,35 @@ tasks:
   EXPECT_THAT(
       ParsePlanText(text, "f.yaml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
-               AllOf(StartsWith("f.yaml:7: tasks[0].attributes.imporance: "
-                                "unknown key; expected one of importance,"),
-                     HasSubstr("rice_effort"))));
+               "f.yaml:7:7: tasks[0].attributes.imporance: unknown key; did "
+               "you mean importance?"));
 }
 
 TEST(ParsePlanText, UnknownTopLevelKey) {
   EXPECT_THAT(ParsePlanText("outcome: {title: x}\ntaks: []\n", "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("f.yaml:2: taks: unknown key")));
+                       "f.yaml:2:1: taks: unknown key; did you mean tasks?"));
 }
 
 TEST(ParsePlanText, DuplicateKeyIsAnError) {
   EXPECT_THAT(ParsePlanText("outcome:\n  title: x\n  title: y\n", "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "f.yaml:3: outcome.title: duplicate key"));
+                       "f.yaml:3:3: outcome.title: duplicate key"));
 }
 
 TEST(ParsePlanText, BadDateNamesLineAndField) {
   EXPECT_THAT(
       ParsePlanText("outcome:\n  title: x\n  target_date: 2027-02-30\n",
                     "f.yaml"),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "f.yaml:3: outcome.target_date: \"2027-02-30\" is not a valid "
-               "date (expected YYYY-MM-DD)"));
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          "f.yaml:3:16: outcome.target_date: \"2027-02-30\" is not a valid "
+          "date (expected YYYY-MM-DD)"));
   EXPECT_THAT(
       ParsePlanText("calendar:\n  holidays: [2027-05-31, tomorrow]\n",
                     "f.yaml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
-               StartsWith("f.yaml:2: calendar.holidays[1]: \"tomorrow\"")));
+               StartsWith("f.yaml:2:26: calendar.holidays[1]: \"tomorrow\"")));
   EXPECT_THAT(
       ParsePlanText("outcome: {target_date: {year: 2027, month: 13, day: 1}}\n",
                     "f.yaml"),
@@ -170,25 +171,26 @@ TEST(ParsePlanText, BadEnumListsTheValues) {
   EXPECT_THAT(
       ParsePlanText("calendar:\n  working_weekdays: [MONDAY, FUNDAY]\n",
                     "f.yaml"),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "f.yaml:2: calendar.working_weekdays[1]: \"FUNDAY\" is not one "
-               "of MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, "
-               "SUNDAY"));
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          "f.yaml:2:30: calendar.working_weekdays[1]: \"FUNDAY\" is not one "
+          "of MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, "
+          "SUNDAY"));
 }
 
 TEST(ParsePlanText, WrongShape) {
   EXPECT_THAT(ParsePlanText("tasks: {id: a}\n", "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "f.yaml:1: tasks: expected a list, found a map"));
+                       "f.yaml:1:8: tasks: expected a list, found a map"));
   EXPECT_THAT(ParsePlanText("outcome: [1, 2]\n", "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("f.yaml:1: outcome: expected a map")));
+                       StartsWith("f.yaml:1:10: outcome: expected a map")));
   EXPECT_THAT(ParsePlanText("- a\n- b\n", "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("f.yaml:1: expected a plan")));
+                       StartsWith("f.yaml:1:1: expected a plan")));
   EXPECT_THAT(ParsePlanText("", "f.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("f.yaml:1: expected a plan")));
+                       StartsWith("f.yaml:1:1: expected a plan")));
 }
 
 TEST(ParsePlanText, SyntaxErrorHasALine) {

@@ -114,7 +114,8 @@ int RunPrioritize(Client& client, const std::vector<std::string>& args) {
   }
   for (const auto& task : plan.tasks()) titles[task.id()] = task.title();
   return client.Output(response,
-                       FormatPriorities(response, titles, options.explain));
+                       FormatPriorities(response, titles, options.explain,
+                                        options.line_width()));
 }
 
 }  // namespace backplan::cli

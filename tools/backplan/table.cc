@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 
 namespace backplan::cli {
@@ -38,17 +39,28 @@ const char* WeekdayName(absl::Weekday weekday) {
 
 }  // namespace
 
-Table::Table(std::vector<std::string> headers, size_t max_width)
+Table::Table(std::vector<std::string> headers)
     : headers_(std::move(headers)),
       right_(headers_.size(), false),
-      max_widths_(headers_.size(), max_width) {}
+      shrinkable_(headers_.size(), false),
+      min_widths_(headers_.size(), 0),
+      max_widths_(headers_.size(), 0) {}
 
 void Table::AlignRight(size_t column) {
   if (column < right_.size()) right_[column] = true;
 }
 
+void Table::SetShrinkable(size_t column, size_t min_width) {
+  if (column >= shrinkable_.size()) return;
+  shrinkable_[column] = true;
+  min_widths_[column] = std::max(min_width, headers_[column].size());
+}
+
 void Table::SetMaxWidth(size_t column, size_t max_width) {
-  if (column < max_widths_.size()) max_widths_[column] = max_width;
+  if (column >= max_widths_.size()) return;
+  if (!shrinkable_[column])
+    SetShrinkable(column, std::min<size_t>(10, max_width));
+  max_widths_[column] = std::max(max_width, min_widths_[column]);
 }
 
 void Table::AddRow(std::vector<std::string> cells) {
@@ -57,20 +69,39 @@ void Table::AddRow(std::vector<std::string> cells) {
 }
 
 std::string Table::Render() const {
-  std::vector<size_t> widths(headers_.size(), 0);
+  const size_t columns = headers_.size();
+  std::vector<size_t> widths(columns, 0);
   auto measure = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      widths[i] =
-          std::max(widths[i], std::min(cells[i].size(), max_widths_[i]));
+    for (size_t i = 0; i < columns; ++i) {
+      widths[i] = std::max(widths[i], cells[i].size());
     }
   };
   measure(headers_);
   for (const auto& row : rows_) measure(row);
+  if (line_width_ > 0) {
+    for (size_t i = 0; i < columns; ++i) {
+      if (max_widths_[i] > 0) widths[i] = std::min(widths[i], max_widths_[i]);
+    }
+    size_t total = columns == 0 ? 0 : 2 * (columns - 1);
+    for (size_t width : widths) total += width;
+    // Take one byte at a time from the widest shrinkable column still above
+    // its minimum, so long titles and reasons give way evenly.
+    while (total > line_width_) {
+      size_t widest = columns;
+      for (size_t i = 0; i < columns; ++i) {
+        if (!shrinkable_[i] || widths[i] <= min_widths_[i]) continue;
+        if (widest == columns || widths[i] > widths[widest]) widest = i;
+      }
+      if (widest == columns) break;  // Only fixed columns left: print wider.
+      --widths[widest];
+      --total;
+    }
+  }
 
   std::string out;
   auto render = [&](const std::vector<std::string>& cells) {
     std::string line;
-    for (size_t i = 0; i < cells.size(); ++i) {
+    for (size_t i = 0; i < columns; ++i) {
       if (i > 0) line += "  ";
       const std::string cell = Cut(cells[i], widths[i]);
       const int width = static_cast<int>(widths[i]);
@@ -94,6 +125,30 @@ std::string FormatDate(const v1::Date& date) {
 
 std::string FormatDays(int days) {
   return absl::StrCat(days, days == 1 || days == -1 ? " day" : " days");
+}
+
+std::string WrapWords(absl::string_view text, size_t line_width,
+                      size_t indent) {
+  if (line_width == 0 || text.size() <= line_width) {
+    return absl::StrCat(text, "\n");
+  }
+  const std::string pad(indent, ' ');
+  const size_t lead = std::min(text.find_first_not_of(' '), text.size());
+  std::string out;
+  std::string line(text.substr(0, lead));
+  bool has_word = false;  // Whether `line` holds a word yet.
+  for (absl::string_view word :
+       absl::StrSplit(text.substr(lead), ' ', absl::SkipEmpty())) {
+    if (has_word && line.size() + 1 + word.size() > line_width) {
+      absl::StrAppend(&out, line, "\n");
+      line = pad;
+      has_word = false;
+    }
+    absl::StrAppend(&line, has_word ? " " : "", word);
+    has_word = true;
+  }
+  absl::StrAppend(&out, line, "\n");
+  return out;
 }
 
 }  // namespace backplan::cli

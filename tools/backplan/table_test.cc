@@ -1,5 +1,8 @@
 #include "tools/backplan/table.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/backplan/commands.h"
@@ -8,6 +11,12 @@ namespace backplan::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
+
+// `text` with its wrapped lines joined again.
+std::string Unwrapped(const std::string& text) {
+  return absl::StrReplaceAll(text, {{"\n  ", " "}});
+}
 
 v1::Date MakeDate(int year, int month, int day) {
   v1::Date date;
@@ -34,10 +43,48 @@ TEST(Table, AlignsColumnsWithoutTrailingSpaces) {
             "long-id  12  x\n");
 }
 
-TEST(Table, CutsLongCells) {
-  Table table({"T"}, 8);
+TEST(Table, CutsLongCellsOfCappedColumns) {
+  Table table({"T"});
+  table.SetMaxWidth(0, 8);
   table.AddRow({"abcdefghijkl"});
   EXPECT_EQ(table.Render(), "T\nabcde...\n");
+  table.SetLineWidth(0);  // --wide: no cap.
+  EXPECT_EQ(table.Render(), "T\nabcdefghijkl\n");
+}
+
+TEST(Table, FitsTheLineByShorteningShrinkableColumnsOnly) {
+  Table table({"ID", "TITLE", "WHY"});
+  table.SetShrinkable(1, 6);
+  table.SetShrinkable(2, 6);
+  table.SetLineWidth(35);
+  table.AddRow({"t-a-rather-long-id", "a title of some length", "because"});
+  const std::string text = table.Render();
+  EXPECT_EQ(text,
+            "ID                  TITLE   WHY\n"
+            "t-a-rather-long-id  a t...  because\n");
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(line.size(), 35u);
+  }
+}
+
+TEST(Table, NeverCutsFixedColumnsEvenWhenTooWide) {
+  Table table({"ID", "TITLE"});
+  table.SetShrinkable(1, 5);
+  table.SetLineWidth(10);
+  table.AddRow({"t-an-id-wider-than-the-line", "title text"});
+  EXPECT_EQ(table.Render(),
+            "ID                           TITLE\n"
+            "t-an-id-wider-than-the-line  ti...\n");
+}
+
+TEST(WrapWords, BreaksAtSpacesAndIndents) {
+  EXPECT_EQ(WrapWords("a -> b -> c", 0), "a -> b -> c\n");
+  EXPECT_EQ(WrapWords("critical path: aa -> bb -> cc", 16),
+            "critical path:\n  aa -> bb -> cc\n");
+  EXPECT_EQ(WrapWords("  x: one two three", 10, 4),
+            "  x: one\n    two\n    three\n");
+  EXPECT_EQ(WrapWords("averyveryverylongword b", 5),
+            "averyveryverylongword\n  b\n");
 }
 
 TEST(FormatTimeline, HeaderAndRowsInResponseOrder) {
@@ -76,7 +123,7 @@ TEST(FormatTimeline, HeaderAndRowsInResponseOrder) {
   EXPECT_THAT(text, HasSubstr("DEGRADED (no ranks): prioritization"));
   EXPECT_THAT(text, HasSubstr("causing chain: t-b -> g-root"));
   EXPECT_THAT(text, HasSubstr("before g-root"));
-  EXPECT_LT(text.find("t-b  task"), text.find("t-a  task"));
+  EXPECT_LT(text.find("  t-b  "), text.find("  t-a  "));
 }
 
 TEST(FormatTimeline, ResourceScheduleShowsBoundAndAssignees) {
@@ -107,17 +154,76 @@ TEST(FormatTimeline, ResourceScheduleShowsBoundAndAssignees) {
   task->set_resource_slack_days(4);
   task->mutable_waits_for()->set_text("waits for pool dev after t-0 (ann)");
 
-  const std::string text = FormatTimeline(response);
-  EXPECT_THAT(text,
+  const std::string wide = FormatTimeline(response, 0);
+  EXPECT_THAT(wide,
               HasSubstr("resources: makespan 12 working days, lower bound 10 "
                         "by resource (critical path 8, resources 10, energy "
                         "9, conflict 7), gap 20 %, 1000 schedules generated "
                         "(search ended by time limit; max_schedules 5000, "
-                        "seed 7)"));
-  EXPECT_THAT(text, HasSubstr("waits for pool dev after t-0 (ann)"));
+                        "seed 7)\n"));
+  const std::string text = FormatTimeline(response);
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(line.size(), kDefaultLineWidth) << line;
+  }
+  EXPECT_THAT(text, HasSubstr("resources: makespan 12 working days"));
+  EXPECT_THAT(Unwrapped(text), HasSubstr("(search ended by time limit; "));
+  EXPECT_THAT(Unwrapped(text),
+              HasSubstr("Gap: how far the makespan is above the lower"));
+  EXPECT_THAT(wide, HasSubstr("waits for pool dev after t-0 (ann)"));
   EXPECT_THAT(text, HasSubstr("WHO"));
   EXPECT_THAT(text, HasSubstr("2027-06-01 Tue"));
   EXPECT_THAT(text, HasSubstr("ann, bob"));
+}
+
+TEST(FormatTimeline, ForwardShowsEarliestDatesAndALegend) {
+  v1::ScheduleResponse response;
+  v1::Timeline* timeline = response.mutable_timeline();
+  timeline->set_mode(v1::FORWARD);
+  timeline->set_feasible(true);
+  v1::ScheduledTask* a = timeline->add_tasks();
+  a->set_id("t-a");
+  a->set_kind(v1::TASK);
+  a->set_duration_days(3);
+  a->set_slack_days(31);
+  a->set_critical(true);
+  *a->mutable_earliest_start() = MakeDate(2027, 1, 4);
+  *a->mutable_earliest_finish() = MakeDate(2027, 1, 6);
+  *a->mutable_latest_start() = MakeDate(2027, 2, 15);
+  *a->mutable_deadline() = MakeDate(2027, 1, 6);
+  const std::string text = FormatTimeline(response);
+  EXPECT_THAT(text, HasSubstr("START           FINISH          SLACK"));
+  EXPECT_THAT(text, HasSubstr("2027-01-04 Mon  2027-01-06 Wed     31  yes"));
+  EXPECT_THAT(text, Not(HasSubstr("LATEST START")));
+  EXPECT_THAT(text, Not(HasSubstr("2027-02-15")));
+  EXPECT_THAT(Unwrapped(text),
+              HasSubstr("CRITICAL: on the chain with the least slack "
+                        "(here 31 days;"));
+}
+
+TEST(FormatTimeline, LongTitlesGiveWayIdsStayWhole) {
+  v1::ScheduleResponse response;
+  v1::Timeline* timeline = response.mutable_timeline();
+  timeline->set_plan_id("0123456789abcdef0123456789abcdef");
+  timeline->set_feasible(true);
+  for (int i = 0; i < 3; ++i) {
+    v1::ScheduledTask* task = timeline->add_tasks();
+    task->set_id(absl::StrCat("t-a-quite-long-task-identifier-", i));
+    task->set_kind(v1::TASK);
+    task->set_title(std::string(100, 'x'));
+    task->mutable_deadline_reason()->set_kind(v1::DeadlineReason::SUCCESSOR);
+    task->mutable_deadline_reason()->set_successor_id(
+        "g-a-goal-with-an-equally-long-identifier");
+  }
+  const std::string text = FormatTimeline(response);
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(line.size(), kDefaultLineWidth) << line;
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(text, HasSubstr(absl::StrCat("t-a-quite-long-task-identifier-",
+                                             i, "  xxx")));
+  }
+  EXPECT_THAT(FormatTimeline(response, 0),
+              HasSubstr("before g-a-goal-with-an-equally-long-identifier"));
 }
 
 }  // namespace
