@@ -190,8 +190,7 @@ std::string FormatPlanList(const v1::ListPlansResponse& list) {
   if (list.plans().empty()) return "no plans\n";
   Table table({"PLAN ID", "TITLE", "TARGET", "VERSION", "TASKS", "FEASIBILITY",
                "CHANGED (UTC)"});
-  table.SetMaxWidth(0, 200);  // Ids are never cut: later commands need them.
-  table.SetMaxWidth(1, 40);
+  table.SetMaxWidth(1, 40);  // Ids (column 0) are never cut.
   table.AlignRight(3);
   table.AlignRight(4);
   for (const v1::PlanSummary& plan : list.plans()) {
