@@ -92,7 +92,8 @@ int BuildEdit(Client& client, const v1::Plan& plan, const std::string& op,
     if (!wrong.empty()) {
       return client.Usage(absl::StrCat(
           "edit update-task: ", wrong,
-          "; usage: backplan edit PLAN_ID [--base_version N] update-task --id X "
+          "; usage: backplan edit PLAN_ID [--base_version N] update-task --id "
+          "X "
           "[--title T] [--days D] [--importance I] [--difficulty D]"));
     }
     for (const v1::Task& task : plan.tasks()) {
