@@ -66,9 +66,9 @@
 // pool it did not already cover), before the work needs more days in
 // total; resource_critical[j] when that is 0. With member calendars the
 // slip is checked against each pool's people per day, not against which
-// member could still do the task (a slip may need another member). waits[j] says what holds it
-// where it is (the dependency, or the pool and the task before it on that
-// pool).
+// member could still do the task (a slip may need another member). waits[j]
+// says what holds it where it is (the dependency, or the pool and the task
+// before it on that pool).
 //
 // Progress (request.as_of with tasks in progress or done): done tasks keep
 // their actual dates and use nobody; in-progress tasks do their remaining
