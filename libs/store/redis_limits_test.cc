@@ -190,9 +190,9 @@ TEST_F(RedisLimitsTest, StoredBytesQuotaPerTenant) {
 }
 
 TEST_F(RedisLimitsTest, LargeWriteGetsALongerTimeout) {
-  // Redis answers the 8 MiB write only after a 600 ms pause: too late for
-  // the flat 200 ms timeout, in time for 200 ms + 500 ms per MiB (a margin
-  // for a loaded machine).
+  // Redis answers the 8 MiB write only after a pause: too late for the flat
+  // 200 ms timeout; a 600 ms pause is in time for 200 ms + 500 ms per MiB
+  // (a margin for a loaded machine).
   RedisOptions options = OptionsFor(*server_);
   options.command_timeout = absl::Milliseconds(200);
   options.timeout_per_mib = absl::ZeroDuration();
@@ -205,13 +205,17 @@ TEST_F(RedisLimitsTest, LargeWriteGetsALongerTimeout) {
   ASSERT_OK(scaled.PutPlan("acme", "b", 0, "x", Event("plan.created")));
   const std::string data(8 << 20, 'x');
 
-  ASSERT_EQ(Raw(raw, {"CLIENT", "PAUSE", "600", "ALL"}), "OK");
+  // A pause long enough that a slow (sanitized, loaded) client still sends
+  // its write inside it; then wait for the pause to end.
+  const auto pause_end =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(3000);
+  ASSERT_EQ(Raw(raw, {"CLIENT", "PAUSE", "3000", "ALL"}), "OK");
   // Cut off while sending (UNAVAILABLE: Redis drops a partial command) or
   // while waiting for the reply (DEADLINE_EXCEEDED, outcome unknown).
   EXPECT_THAT(fixed.PutPlan("acme", "a", 1, data, Event("plan.edited")),
               AnyOf(StatusIs(absl::StatusCode::kDeadlineExceeded, _),
                     StatusIs(absl::StatusCode::kUnavailable, _)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  std::this_thread::sleep_until(pause_end + std::chrono::milliseconds(100));
 
   ASSERT_EQ(Raw(raw, {"CLIENT", "PAUSE", "600", "ALL"}), "OK");
   ASSERT_OK_AND_ASSIGN(int64_t version, scaled.PutPlan("acme", "b", 1, data,
