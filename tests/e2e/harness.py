@@ -250,6 +250,33 @@ class ClusterTestCase(unittest.TestCase):
         return raised.exception
 
 
+class CliTestCase(ClusterTestCase):
+    """A ClusterTestCase with `cli()`, which runs the `backplan` CLI against
+    the cluster, and a temporary directory `tmp` (prefix `tmp_prefix`)."""
+
+    tmp_prefix = "backplan-cli-"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.cluster.services
+        cls.flags = ["--decomposition=" + s["decomposition"].address,
+                     "--prioritization=" + s["prioritization"].address,
+                     "--scheduling=" + s["scheduling"].address,
+                     "--timeout_s=20"]
+        cls.tmp = tempfile.mkdtemp(prefix=cls.tmp_prefix)
+
+    def cli(self, *args, code=0):
+        """Runs the CLI; asserts the exit code; returns (stdout, stderr)."""
+        proc = subprocess.run(
+            [os.path.join(BUILD, "tools", "backplan", "backplan")] + self.flags
+            + list(args), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, code,
+                         "backplan %s\nstdout:\n%s\nstderr:\n%s"
+                         % (" ".join(args), proc.stdout, proc.stderr))
+        return proc.stdout, proc.stderr
+
+
 def date(y, m, d):
     return plan_pb2.Date(year=y, month=m, day=d)
 

@@ -23,25 +23,8 @@ KINDLE = os.path.join(EXAMPLES, "kindle.yaml")
 DATE = r"\d{4}-\d{2}-\d{2} (Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 
 
-class CliTest(harness.ClusterTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        s = cls.cluster.services
-        cls.flags = ["--decomposition=" + s["decomposition"].address,
-                     "--prioritization=" + s["prioritization"].address,
-                     "--scheduling=" + s["scheduling"].address,
-                     "--timeout_s=20"]
-        cls.tmp = tempfile.mkdtemp(prefix="backplan-cli-")
-
-    def cli(self, *args, code=0):
-        """Runs the CLI; asserts the exit code; returns (stdout, stderr)."""
-        proc = subprocess.run([CLI] + self.flags + list(args), cwd=harness.ROOT,
-                              capture_output=True, text=True, timeout=60)
-        self.assertEqual(proc.returncode, code,
-                         "backplan %s\nstdout:\n%s\nstderr:\n%s"
-                         % (" ".join(args), proc.stdout, proc.stderr))
-        return proc.stdout, proc.stderr
+class CliTest(harness.CliTestCase):
+    tmp_prefix = "backplan-cli-"
 
     def cli_json(self, *args):
         out, _ = self.cli("--json", *args)

@@ -24,24 +24,8 @@ def ids_in(path):
         return re.findall(r"^  - id: ([tg]-[\w-]+)$", f.read(), re.M)
 
 
-class CliUsabilityTest(harness.ClusterTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        s = cls.cluster.services
-        cls.flags = ["--decomposition=" + s["decomposition"].address,
-                     "--prioritization=" + s["prioritization"].address,
-                     "--scheduling=" + s["scheduling"].address,
-                     "--timeout_s=20"]
-        cls.tmp = tempfile.mkdtemp(prefix="backplan-usability-")
-
-    def cli(self, *args, code=0):
-        proc = subprocess.run([CLI] + self.flags + list(args), cwd=harness.ROOT,
-                              capture_output=True, text=True, timeout=60)
-        self.assertEqual(proc.returncode, code,
-                         "backplan %s\nstdout:\n%s\nstderr:\n%s"
-                         % (" ".join(args), proc.stdout, proc.stderr))
-        return proc.stdout, proc.stderr
+class CliUsabilityTest(harness.CliTestCase):
+    tmp_prefix = "backplan-usability-"
 
     def write(self, name, text):
         path = os.path.join(self.tmp, name)
