@@ -89,6 +89,7 @@ TEST(Admission, NeverRunsMoreThanTheLimitUnderContention) {
   std::atomic<int> most{0};
   std::atomic<int> admitted{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 200; ++i) {

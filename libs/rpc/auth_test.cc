@@ -232,6 +232,7 @@ TEST(Concurrency, ReadersSlotsAndReloads) {
   TenantSlots slots;
   slots.Configure(3);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> matched{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {

@@ -41,11 +41,11 @@ class TracingService : public v1::PrioritizationService::Service {
                           const v1::PrioritizeRequest* request,
                           v1::PrioritizeResponse*) override {
     CallScope call(context, "Prioritize");
-    last_trace_ = call.trace();
+    last_trace = call.trace();
     if (request->plan_id() == "ok") return call.Finish(absl::OkStatus());
     return call.Finish(absl::InvalidArgumentError("plan_id: not ok"));
   }
-  TraceContext last_trace_;
+  TraceContext last_trace;
 };
 
 // The value of the series `name{labels}` in the exposition text; labels as
@@ -106,9 +106,10 @@ class ObservabilityTest : public ::testing::Test {
     grpc::GenericStub stub(channel_);
     grpc::ClientContext context;
     std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, "/grpc.health.v1.Health/Check",
-                   grpc::StubOptions(), &request_buffer, &response_buffer,
-                   [&done](grpc::Status status) { done.set_value(status); });
+    stub.UnaryCall(
+        &context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+        &request_buffer, &response_buffer,
+        [&done](const grpc::Status& status) { done.set_value(status); });
     const grpc::Status status = done.get_future().get();
     if (!status.ok()) return -static_cast<int>(status.error_code());
     grpc::Slice reply;
@@ -234,13 +235,13 @@ TEST_F(ObservabilityTest, KeepsTheCallersTraceWithASpanOfItsOwn) {
   ASSERT_TRUE(
       Call("ok", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
           .ok());
-  EXPECT_EQ(service_.last_trace_.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
-  EXPECT_NE(service_.last_trace_.span_id, "00f067aa0ba902b7");
-  EXPECT_EQ(service_.last_trace_.span_id.size(), 16u);
+  EXPECT_EQ(service_.last_trace.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_NE(service_.last_trace.span_id, "00f067aa0ba902b7");
+  EXPECT_EQ(service_.last_trace.span_id.size(), 16u);
   // Without one (or with a malformed one) the call starts a trace.
   ASSERT_TRUE(Call("ok", "garbage").ok());
-  EXPECT_EQ(service_.last_trace_.trace_id.size(), 32u);
-  EXPECT_NE(service_.last_trace_.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(service_.last_trace.trace_id.size(), 32u);
+  EXPECT_NE(service_.last_trace.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
 }
 
 TEST_F(ObservabilityTest, LogsFailuresAtInfoButFastSuccessesOnlyAtDebug) {

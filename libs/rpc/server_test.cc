@@ -52,9 +52,10 @@ int HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(10));
   std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                 &request_buffer, &response_buffer,
-                 [&done](grpc::Status status) { done.set_value(status); });
+  stub.UnaryCall(
+      &context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+      &request_buffer, &response_buffer,
+      [&done](const grpc::Status& status) { done.set_value(status); });
   const grpc::Status status = done.get_future().get();
   if (!status.ok()) return -static_cast<int>(status.error_code());
   std::vector<grpc::Slice> slices;

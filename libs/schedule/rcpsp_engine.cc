@@ -1,6 +1,7 @@
 #include "libs/schedule/rcpsp_engine.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -176,7 +177,7 @@ int Engine::Place(const Orientation& o, int j, const int* start) {
     t = bad + 1;
   }
   for (int k = b; k < end; ++k) {
-    int* row = avail + dem_res_[k] * h_;
+    int* row = avail + static_cast<ptrdiff_t>(dem_res_[k]) * h_;
     const int q = dem_q_[k];
     for (int p = t; p < t + d; ++p) row[p] -= q;
   }

@@ -207,6 +207,7 @@ TEST(RcpspGenetic, SameScheduleAcrossProcesses) {
   std::vector<std::string> env_strings = {"BACKPLAN_RCPSP_PRINT=1"};
   for (char** e = environ; *e != nullptr; ++e) env_strings.push_back(*e);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<char*> argv = {const_cast<char*>(self.c_str()),

@@ -32,7 +32,7 @@ Plan MakeBigPlan(int goals = kGoals, int tasks_per_goal = kTasksPerGoal) {
   plan.version = 1;
   plan.outcome.title = "benchmark";
   plan.outcome.target_date = absl::CivilDay(2030, 1, 1);
-  plan.tasks.reserve(goals * tasks_per_goal);
+  plan.tasks.reserve(static_cast<size_t>(goals) * tasks_per_goal);
   for (int g = 0; g < goals; ++g) {
     Goal goal;
     goal.id = absl::StrCat("g", g);

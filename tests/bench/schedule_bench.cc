@@ -47,7 +47,7 @@ const Fixture& GetFixture() {
       }
     }
     plan.tasks.reserve(kTasks);
-    plan.dependencies.reserve(kTasks * kPredecessors);
+    plan.dependencies.reserve(static_cast<size_t>(kTasks) * kPredecessors);
     for (int i = 0; i < kTasks; ++i) {
       Task task;
       task.id = absl::StrCat("t", i);

@@ -42,7 +42,8 @@ Plan MakePlan(bool people) {
     task.optimistic_days =
         task.duration_days - static_cast<int>(gen() % task.duration_days);
     task.pessimistic_days =
-        task.duration_days + static_cast<int>(gen() % (2 * task.duration_days));
+        task.duration_days +
+        static_cast<int>(gen() % static_cast<uint64_t>(2 * task.duration_days));
     if (people)
       task.demands.push_back({"team", 1 + static_cast<int>(gen() % 3)});
     plan.tasks.push_back(std::move(task));

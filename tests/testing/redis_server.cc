@@ -64,7 +64,7 @@ int PickFreePort() {
 bool Answers(int port, const std::string& password) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  timeval tv{0, 200 * 1000};
+  timeval tv{0, 200000};  // 200 ms.
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   sockaddr_in addr{};
@@ -151,6 +151,7 @@ absl::Status RedisServer::Launch() {
   // Everything the child needs is built before fork(): between fork and
   // exec only async-signal-safe calls are allowed.
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   const pid_t parent = getpid();

@@ -44,7 +44,7 @@ absl::StatusOr<int64_t> StatTicks(absl::string_view stat_line) {
 }
 
 absl::StatusOr<int64_t> CpuNanos(const std::vector<int>& pids) {
-  static const int64_t tick_ns = 1000000000 / sysconf(_SC_CLK_TCK);
+  static const int64_t kTickNs = 1000000000 / sysconf(_SC_CLK_TCK);
   int64_t ticks = 0;
   for (int pid : pids) {
     const std::string path =
@@ -57,7 +57,7 @@ absl::StatusOr<int64_t> CpuNanos(const std::vector<int>& pids) {
     if (!one.ok()) return one.status();
     ticks += *one;
   }
-  return ticks * tick_ns;
+  return ticks * kTickNs;
 }
 
 }  // namespace backplan::load

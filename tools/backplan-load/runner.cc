@@ -123,9 +123,10 @@ class Engine {
     }
     grpc::GenericStub& stub = *stubs_[ticket % stubs_.size()];
     const grpc::ByteBuffer& request = requests_[ticket % requests_.size()];
-    stub.UnaryCall(&call->context, options_.method, grpc::StubOptions(),
-                   &request, &call->response,
-                   [this, call](grpc::Status status) { Done(call, status); });
+    stub.UnaryCall(
+        &call->context, options_.method, grpc::StubOptions(), &request,
+        &call->response,
+        [this, call](const grpc::Status& status) { Done(call, status); });
   }
 
   // The server's grpc-retry-pushback-ms of a refused call; 0 without one.
