@@ -7,18 +7,23 @@
 #                   [--changed | --all | FILE.cc ...]
 #
 # Without arguments it checks a fixed quick set: the non-test sources of
-# libs/common, libs/core, libs/decompose and libs/prioritize (their headers
-# are checked through them). --all checks every source of the build tree,
-# tests included (5-30 s a file: each parses Abseil, and outside the pure
-# libraries gRPC and protobuf headers); the suite runs it at --jobs 1 in
-# the background while its other steps run. --changed checks the .cc files
-# changed against the merge base with main. --jobs: clang-tidy processes at
-# once (default 2), or a file holding that number, read before each file
-# (the suite raises it from 1 to 2 when its other steps are done). A file whose last check in DIR was clean and whose
-# translation unit, flags and checks are unchanged is not checked again
-# (DIR/tidy-cache, scripts/tidy_run.py); --no-cache checks every file. The
-# build tree must be configured (the suite's build/ is; generated .pb.h
-# files exist after a build).
+# the pure libraries libs/common, libs/core, libs/decompose,
+# libs/prioritize and libs/schedule (their headers are checked through
+# them); the suite runs this set in the background while its other steps
+# run. --all checks every source of the build tree, tests included (5-30
+# CPU-s a file, most of it matching the checks over the Abseil, gRPC,
+# protobuf and gtest declarations each file includes; RELIABILITY.md "Tidy
+# cost"). --changed checks the .cc files changed against the merge base
+# with main. --jobs: clang-tidy processes at once (default 2), or a file
+# holding that number, read before each file (the suite raises it from 1 to
+# 2 when its other steps are done). A file whose last check was clean and
+# whose translation unit (comments included), flags and checks are
+# unchanged is not checked again: the cache is DIR/tidy-cache, or
+# $BACKPLAN_TIDY_CACHE when set; keys do not depend on the checkout's path,
+# so worktrees and clones can share one cache as they share a ccache
+# (scripts/tidy_run.py). --no-cache checks every file. The build tree must
+# be configured (the suite's build/ is; generated .pb.h files exist after a
+# build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
@@ -33,7 +38,7 @@ while (($#)); do
     --no-cache) cache=""; shift ;;
     --changed) mode=changed; shift ;;
     --all) mode=all; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) mode=files; files+=("$1"); shift ;;
   esac
 done
@@ -42,7 +47,7 @@ if [ -z "$tidy" ]; then
   echo "tidy: clang-tidy-14 is not installed (scripts/install_deps.sh)" >&2
   exit 2
 fi
-[ "$cache" = default ] && cache="$build/tidy-cache"
+[ "$cache" = default ] && cache="${BACKPLAN_TIDY_CACHE:-$build/tidy-cache}"
 if [ ! -f "$build/compile_commands.json" ]; then
   echo "tidy: no $build/compile_commands.json; configure $build first" >&2
   exit 2
@@ -50,7 +55,7 @@ fi
 
 case "$mode" in
   fixed)
-    mapfile -t files < <(ls libs/{common,core,decompose,prioritize}/*.cc |
+    mapfile -t files < <(ls libs/{common,core,decompose,prioritize,schedule}/*.cc |
                          grep -v '_test\.cc$')
     ;;
   changed)

@@ -10,10 +10,13 @@ foreground steps are done); it is read before each file starts.
 
 A file's key is the SHA-256 of the clang-tidy version, .clang-tidy, the
 file's compile command and its translation unit as clang preprocesses it
-(every header it includes, with their paths), so any change to the file, a
-header, a flag or the checks runs it again. Only clean results are
-remembered (an empty file named by the key in CACHE_DIR); findings are
-printed every time. An empty CACHE_DIR turns the cache off. Prints the
+with comments kept (every header it includes, with their paths; comments,
+so adding or removing a NOLINT runs it again), so any change to the file, a
+header, a flag or the checks runs it again. The checkout's own path (the
+current directory) is replaced by a placeholder in all of these, so two
+checkouts of the same tree have the same keys and may share CACHE_DIR, as
+they share a ccache. Only clean results are remembered (an empty file named
+by the key in CACHE_DIR); findings are printed every time. An empty CACHE_DIR turns the cache off. Prints the
 findings and a summary line; exits 1 if a file has findings. Called by
 scripts/tidy.sh, which documents the options.
 """
@@ -55,18 +58,21 @@ def preprocess_args(args, clang):
         if a in ("-c", "-MD", "-MMD"):
             continue
         out.append(a)
-    return out + ["-E", "-o", "-", "-Wno-unknown-warning-option"]
+    return out + ["-E", "-C", "-o", "-", "-Wno-unknown-warning-option"]
 
 
-def key_of(path, directory, args, base, clang):
+def key_of(path, directory, args, base, clang, root):
+    """The cache key of `path`; `root` (bytes, the checkout's path with a
+    trailing slash) is left out of everything hashed."""
     proc = subprocess.run(preprocess_args(args, clang), cwd=directory,
                           capture_output=True)
     if proc.returncode != 0:
         return None  # Let clang-tidy report what is wrong.
     h = hashlib.sha256(base)
-    h.update(path.encode())
-    h.update("\0".join(args).encode())
-    h.update(proc.stdout)
+    for part in (path.encode(), "\0".join([directory] + args).encode(),
+                 proc.stdout):
+        h.update(part.replace(root, b"<root>/"))
+        h.update(b"\0")
     return h.hexdigest()
 
 
@@ -81,13 +87,14 @@ def main():
         base = version + f.read()
     if cache:
         os.makedirs(cache, exist_ok=True)
+    root = os.path.join(os.path.realpath(os.getcwd()), "").encode()
 
     def check(rel):
         path = os.path.realpath(rel)
         key = None
         if cache and path in commands:
             directory, args = commands[path]
-            key = key_of(path, directory, args, base, clang)
+            key = key_of(path, directory, args, base, clang, root)
             if key and os.path.exists(os.path.join(cache, key)):
                 return rel, 0, "", True
         proc = subprocess.run([tidy, "-p", build, "--quiet", rel],
