@@ -62,8 +62,8 @@ def preprocess_args(args, clang):
 
 
 def key_of(path, directory, args, base, clang, root):
-    """The cache key of `path`; `root` (bytes, the checkout's path with a
-    trailing slash) is left out of everything hashed."""
+    """The cache key of `path`; `root` (a compiled bytes pattern matching the
+    checkout's path) is left out of everything hashed."""
     proc = subprocess.run(preprocess_args(args, clang), cwd=directory,
                           capture_output=True)
     if proc.returncode != 0:
@@ -71,7 +71,7 @@ def key_of(path, directory, args, base, clang, root):
     h = hashlib.sha256(base)
     for part in (path.encode(), "\0".join([directory] + args).encode(),
                  proc.stdout):
-        h.update(part.replace(root, b"<root>/"))
+        h.update(root.sub(b"<root>", part))
         h.update(b"\0")
     return h.hexdigest()
 
@@ -87,7 +87,9 @@ def main():
         base = version + f.read()
     if cache:
         os.makedirs(cache, exist_ok=True)
-    root = os.path.join(os.path.realpath(os.getcwd()), "").encode()
+    # The checkout's path where a path continues or ends (-I/x/repo too).
+    root = re.compile(re.escape(os.path.realpath(os.getcwd()).encode())
+                      + rb'(?=[/\s"\0]|$)', re.MULTILINE)
 
     def check(rel):
         path = os.path.realpath(rel)
