@@ -10,7 +10,7 @@
 # the pure libraries libs/common, libs/core, libs/decompose,
 # libs/prioritize and libs/schedule (their headers are checked through
 # them); the suite runs this set in the background while its other steps
-# run. --all checks every source of the build tree, tests included (5-30
+# run. --all checks every source of the build tree, tests included (9-35
 # CPU-s a file, most of it matching the checks over the Abseil, gRPC,
 # protobuf and gtest declarations each file includes; RELIABILITY.md "Tidy
 # cost"). --changed checks the .cc files changed against the merge base

@@ -16,9 +16,10 @@ header, a flag or the checks runs it again. The checkout's own path (the
 current directory) is replaced by a placeholder in all of these, so two
 checkouts of the same tree have the same keys and may share CACHE_DIR, as
 they share a ccache. Only clean results are remembered (an empty file named
-by the key in CACHE_DIR); findings are printed every time. An empty CACHE_DIR turns the cache off. Prints the
-findings and a summary line; exits 1 if a file has findings. Called by
-scripts/tidy.sh, which documents the options.
+by the key in CACHE_DIR); findings are printed every time. An empty
+CACHE_DIR turns the cache off. Prints the findings and a summary line;
+exits 1 if a file has findings. Called by scripts/tidy.sh, which documents
+the options.
 """
 import concurrent.futures
 import hashlib
