@@ -9,9 +9,9 @@
 # starts clang-tidy (scripts/tidy.sh's fixed set: the pure libraries; the
 # whole tree, --all, passes too outside libs/store but costs 30-95
 # CPU-minutes cold, more than the budget leaves: RELIABILITY.md "Tidy
-# cost"), one niced process in the background while the tests, sanitizer builds and single-core fuzz pass
-# run; at the end it lets tidy use both cores, waits for it and fails on
-# any finding.
+# cost"), one niced process in the background while the tests, sanitizer
+# builds and single-core fuzz pass run; at the end it lets tidy use both
+# cores, waits for it and fails on any finding.
 # `scripts/test.sh fast` is the quick loop: unit tests only (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
