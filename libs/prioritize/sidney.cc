@@ -79,7 +79,7 @@ class Orderer {
     }
     const double eps = kRatioTolerance * 0.1 * (value + 1e-300);
     double lambda = value / size;
-    std::vector<int> best = nodes;
+    std::vector<int> best;  // Empty: all of `nodes`.
     // Start from the best ready job when it beats the whole: a ready job is a
     // closed set, and a higher start saves cuts.
     for (int node : nodes) local_[node] = 0;
@@ -120,6 +120,7 @@ class Orderer {
       if (CompareRatios(v / p, lambda) <= 0) break;
       lambda = v / p;
     }
+    if (best.empty()) return nodes;
     return best;
   }
 
@@ -294,7 +295,8 @@ class Orderer {
       }
     }
     for (int node : set) local_[node] = 0;
-    std::vector<char> after_job(pb_.value.size(), 0);
+    std::vector<char>& after_job = after_job_;
+    after_job.assign(pb_.value.size(), 0);
     int pick = -1;
     for (int node : set) {
       bool blocked = false;
@@ -333,10 +335,12 @@ class Orderer {
     for (int i = 0; i < static_cast<int>(set.size()); ++i) {
       local_[set[i]] = i;
     }
-    std::vector<int> job_index(set.size(), -1);
+    std::vector<int>& job_index = job_index_;
+    job_index.assign(set.size(), -1);
     for (int j = 0; j < k; ++j) job_index[local_[jobs[j]]] = j;
     // Ancestor jobs of every node of the set, as bitsets.
-    std::vector<uint64_t> anc(set.size() * words, 0);
+    std::vector<uint64_t>& anc = anc_;
+    anc.assign(set.size() * words, 0);
     for (int i = 0; i < static_cast<int>(set.size()); ++i) {
       const int node = set[i];
       uint64_t* mine = &anc[static_cast<size_t>(i) * words];
@@ -486,6 +490,9 @@ class Orderer {
   MaxFlow flow_;
   std::vector<char> seen_, base_;
   std::vector<int> sub_;
+  std::vector<char> after_job_;  // OrderSet's greedy step.
+  std::vector<int> job_index_;   // Lawler's: set position -> job, or -1.
+  std::vector<uint64_t> anc_;    // Lawler's: ancestor bitsets of the set.
   // Lawler's working state: ancestor bitsets of the set's jobs.
   std::vector<uint64_t> job_anc_;
   int words_ = 0;
