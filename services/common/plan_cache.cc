@@ -12,9 +12,10 @@
 #include "services/common/service_support.h"
 
 ABSL_FLAG(int64_t, plan_cache_mb, 64,
-          "MiB of parsed stored plans (and priorities) kept in memory, so a "
-          "plan read again is neither sent by Redis nor parsed again; checked "
-          "against the plan's digest on every read. 0: no cache.");
+          "MiB of parsed stored plans (and priorities; for scheduling with "
+          "their graphs and calendars) kept in memory, so a plan read again "
+          "is neither sent by Redis nor parsed again; checked against the "
+          "plan's digest on every read. 0: no cache.");
 
 namespace backplan {
 namespace {
