@@ -122,6 +122,31 @@ absl::CivilDay WorkingCalendar::DayOfIndex(int64_t index) const {
   return DayOfWeekdayIndex(index + holidays_before);
 }
 
+std::vector<absl::CivilDay> WorkingCalendar::DaysOfIndices(int64_t first,
+                                                           int64_t last) const {
+  std::vector<absl::CivilDay> days;
+  if (last < first) return days;
+  const size_t count = static_cast<size_t>(last - first) + 1;
+  days.reserve(count);
+  absl::CivilDay day = DayOfIndex(first);
+  int weekday = OffsetFromMonday(absl::GetWeekday(day));
+  // The first holiday after `day`; Create keeps at least one working weekday,
+  // so the walk always finds the next working day.
+  auto holiday = std::upper_bound(holidays_.begin(), holidays_.end(), day);
+  days.push_back(day);
+  while (days.size() < count) {
+    ++day;
+    weekday = weekday == 6 ? 0 : weekday + 1;
+    if (!works_[weekday]) continue;
+    if (holiday != holidays_.end() && *holiday == day) {
+      ++holiday;
+      continue;
+    }
+    days.push_back(day);
+  }
+  return days;
+}
+
 absl::CivilDay WorkingCalendar::NextWorkingDayOnOrAfter(
     absl::CivilDay day) const {
   return DayOfIndex(IndexOf(day));

@@ -54,6 +54,10 @@ class WorkingCalendar {
   // DayOfIndex(IndexOf(d)) == d for every working d.
   int64_t IndexOf(absl::CivilDay day) const;
   absl::CivilDay DayOfIndex(int64_t index) const;
+  // DayOfIndex(i) for every i in first..last (inclusive), in order; empty
+  // when last < first. Walks the days once: O(calendar days in the range),
+  // where one DayOfIndex per index costs a search and civil-day arithmetic.
+  std::vector<absl::CivilDay> DaysOfIndices(int64_t first, int64_t last) const;
 
   const std::vector<absl::Weekday>& working_weekdays() const {
     return weekdays_;

@@ -1,5 +1,7 @@
 #include "libs/core/calendar.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "absl/random/random.h"
@@ -156,6 +158,16 @@ TEST(WorkingCalendar, MatchesDayWalkOnRandomCalendarsAndRanges) {
       int n = absl::Uniform(seeded, -60, 120);
       ASSERT_EQ(cal.AddWorkingDays(from, n), walk.Add(from, n))
           << from << " + " << n;
+      const int64_t first = cal.IndexOf(from);
+      const int64_t last = first + absl::Uniform(seeded, -2, 300);
+      const std::vector<absl::CivilDay> days = cal.DaysOfIndices(first, last);
+      ASSERT_EQ(days.size(),
+                static_cast<size_t>(std::max<int64_t>(0, last - first + 1)));
+      for (size_t i = 0; i < days.size(); ++i) {
+        ASSERT_EQ(days[i], cal.DayOfIndex(first + static_cast<int64_t>(i)))
+            << "index " << first + static_cast<int64_t>(i);
+        ASSERT_TRUE(walk.Works(days[i])) << days[i];
+      }
     }
   }
 }

@@ -7,6 +7,15 @@
 
 namespace backplan::prioritize_internal {
 
+void MaxFlow::Reset(int n) {
+  head_.assign(n, -1);
+  level_.resize(n);
+  next_edge_.resize(n);
+  to_.clear();
+  next_.clear();
+  cap_.clear();
+}
+
 void MaxFlow::AddEdge(int u, int v, double capacity) {
   Add(u, v, capacity);
   Add(v, u, 0);
@@ -26,21 +35,29 @@ double MaxFlow::Run(int s, int t, double eps) {
   return total;
 }
 
-std::vector<bool> MaxFlow::SourceSide(int s) const {
-  std::vector<bool> seen(head_.size(), false);
-  std::vector<int> stack = {s};
-  seen[s] = true;
-  while (!stack.empty()) {
-    const int u = stack.back();
-    stack.pop_back();
+void MaxFlow::Reach(int start, std::vector<char>* seen) const {
+  if (seen->size() < head_.size()) seen->resize(head_.size(), 0);
+  std::vector<char>& mark = *seen;
+  if (mark[start]) return;
+  mark[start] = 1;
+  stack_.clear();
+  stack_.push_back(start);
+  while (!stack_.empty()) {
+    const int u = stack_.back();
+    stack_.pop_back();
     for (int e = head_[u]; e >= 0; e = next_[e]) {
-      if (cap_[e] > eps_ && !seen[to_[e]]) {
-        seen[to_[e]] = true;
-        stack.push_back(to_[e]);
+      if (cap_[e] > eps_ && !mark[to_[e]]) {
+        mark[to_[e]] = 1;
+        stack_.push_back(to_[e]);
       }
     }
   }
-  return seen;
+}
+
+std::vector<bool> MaxFlow::SourceSide(int s) const {
+  std::vector<char> seen(head_.size(), 0);
+  Reach(s, &seen);
+  return std::vector<bool>(seen.begin(), seen.end());
 }
 
 void MaxFlow::Add(int u, int v, double capacity) {
@@ -52,14 +69,15 @@ void MaxFlow::Add(int u, int v, double capacity) {
 
 bool MaxFlow::Levels(int s, int t) {
   std::fill(level_.begin(), level_.end(), -1);
-  std::vector<int> queue = {s};
+  queue_.clear();
+  queue_.push_back(s);
   level_[s] = 0;
-  for (size_t i = 0; i < queue.size(); ++i) {
-    const int u = queue[i];
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    const int u = queue_[i];
     for (int e = head_[u]; e >= 0; e = next_[e]) {
       if (cap_[e] > eps_ && level_[to_[e]] < 0) {
         level_[to_[e]] = level_[u] + 1;
-        queue.push_back(to_[e]);
+        queue_.push_back(to_[e]);
       }
     }
   }

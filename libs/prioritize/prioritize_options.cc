@@ -27,19 +27,19 @@ absl::Status CheckAttributeRange(const Plan& plan, int index,
 absl::Status CheckRiceInput(const Plan& plan, int index, absl::string_view name,
                             const std::optional<double>& value, bool required,
                             bool (*valid)(double), absl::string_view rule) {
+  if (!value.has_value() && !required) return absl::OkStatus();
+  if (value.has_value() && std::isfinite(*value) && valid(*value)) {
+    return absl::OkStatus();
+  }
   const std::string field = absl::StrCat("attributes.rice_", name);
   if (!value.has_value()) {
-    if (!required) return absl::OkStatus();
     return absl::InvalidArgumentError(
         absl::StrCat(TaskField(plan, index, field),
                      ": missing; RICE needs reach, impact, confidence and "
                      "effort on every task with a duration"));
   }
-  if (!std::isfinite(*value) || !valid(*value)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        TaskField(plan, index, field), " = ", *value, ": must be ", rule));
-  }
-  return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      TaskField(plan, index, field), " = ", *value, ": must be ", rule));
 }
 
 bool ReadsTimeCriticality(const PrioritizeOptions& options) {

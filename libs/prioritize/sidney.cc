@@ -79,7 +79,7 @@ class Orderer {
     }
     const double eps = kRatioTolerance * 0.1 * (value + 1e-300);
     double lambda = value / size;
-    std::vector<int> best = nodes;
+    std::vector<int> best;  // Empty: all of `nodes`.
     // Start from the best ready job when it beats the whole: a ready job is a
     // closed set, and a higher start saves cuts.
     for (int node : nodes) local_[node] = 0;
@@ -109,7 +109,7 @@ class Orderer {
     }
     for (int iteration = 0; iteration < 200; ++iteration) {
       RETURN_IF_ERROR(CheckStop());
-      auto [gain, set] = MaxClosure(nodes, lambda, -1, eps);
+      auto [gain, set] = MaxClosure(nodes, lambda, eps);
       if (set.empty() || gain <= eps) break;
       double v = 0, p = 0;
       for (int node : set) {
@@ -120,6 +120,7 @@ class Orderer {
       if (CompareRatios(v / p, lambda) <= 0) break;
       lambda = v / p;
     }
+    if (best.empty()) return nodes;
     return best;
   }
 
@@ -138,62 +139,108 @@ class Orderer {
     }
     const double lambda = v / p;
     const double eps = kRatioTolerance * 0.1 * (v + 1e-300);
-    const std::vector<int> candidates = best;
     std::vector<int> forced;
-    for (int node : candidates) {
+    for (int node : set) {
       if (IsJob(node)) forced.push_back(node);
     }
     std::sort(forced.begin(), forced.end(), [this](int a, int b) {
       return pb_.tie_rank[a] < pb_.tie_rank[b];
     });
+    // One maximum flow serves every job: the smallest maximum-gain closure
+    // containing v is what the residual graph reaches from s and v, unless
+    // that reaches t (then every closure containing v gains less).
+    const int k = static_cast<int>(set.size());
+    const int s = k, t = k + 1;
+    RETURN_IF_ERROR(CheckStop());
+    SolveClosure(set, lambda, eps);
+    base_.assign(set.size() + 2, 0);
+    flow_.Reach(s, &base_);
     for (int node : forced) {
-      RETURN_IF_ERROR(CheckStop());
-      auto [gain, set] = MaxClosure(candidates, lambda, node, eps);
-      if (gain < -eps) continue;
+      seen_ = base_;
+      flow_.Reach(local_[node], &seen_);
+      if (seen_[t]) continue;
       int jobs = 0;
-      for (int n : set) jobs += IsJob(n);
+      for (int i = 0; i < k; ++i) jobs += seen_[i] && IsJob(set[i]);
       if (jobs < best_jobs) {
         best_jobs = jobs;
-        best = std::move(set);
+        best.clear();
+        for (int i = 0; i < k; ++i) {
+          if (seen_[i]) best.push_back(set[i]);
+        }
       }
     }
+    for (int node : set) local_[node] = -1;
     return best;
   }
 
-  // The maximum-gain prerequisite-closed subset of `nodes` (containing
-  // `forced` if >= 0) for gain(node) = w - lambda * p, smallest by inclusion,
-  // and its gain: a minimum s-t cut where s -> v carries positive gains,
-  // v -> t negative ones, and v -> prerequisite is uncuttable.
-  std::pair<double, std::vector<int>> MaxClosure(const std::vector<int>& nodes,
-                                                 double lambda, int forced,
-                                                 double eps) {
+  // Builds the cut network of `nodes` for gain(node) = w - lambda * p (s ->
+  // v carries positive gains, v -> t negative ones, v -> prerequisite is
+  // uncuttable; s = nodes.size(), t = s + 1) and runs the maximum flow.
+  // Leaves local_ set to the index of each of `nodes`; the caller clears it.
+  void SolveClosure(const std::vector<int>& nodes, double lambda, double eps) {
     const int k = static_cast<int>(nodes.size());
     for (int i = 0; i < k; ++i) local_[nodes[i]] = i;
-    MaxFlow flow(k + 2);
+    flow_.Reset(k + 2);
     const int s = k, t = k + 1;
     for (int i = 0; i < k; ++i) {
       const int node = nodes[i];
       const double gain = pb_.value[node] - lambda * pb_.size[node];
-      if (gain > 0) flow.AddEdge(s, i, gain);
-      if (gain < 0) flow.AddEdge(i, t, -gain);
+      if (gain > 0) flow_.AddEdge(s, i, gain);
+      if (gain < 0) flow_.AddEdge(i, t, -gain);
       for (int e = pb_.pred_offsets[node]; e < pb_.pred_offsets[node + 1];
            ++e) {
         const int p = local_[pb_.pred[e]];
-        if (p >= 0) flow.AddEdge(i, p, kInfinity);
+        if (p >= 0) flow_.AddEdge(i, p, kInfinity);
       }
     }
-    if (forced >= 0) flow.AddEdge(s, local_[forced], kInfinity);
-    flow.Run(s, t, eps * 1e-3);
-    const std::vector<bool> side = flow.SourceSide(s);
+    flow_.Run(s, t, eps * 1e-3);
+  }
+
+  // The maximum-gain prerequisite-closed subset of `nodes` (in topological
+  // order) for gain(node) = w - lambda * p, smallest by inclusion, and its
+  // gain: the source side of a minimum s-t cut. Only nodes of positive gain
+  // and their prerequisites can be in it, so the cut is built on those alone
+  // (none: the empty set, without a cut).
+  std::pair<double, std::vector<int>> MaxClosure(const std::vector<int>& nodes,
+                                                 double lambda, double eps) {
+    const int k = static_cast<int>(nodes.size());
+    for (int i = 0; i < k; ++i) local_[nodes[i]] = i;
+    seen_.assign(nodes.size(), 0);
+    bool any = false;
+    for (int i = 0; i < k; ++i) {
+      if (pb_.value[nodes[i]] - lambda * pb_.size[nodes[i]] > 0) {
+        seen_[i] = 1;
+        any = true;
+      }
+    }
+    for (int i = k - 1; any && i >= 0; --i) {
+      if (!seen_[i]) continue;
+      const int node = nodes[i];
+      for (int e = pb_.pred_offsets[node]; e < pb_.pred_offsets[node + 1];
+           ++e) {
+        const int p = local_[pb_.pred[e]];
+        if (p >= 0) seen_[p] = 1;
+      }
+    }
+    sub_.clear();
+    for (int i = 0; i < k; ++i) {
+      if (seen_[i]) sub_.push_back(nodes[i]);
+      local_[nodes[i]] = -1;
+    }
     std::vector<int> set;
     double gain = 0;
-    for (int i = 0; i < k; ++i) {
-      if (side[i]) {
-        set.push_back(nodes[i]);
-        gain += pb_.value[nodes[i]] - lambda * pb_.size[nodes[i]];
+    if (sub_.empty()) return {gain, std::move(set)};
+    const int m = static_cast<int>(sub_.size());
+    SolveClosure(sub_, lambda, eps);
+    seen_.assign(sub_.size() + 2, 0);
+    flow_.Reach(m, &seen_);
+    for (int i = 0; i < m; ++i) {
+      if (seen_[i]) {
+        set.push_back(sub_[i]);
+        gain += pb_.value[sub_[i]] - lambda * pb_.size[sub_[i]];
       }
     }
-    for (int node : nodes) local_[node] = -1;
+    for (int node : sub_) local_[node] = -1;
     return {gain, std::move(set)};
   }
 
@@ -248,7 +295,8 @@ class Orderer {
       }
     }
     for (int node : set) local_[node] = 0;
-    std::vector<char> after_job(pb_.value.size(), 0);
+    std::vector<char>& after_job = after_job_;
+    after_job.assign(pb_.value.size(), 0);
     int pick = -1;
     for (int node : set) {
       bool blocked = false;
@@ -287,10 +335,12 @@ class Orderer {
     for (int i = 0; i < static_cast<int>(set.size()); ++i) {
       local_[set[i]] = i;
     }
-    std::vector<int> job_index(set.size(), -1);
+    std::vector<int>& job_index = job_index_;
+    job_index.assign(set.size(), -1);
     for (int j = 0; j < k; ++j) job_index[local_[jobs[j]]] = j;
     // Ancestor jobs of every node of the set, as bitsets.
-    std::vector<uint64_t> anc(set.size() * words, 0);
+    std::vector<uint64_t>& anc = anc_;
+    anc.assign(set.size() * words, 0);
     for (int i = 0; i < static_cast<int>(set.size()); ++i) {
       const int node = set[i];
       uint64_t* mine = &anc[static_cast<size_t>(i) * words];
@@ -436,6 +486,13 @@ class Orderer {
   const OrderingOptions& options_;
   Ordering* out_;
   std::vector<int> local_;  // Node -> index in the current subproblem, or -1.
+  // Cut working state, reused by every cut.
+  MaxFlow flow_;
+  std::vector<char> seen_, base_;
+  std::vector<int> sub_;
+  std::vector<char> after_job_;  // OrderSet's greedy step.
+  std::vector<int> job_index_;   // Lawler's: set position -> job, or -1.
+  std::vector<uint64_t> anc_;    // Lawler's: ancestor bitsets of the set.
   // Lawler's working state: ancestor bitsets of the set's jobs.
   std::vector<uint64_t> job_anc_;
   int words_ = 0;

@@ -48,7 +48,7 @@ namespace backplan {
 inline constexpr double kRatioTolerance = 1e-9;
 
 // Sets of at most this many jobs are refined to an inclusion-minimal
-// ratio-maximal set (one cut per job).
+// ratio-maximal set (one cut, then one residual-graph search per job).
 inline constexpr int kRefineMaxJobs = 64;
 
 // -1, 0 or 1 as a < b, a == b (within kRatioTolerance relative), a > b.

@@ -72,15 +72,7 @@ class DayTable {
            int64_t budget)
       : calendar_(calendar), lo_(lo) {
     if (hi < lo || hi - lo >= budget) return;
-    days_.reserve(static_cast<size_t>(hi - lo + 1));
-    absl::CivilDay day = calendar.DayOfIndex(lo);
-    days_.push_back(day);
-    for (int64_t i = lo + 1; i <= hi; ++i) {
-      do {
-        ++day;
-      } while (!calendar.IsWorkingDay(day));
-      days_.push_back(day);
-    }
+    days_ = calendar.DaysOfIndices(lo, hi);
   }
 
   absl::CivilDay operator()(int64_t index) const {

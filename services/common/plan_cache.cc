@@ -12,15 +12,18 @@
 #include "services/common/service_support.h"
 
 ABSL_FLAG(int64_t, plan_cache_mb, 64,
-          "MiB of parsed stored plans (and priorities) kept in memory, so a "
-          "plan read again is neither sent by Redis nor parsed again; checked "
-          "against the plan's digest on every read. 0: no cache.");
+          "MiB of parsed stored plans (and priorities; for scheduling with "
+          "their graphs and calendars) kept in memory, so a plan read again "
+          "is neither sent by Redis nor parsed again; checked against the "
+          "plan's digest on every read. 0: no cache.");
 
 namespace backplan {
 namespace {
 
-// Parsed forms take about this many times their encoded size.
+// Parsed forms take about this many times their encoded size; a plan with
+// its graph and calendar about this many.
 constexpr size_t kParsedToEncoded = 3;
+constexpr size_t kScheduledToEncoded = 5;
 
 std::string CacheKey(absl::string_view tenant, absl::string_view plan_id) {
   return absl::StrCat(tenant, "/", plan_id);  // Tenants hold no '/'.
@@ -54,7 +57,8 @@ absl::StatusOr<CachedPlanReader::ForSchedule> CachedPlanReader::ReadForSchedule(
     absl::string_view tenant, absl::string_view plan_id) {
   RETURN_IF_ERROR(Required(plan_id, "plan_id"));
   const std::string key = CacheKey(tenant, plan_id);
-  std::optional<DigestCache<Sized<Plan>>::Hit> plan_hit = plans_.Find(key);
+  std::optional<DigestCache<Sized<ScheduledPlan>>::Hit> plan_hit =
+      plans_.Find(key);
   std::optional<DigestCache<ParsedPriorities>::Hit> priorities_hit =
       priorities_.Find(key);
   PlanReadOptions read;
@@ -67,7 +71,7 @@ absl::StatusOr<CachedPlanReader::ForSchedule> CachedPlanReader::ReadForSchedule(
 
   ForSchedule result;
   result.version = stored.version;
-  std::shared_ptr<const Sized<Plan>> plan;
+  std::shared_ptr<const Sized<ScheduledPlan>> plan;
   if (stored.unchanged) {
     if (!plan_hit) return UnaskedUnchanged(plan_id);
     plan = std::move(plan_hit->value);
@@ -75,17 +79,30 @@ absl::StatusOr<CachedPlanReader::ForSchedule> CachedPlanReader::ReadForSchedule(
     v1::Plan proto;
     if (!proto.ParseFromString(stored.data)) return DoesNotParse(plan_id);
     proto.set_version(stored.version);
-    ASSIGN_OR_RETURN(Plan converted, PlanFromProto(proto));
-    converted.id = std::string(plan_id);
-    auto shared = std::make_shared<const Sized<Plan>>(
-        Sized<Plan>{std::move(converted), stored.data.size()});
+    auto shared = std::make_shared<Sized<ScheduledPlan>>();
+    ASSIGN_OR_RETURN(shared->value.plan, PlanFromProto(proto));
+    shared->value.plan.id = std::string(plan_id);
+    shared->encoded_bytes = stored.data.size();
+    absl::StatusOr<PlanGraph> graph = BuildPlanGraph(shared->value.plan);
+    if (graph.ok()) shared->value.graph = *std::move(graph);
+    absl::StatusOr<WorkingCalendar> calendar =
+        WorkingCalendar::Create(shared->value.plan.calendar);
+    if (calendar.ok()) shared->value.calendar = *std::move(calendar);
     plans_.Put(key, stored.digest, shared,
-               stored.data.size() * kParsedToEncoded);
+               stored.data.size() * kScheduledToEncoded);
     plan = std::move(shared);
   }
-  rpc::RecordPlanSize(static_cast<int64_t>(plan->value.tasks.size()),
+  rpc::RecordPlanSize(static_cast<int64_t>(plan->value.plan.tasks.size()),
                       static_cast<int64_t>(plan->encoded_bytes));
-  result.plan = std::shared_ptr<const Plan>(plan, &plan->value);
+  // Each shares ownership with the cached entry and points into it.
+  result.plan = std::shared_ptr<const Plan>(plan, &plan->value.plan);
+  if (plan->value.graph.has_value()) {
+    result.graph = std::shared_ptr<const PlanGraph>(plan, &*plan->value.graph);
+  }
+  if (plan->value.calendar.has_value()) {
+    result.calendar =
+        std::shared_ptr<const WorkingCalendar>(plan, &*plan->value.calendar);
+  }
 
   if (stored.priorities && stored.priorities->plan_version == stored.version) {
     if (stored.priorities->unchanged && priorities_hit) {

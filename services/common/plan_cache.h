@@ -15,7 +15,8 @@
 // bytes that do not parse, and PlanFromProto's for a stored plan that does
 // not convert; nothing that failed is cached. Values are immutable and
 // shared. What one process caches is bounded by `max_bytes` (each entry
-// counted as 3x its serialized size, about what the parsed form takes);
+// counted as 3x its serialized size, about what the parsed form takes, and a
+// plan cached for scheduling, which also keeps its graph and calendar, 5x);
 // 0 turns caching off (every read then sends and parses everything, as
 // LoadPlan does). Thread-safe.
 #ifndef BACKPLAN_SERVICES_COMMON_PLAN_CACHE_H_
@@ -24,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +34,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "backplan/v1/plan.pb.h"
+#include "libs/core/calendar.h"
 #include "libs/core/plan.h"
+#include "libs/core/plan_graph.h"
 #include "libs/store/digest_cache.h"
 #include "libs/store/plan_store.h"
 
@@ -60,6 +64,11 @@ class CachedPlanReader {
     // The stored priorities when they were computed from `version` and
     // parse; null otherwise.
     std::shared_ptr<const ParsedPriorities> priorities;
+    // BuildPlanGraph(*plan) and WorkingCalendar::Create(plan->calendar),
+    // built once per cached plan version; null when they fail (a
+    // Schedule(plan, request) call then reports why).
+    std::shared_ptr<const PlanGraph> graph;
+    std::shared_ptr<const WorkingCalendar> calendar;
   };
   // The plan and its priorities (StagePart::kPriorities).
   absl::StatusOr<ForSchedule> ReadForSchedule(absl::string_view tenant,
@@ -77,10 +86,17 @@ class CachedPlanReader {
     size_t encoded_bytes = 0;
   };
 
+  // A converted plan with what scheduling derives from it alone.
+  struct ScheduledPlan {
+    Plan plan;
+    std::optional<PlanGraph> graph;
+    std::optional<WorkingCalendar> calendar;
+  };
+
   PlanStore* store_;
   // Bounds: plans_ 3/4 and priorities_ 1/4 of max_bytes, protos_ all of it
   // (a service uses one of the two reads, so holds at most max_bytes).
-  DigestCache<Sized<Plan>> plans_;
+  DigestCache<Sized<ScheduledPlan>> plans_;
   DigestCache<ParsedPriorities> priorities_;
   DigestCache<Sized<v1::Plan>> protos_;
 };

@@ -14,7 +14,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "backplan/v1/scheduling.pb.h"
+#include "libs/core/calendar.h"
 #include "libs/core/plan.h"
+#include "libs/core/plan_graph.h"
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/export.h"
 #include "libs/schedule/rcpsp_plan.h"
@@ -53,11 +55,16 @@ absl::flat_hash_map<std::string, std::vector<std::string>> StoredAssignees(
 // Lays out `plan` into `out`: under its resources when a task demands a pool
 // (with `order` as the priority rule), else by the critical path. With
 // `ranks` (task id -> rank), ranked tasks are listed first in rank order.
+// `graph` and `calendar`, when both given, must be BuildPlanGraph(plan) and
+// WorkingCalendar::Create(plan.calendar) (e.g. cached with the plan); the
+// critical-path schedule then uses them instead of building its own.
 absl::Status LayOut(const Plan& plan, const ScheduleRequest& request,
                     const v1::ResourceOptions& resources,
                     const std::vector<std::string>& order,
                     const absl::flat_hash_map<std::string, int>* ranks,
-                    v1::Timeline* out, std::function<bool()> stop = {});
+                    v1::Timeline* out, std::function<bool()> stop = {},
+                    const PlanGraph* graph = nullptr,
+                    const WorkingCalendar* calendar = nullptr);
 
 }  // namespace backplan::scheduling_internal
 

@@ -96,7 +96,7 @@ v1::NodeKind KindToProto(PlanGraph::Kind kind) {
   return v1::TASK;
 }
 
-std::string NodeTitle(const Plan& plan, const ScheduledNode& node) {
+const std::string& NodeTitle(const Plan& plan, const ScheduledNode& node) {
   switch (node.kind) {
     case PlanGraph::Kind::kTask:
       return plan.tasks[node.source_index].title;
@@ -105,7 +105,15 @@ std::string NodeTitle(const Plan& plan, const ScheduledNode& node) {
     case PlanGraph::Kind::kOutcome:
       return plan.outcome.title;
   }
-  return "";
+  static const std::string* const kNone = new std::string();
+  return *kNone;
+}
+
+// DayToProto written in place (no temporary message to copy).
+void SetDay(absl::CivilDay day, v1::Date* out) {
+  out->set_year(static_cast<int32_t>(day.year()));
+  out->set_month(day.month());
+  out->set_day(day.day());
 }
 
 // Fills `out` from `timeline`. With `ranks` (task id -> rank), ranked tasks
@@ -144,18 +152,21 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
   }
   std::vector<int> order(timeline.nodes.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  auto rank_of = [&](int node) {
-    if (ranks == nullptr) return 0;
-    auto it = ranks->find(timeline.nodes[node].id);
-    return it == ranks->end() ? 0 : it->second;
-  };
+  // Each node's rank (0: none), looked up once rather than per comparison.
+  std::vector<int> rank(timeline.nodes.size(), 0);
   if (ranks != nullptr) {
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-      const int ra = rank_of(a), rb = rank_of(b);
+    for (size_t i = 0; i < rank.size(); ++i) {
+      auto it = ranks->find(timeline.nodes[i].id);
+      if (it != ranks->end()) rank[i] = it->second;
+    }
+    std::stable_sort(order.begin(), order.end(), [&rank](int a, int b) {
+      const int ra = rank[a], rb = rank[b];
       if ((ra == 0) != (rb == 0)) return ra != 0;
       return ra < rb;
     });
   }
+  auto rank_of = [&rank](int node) { return rank[node]; };
+  out->mutable_tasks()->Reserve(static_cast<int>(order.size()));
   for (int index : order) {
     const ScheduledNode& node = timeline.nodes[index];
     v1::ScheduledTask* task = out->add_tasks();
@@ -163,11 +174,11 @@ void TimelineToProto(const Plan& plan, const Timeline& timeline,
     task->set_title(NodeTitle(plan, node));
     task->set_kind(KindToProto(node.kind));
     task->set_duration_days(node.duration_days);
-    *task->mutable_earliest_start() = DayToProto(node.earliest_start);
-    *task->mutable_earliest_finish() = DayToProto(node.earliest_finish);
-    *task->mutable_latest_start() = DayToProto(node.latest_start);
-    *task->mutable_deadline() = DayToProto(node.deadline);
-    *task->mutable_planned_start() = DayToProto(node.planned_start);
+    SetDay(node.earliest_start, task->mutable_earliest_start());
+    SetDay(node.earliest_finish, task->mutable_earliest_finish());
+    SetDay(node.latest_start, task->mutable_latest_start());
+    SetDay(node.deadline, task->mutable_deadline());
+    SetDay(node.planned_start, task->mutable_planned_start());
     task->set_slack_days(static_cast<int32_t>(node.slack_days));
     task->set_critical(node.critical);
     v1::DeadlineReason* reason = task->mutable_deadline_reason();
@@ -213,13 +224,18 @@ absl::Status LayOut(const Plan& plan, const ScheduleRequest& request,
                     const v1::ResourceOptions& resources,
                     const std::vector<std::string>& order,
                     const absl::flat_hash_map<std::string, int>* ranks,
-                    v1::Timeline* out, std::function<bool()> stop) {
+                    v1::Timeline* out, std::function<bool()> stop,
+                    const PlanGraph* graph, const WorkingCalendar* calendar) {
   auto why = std::make_shared<std::atomic<int>>(0);
   ASSIGN_OR_RETURN(ResourceScheduleOptions options,
                    ResourceOptionsFromProto(resources, std::move(stop), why));
   if (!UsesResources(plan)) {
-    ASSIGN_OR_RETURN(Timeline timeline, backplan::Schedule(plan, request));
-    TimelineToProto(plan, timeline, ranks, out);
+    absl::StatusOr<Timeline> timeline =
+        graph != nullptr && calendar != nullptr
+            ? backplan::Schedule(plan, *graph, *calendar, request)
+            : backplan::Schedule(plan, request);
+    if (!timeline.ok()) return timeline.status();
+    TimelineToProto(plan, *timeline, ranks, out);
     return absl::OkStatus();
   }
   options.priority_order = order;

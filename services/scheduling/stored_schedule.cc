@@ -115,7 +115,8 @@ absl::Status SchedulingServiceImpl::StoredSchedule(
         plan, schedule_request, request.resources(),
         priorities != nullptr ? priorities->execution_order : *kNoOrder,
         priorities != nullptr ? &priorities->ranks : nullptr,
-        response->mutable_timeline(), [&call] { return call.ShouldStop(); }));
+        response->mutable_timeline(), [&call] { return call.ShouldStop(); },
+        loaded.graph.get(), loaded.calendar.get()));
     status =
         once.PutStage(*store_, call.tenant(), request.plan_id(),
                       StagePart::kSchedule, loaded.version,

@@ -6,7 +6,9 @@
 // The plan: a binary tree of 1,000 goals with 100 tasks each; every goal's
 // sub-goals precede its tasks, and each task depends on up to two earlier
 // tasks of its goal. About 100k nodes and 300k edges.
+#include <algorithm>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -159,6 +161,71 @@ void BM_WsjfExact(benchmark::State& state) {
   state.counters["nodes"] = static_cast<double>(graph.nodes.size());
 }
 
+// The plan of `backplan-load --scenario=prioritize` (tools/backplan-load
+// GeneratePlan, same RNG draws, no goals): `n` tasks of 1-10 days, each with
+// 0-3 predecessors among the 20 tasks before it. Not series-parallel, so the
+// exact ordering's cuts dominate.
+Plan MakeLoadPlan(int n) {
+  std::mt19937_64 rng(1);
+  auto uniform = [&rng](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  Plan plan;
+  plan.version = 1;
+  plan.outcome.title = "generated";
+  plan.outcome.target_date = absl::CivilDay(2029, 1, 31);
+  plan.outcome.start_date = absl::CivilDay(2027, 1, 4);
+  for (int i = 0; i < n; ++i) {
+    Task task;
+    task.id = absl::StrCat("t", i);
+    task.title = task.id;
+    task.duration_days = uniform(1, 10);
+    TaskAttributes& a = task.attributes;
+    a.importance = uniform(1, 10);
+    a.difficulty = uniform(1, 10);
+    a.business_value = uniform(1, 10);
+    a.time_criticality = uniform(1, 10);
+    a.risk_reduction = uniform(1, 10);
+    if (i > 0) {
+      const int predecessors = std::min(i, uniform(0, 3));
+      std::set<int> chosen;
+      for (int p = 0; p < predecessors; ++p) {
+        chosen.insert(uniform(std::max(0, i - 20), i - 1));
+      }
+      for (int p : chosen) {
+        plan.dependencies.push_back({absl::StrCat("t", p), task.id, 0});
+      }
+    }
+    plan.tasks.push_back(std::move(task));
+  }
+  return plan;
+}
+
+// Prioritize() as the inline Prioritize load scenario calls it (the
+// service's default: kWeighted with default weights) on a plan of
+// state.range(0) tasks; BM_LoadPlanGraph is the graph build alone.
+void BM_LoadPlan(benchmark::State& state) {
+  const Plan plan = MakeLoadPlan(static_cast<int>(state.range(0)));
+  const PlanGraph graph = *BuildPlanGraph(plan);
+  PrioritizeOptions options;
+  options.method = PrioritizationMethod::kWeighted;
+  for (auto _ : state) {
+    auto result = Prioritize(plan, graph, options);
+    if (!result.ok() || !result->exact_order) {
+      state.SkipWithError("not exact");
+      return;
+    }
+    benchmark::DoNotOptimize(result);
+  }
+}
+void BM_LoadPlanGraph(benchmark::State& state) {
+  const Plan plan = MakeLoadPlan(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    auto graph = BuildPlanGraph(plan);
+    benchmark::DoNotOptimize(graph);
+  }
+}
+
 void BM_BuildPlanGraph(benchmark::State& state) {
   const Plan& plan = BigPlan();
   for (auto _ : state) {
@@ -179,6 +246,8 @@ BENCHMARK(BM_Weighted)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WeightedAhp)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WsjfExact)->Arg(5)->Arg(90)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BuildPlanGraph)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LoadPlan)->Arg(50)->Arg(200)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_LoadPlanGraph)->Arg(50)->Arg(200)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace backplan
