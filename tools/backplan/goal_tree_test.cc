@@ -2,6 +2,12 @@
 // print: every case of the walk (shared goals, cycles, missing goals and
 // tasks, goals the outcome does not reach, tasks under no goal) rendered in
 // full by both.
+#include "tools/backplan/goal_tree.h"
+
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/backplan/format.h"
@@ -70,6 +76,40 @@ v1::Plan TangledPlan() {
   dep->set_successor_id("t-b");
   dep->set_lag_days(2);
   return plan;
+}
+
+TEST(GoalTree, RowsInPrintOrderWithDepths) {
+  const v1::Plan plan = TangledPlan();
+  using Kind = GoalTreeRow::Kind;
+  std::vector<std::tuple<Kind, int, std::string>> rows;
+  for (const GoalTreeRow& row : GoalTree(plan)) {
+    rows.emplace_back(row.kind, row.depth, row.id);
+    const bool has_goal =
+        row.kind == Kind::kGoal || row.kind == Kind::kSharedGoal;
+    const bool has_task =
+        row.kind == Kind::kTask || row.kind == Kind::kLooseTask;
+    EXPECT_EQ(row.goal != nullptr, has_goal) << row.id;
+    EXPECT_EQ(row.task != nullptr, has_task) << row.id;
+    if (has_goal) {
+      EXPECT_EQ(row.goal->id(), row.id);
+    }
+    if (has_task) {
+      EXPECT_EQ(row.task->id(), row.id);
+    }
+  }
+  const std::vector<std::tuple<Kind, int, std::string>> want = {
+      {Kind::kGoal, 1, "g-out"},         {Kind::kTask, 2, "t-a"},
+      {Kind::kMissingTask, 2, "t-gone"}, {Kind::kGoal, 2, "g-sub"},
+      {Kind::kTask, 3, "t-b"},           {Kind::kGoal, 3, "g-shared"},
+      {Kind::kTask, 4, "t-a"},           {Kind::kSharedGoal, 4, "g-out"},
+      {Kind::kMissingGoal, 2, "g-none"}, {Kind::kSharedGoal, 2, "g-shared"},
+      {Kind::kGoal, 1, "g-stray"},       {Kind::kTask, 2, "t-c"},
+      {Kind::kLooseTask, 1, "t-loose"}};
+  EXPECT_EQ(rows, want);
+}
+
+TEST(GoalTree, EmptyPlanHasNoRows) {
+  EXPECT_TRUE(GoalTree(v1::Plan()).empty());
 }
 
 TEST(GoalTree, FormatPlanWalksEveryCase) {
