@@ -174,16 +174,15 @@ std::string FormatPlan(const v1::Plan& plan) {
         absl::StrAppend(&out, indent, "goal ", row.id, " (missing)\n");
         break;
       case GoalTreeRow::Kind::kTask:
-        absl::StrAppend(&out, indent, "task ", row.id, "  ", row.task->title(),
-                        "  (", FormatDays(row.task->duration_days()), ")\n");
+      case GoalTreeRow::Kind::kLooseTask:
+        absl::StrAppend(
+            &out, indent, "task ", row.id, "  ", row.task->title(), "  (",
+            FormatDays(row.task->duration_days()),
+            row.kind == GoalTreeRow::Kind::kLooseTask ? ", under no goal" : "",
+            ")\n");
         break;
       case GoalTreeRow::Kind::kMissingTask:
         absl::StrAppend(&out, indent, "task ", row.id, " (missing)\n");
-        break;
-      case GoalTreeRow::Kind::kLooseTask:
-        absl::StrAppend(&out, indent, "task ", row.id, "  ", row.task->title(),
-                        "  (", FormatDays(row.task->duration_days()),
-                        ", under no goal)\n");
         break;
     }
   }
