@@ -40,63 +40,12 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
 cmake --build "$build" -j2 --target backplan-load backplan-echo \
   backplan-decomposition backplan-prioritization backplan-scheduling
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_file() {  # path, what, pid
-  for _ in $(seq 400); do
-    [ -s "$1" ] && return 0
-    kill -0 "$3" 2>/dev/null || { echo "$2 exited; log:"; cat "$work/$2.log"; exit 1; }
-    sleep 0.05
-  done
-  echo "timed out waiting for $2"; exit 1
-}
-
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-  --dir "$work" --logfile "$work/redis.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break
-  sleep 0.05
-done
-
-declare -A addr pid
-start_server() {  # name binary args...
-  local name=$1 binary=$2
-  shift 2
-  "$binary" --host=127.0.0.1 --port=0 --port_file="$work/$name.port" --auth=none \
-    --metrics_port=0 --log_level=warning "$@" ${server_args[@]+"${server_args[@]}"} \
-    > "$work/$name.log" 2>&1 &
-  pids+=($!)
-  wait_file "$work/$name.port" "$name" "$!"
-  addr[$name]="127.0.0.1:$(cat "$work/$name.port")"
-}
-start_server decomposition "$build/services/decomposition/backplan-decomposition" \
-  --redis="127.0.0.1:$redis_port"
-pid[decomposition]=$!
-start_server prioritization "$build/services/prioritization/backplan-prioritization" \
-  --redis="127.0.0.1:$redis_port"
-pid[prioritization]=$!
-start_server scheduling "$build/services/scheduling/backplan-scheduling" \
-  --redis="127.0.0.1:$redis_port" \
-  --prioritization_address="${addr[prioritization]}"
-pid[scheduling]=$!
+# Redis, the three services and `start_server` (cleanup on exit included).
+source scripts/lib/services.sh
+start_services "$build"
 start_server echo "$build/tests/bench/echo/backplan-echo" --echo_tasks="$tasks"
-pid[echo]=$!
 start_server bare "$build/tests/bench/echo/backplan-echo" --echo_tasks="$tasks" \
   --bare
-pid[bare]=$!
 echo "== servers: decomposition ${addr[decomposition]}, prioritization" \
   "${addr[prioritization]}, scheduling ${addr[scheduling]}, echo ${addr[echo]}," \
   "bare echo ${addr[bare]}, redis 127.0.0.1:$redis_port"

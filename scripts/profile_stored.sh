@@ -21,68 +21,19 @@ duration=${PROFILE_DURATION:-20s}
 concurrency=${PROFILE_CONCURRENCY:-4}
 tasks=${PROFILE_TASKS:-50}
 top=${PROFILE_TOP:-25}
-work=$(mktemp -d)
+# Redis, the three services (the one under test under callgrind, collection
+# off until the load runs) and cleanup on exit.
+source scripts/lib/services.sh
 out=${PROFILE_OUT:-$work}
 mkdir -p "$out"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_file() {  # path, what, pid
-  for _ in $(seq 1200); do
-    [ -s "$1" ] && return 0
-    kill -0 "$3" 2>/dev/null || { echo "$2 exited"; cat "$work/$2.log"; exit 1; }
-    sleep 0.05
-  done
-  echo "timed out waiting for $2"; exit 1
-}
-
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-  --dir "$work" --logfile "$work/redis.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break
-  sleep 0.05
-done
-
-declare -A addr
-profiled=
-start_server() {  # name profile(0|1) binary args...
-  local name=$1 profile=$2 binary=$3
-  shift 3
-  local prefix=()
-  if [ "$profile" = 1 ]; then
-    prefix=(valgrind --tool=callgrind --instr-atstart=no
-            "--callgrind-out-file=$out/callgrind.out")
-  fi
-  "${prefix[@]}" "$binary" --host=127.0.0.1 --port=0 \
-    --port_file="$work/$name.port" --auth=none --metrics_port=0 \
-    --log_level=warning "$@" > "$work/$name.log" 2>&1 &
-  pids+=($!)
-  [ "$profile" = 1 ] && profiled=$!
-  wait_file "$work/$name.port" "$name" "$!"
-  addr[$name]="127.0.0.1:$(cat "$work/$name.port")"
-}
 target=scheduling
 [ "$scenario" = get ] && target=decomposition
-start_server decomposition "$([ $target = decomposition ] && echo 1 || echo 0)" \
-  "$build/services/decomposition/backplan-decomposition" \
-  --redis="127.0.0.1:$redis_port"
-start_server prioritization 0 \
-  "$build/services/prioritization/backplan-prioritization" \
-  --redis="127.0.0.1:$redis_port"
-start_server scheduling "$([ $target = scheduling ] && echo 1 || echo 0)" \
-  "$build/services/scheduling/backplan-scheduling" \
-  --redis="127.0.0.1:$redis_port" \
-  --prioritization_address="${addr[prioritization]}"
+wrap_name=$target
+wrap=(valgrind --tool=callgrind --instr-atstart=no
+      "--callgrind-out-file=$out/callgrind.out")
+wait_tries=1200  # A server under valgrind starts slowly.
+start_services "$build"
+profiled=${pid[$target]}
 
 load=$build/tools/backplan-load/backplan-load
 extra=()

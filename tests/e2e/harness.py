@@ -45,6 +45,7 @@ from grpcstd import health_pb2, health_pb2_grpc  # noqa: E402,F401
 from grpcstd import reflection_pb2, reflection_pb2_grpc  # noqa: E402,F401
 
 SERVICES = ("decomposition", "prioritization", "scheduling")
+CLI = os.path.join(BUILD, "tools", "backplan", "backplan")
 
 
 def free_port():
@@ -252,7 +253,8 @@ class ClusterTestCase(unittest.TestCase):
 
 class CliTestCase(ClusterTestCase):
     """A ClusterTestCase with `cli()`, which runs the `backplan` CLI against
-    the cluster, and a temporary directory `tmp` (prefix `tmp_prefix`)."""
+    the cluster (`flags` point it there), `cli_json()`, and a temporary
+    directory `tmp` (prefix `tmp_prefix`) that `write()` puts files in."""
 
     tmp_prefix = "backplan-cli-"
 
@@ -266,15 +268,31 @@ class CliTestCase(ClusterTestCase):
                      "--timeout_s=20"]
         cls.tmp = tempfile.mkdtemp(prefix=cls.tmp_prefix)
 
+    def command(self, *args):
+        """The CLI's argv with the cluster flags, for callers that start it
+        themselves (subprocess.Popen)."""
+        return [CLI] + self.flags + list(args)
+
     def cli(self, *args, code=0):
         """Runs the CLI; asserts the exit code; returns (stdout, stderr)."""
-        proc = subprocess.run(
-            [os.path.join(BUILD, "tools", "backplan", "backplan")] + self.flags
-            + list(args), cwd=ROOT, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(self.command(*args), cwd=ROOT, capture_output=True,
+                              text=True, timeout=60)
         self.assertEqual(proc.returncode, code,
                          "backplan %s\nstdout:\n%s\nstderr:\n%s"
                          % (" ".join(args), proc.stdout, proc.stderr))
         return proc.stdout, proc.stderr
+
+    def cli_json(self, *args):
+        """`backplan --json args`, which must exit 0, parsed."""
+        out, _ = self.cli("--json", *args)
+        return json.loads(out)
+
+    def write(self, name, text):
+        """Writes `text` to the file `name` in `tmp`; returns its path."""
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
 
 
 def date(y, m, d):

@@ -14,101 +14,20 @@ decomposition service on the restored Redis returns the same plans.
 """
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import unittest
 
 import harness
+import resp
 from harness import decomposition_pb2, prioritization_pb2
 
 
-class Resp:
-    """A minimal RESP client: enough for SCAN, TYPE, reads, INFO, CONFIG."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), 5)
-        self.buf = b""
-
-    def close(self):
-        self.sock.close()
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("redis closed the connection")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _exact(self, n):
-        while len(self.buf) < n + 2:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("redis closed the connection")
-            self.buf += chunk
-        data, self.buf = self.buf[:n], self.buf[n + 2:]
-        return data
-
-    def _reply(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            raise RuntimeError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            return None if n < 0 else self._exact(n)
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self._reply() for _ in range(n)]
-        raise RuntimeError("unexpected reply %r" % line)
-
-    def call(self, *args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.sock.sendall(out)
-        return self._reply()
-
-    def info(self, section):
-        text = self.call("INFO", section).decode()
-        return dict(l.split(":", 1) for l in text.splitlines() if ":" in l)
-
-    def snapshot(self):
-        """Every key's type and content (stream entries with their ids).
-        Not DUMP: an AOF rewrite may store a hash's fields in another order."""
-        keys, cursor = set(), b"0"
-        while True:
-            cursor, batch = self.call("SCAN", cursor, "COUNT", 1000)
-            keys.update(batch)
-            if cursor == b"0":
-                break
-        out = {}
-        for key in keys:
-            kind = self.call("TYPE", key)
-            if kind == "string":
-                value = self.call("GET", key)
-            elif kind == "hash":
-                flat = self.call("HGETALL", key)
-                value = dict(zip(flat[::2], flat[1::2]))
-            elif kind == "set":
-                value = sorted(self.call("SMEMBERS", key))
-            elif kind == "zset":
-                value = self.call("ZRANGE", key, 0, -1, "WITHSCORES")
-            elif kind == "list":
-                value = self.call("LRANGE", key, 0, -1)
-            elif kind == "stream":
-                value = self.call("XRANGE", key, "-", "+")
-            else:
-                raise AssertionError("unexpected type %s of %r" % (kind, key))
-            out[key] = (kind, value, self.call("PTTL", key) > 0)
-        return out
+def snapshot(client):
+    """Every key: its type and content (resp.key_value), and whether it has a
+    TTL."""
+    return {key: resp.key_value(client, key) + (client.call("PTTL", key) > 0,)
+            for key in resp.scan_all(client)}
 
 
 class ProductionRedis:
@@ -127,16 +46,16 @@ class ProductionRedis:
 
     def loaded(self):
         try:
-            client = Resp(self.port)
+            client = self.client()
             try:
                 return client.info("persistence").get("loading") == "0"
             finally:
                 client.close()
-        except (OSError, RuntimeError):
+        except (OSError, resp.RespError):
             return False
 
     def client(self):
-        return Resp(self.port)
+        return resp.Client(self.port)
 
     def stop(self):
         """SIGTERM: Redis fsyncs the AOF and exits (as `redis-cli SHUTDOWN`)."""
@@ -203,13 +122,13 @@ class BackupRestoreTest(unittest.TestCase):
                 decomposition_pb2.GetPlanRequest(plan_id=plan_id)).SerializeToString()
         self.stop_services()
         client = self.redis.client()
-        self.keys = client.snapshot()
+        self.keys = snapshot(client)
         client.close()
         self.assertGreaterEqual(len(self.keys), 5)
 
     def assert_restored(self, redis):
         client = redis.client()
-        restored = client.snapshot()
+        restored = snapshot(client)
         client.close()
         self.assertEqual(sorted(restored), sorted(self.keys))
         for key, value in self.keys.items():
@@ -239,7 +158,7 @@ class BackupRestoreTest(unittest.TestCase):
     def test_online_rdb_snapshot_restores_every_plan(self):
         client = self.redis.client()
         before = int(client.info("persistence")["rdb_last_save_time"])
-        self.assertEqual(client.call("BGSAVE"), "Background saving started")
+        self.assertEqual(client.call("BGSAVE"), b"Background saving started")
         harness.wait_until(
             lambda: client.info("persistence")["rdb_bgsave_in_progress"] == "0" and
             int(client.info("persistence")["rdb_last_save_time"]) >= before,
@@ -258,7 +177,7 @@ class BackupRestoreTest(unittest.TestCase):
         loader = ProductionRedis(restore, appendonly=False)
         self.started = [loader]
         client = loader.client()
-        self.assertEqual(client.call("CONFIG", "SET", "appendonly", "yes"), "OK")
+        self.assertEqual(client.call("CONFIG", "SET", "appendonly", "yes"), b"OK")
         harness.wait_until(
             lambda: (lambda p: p["aof_enabled"] == "1" and
                      p["aof_rewrite_in_progress"] == "0" and

@@ -7,7 +7,6 @@ import queue
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -16,7 +15,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from backplan.v1 import decomposition_pb2, plan_pb2, scheduling_pb2  # noqa: E402
 
-CLI = os.path.join(harness.BUILD, "tools", "backplan", "backplan")
 EXAMPLES = os.path.join(harness.ROOT, "examples")
 RECIPES = os.path.join(EXAMPLES, "recipes")
 KINDLE = os.path.join(EXAMPLES, "kindle.yaml")
@@ -25,16 +23,6 @@ DATE = r"\d{4}-\d{2}-\d{2} (Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 
 class CliTest(harness.CliTestCase):
     tmp_prefix = "backplan-cli-"
-
-    def cli_json(self, *args):
-        out, _ = self.cli("--json", *args)
-        return json.loads(out)
-
-    def write(self, name, text):
-        path = os.path.join(self.tmp, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
 
     def decompose(self, book, outcome, *extra):
         return self.cli_json("decompose", "--recipes", os.path.join(RECIPES, book),
@@ -272,7 +260,7 @@ class CliTest(harness.CliTestCase):
 
     def test_watch_streams_edits(self):
         plan_id, _ = self.stored_launch_plan()
-        proc = subprocess.Popen([CLI] + self.flags + ["watch", plan_id],
+        proc = subprocess.Popen(self.command("watch", plan_id),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
         lines = queue.Queue()
@@ -352,23 +340,11 @@ dependencies:
 """
 
 
-class CliLifecycleTest(harness.ClusterTestCase):
+class CliLifecycleTest(harness.CliTestCase):
     """list, apply and edits without --base_version (issue 24 items 1-2),
     against one shared cluster; concurrent edits go through the gRPC stub."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        s = cls.cluster.services
-        cls.flags = ["--decomposition=" + s["decomposition"].address,
-                     "--prioritization=" + s["prioritization"].address,
-                     "--scheduling=" + s["scheduling"].address,
-                     "--timeout_s=20"]
-        cls.tmp = tempfile.mkdtemp(prefix="backplan-cli-lifecycle-")
-
-    cli = CliTest.cli
-    cli_json = CliTest.cli_json
-    write = CliTest.write
+    tmp_prefix = "backplan-cli-lifecycle-"
 
     def create(self, plan):
         return self.decomposition.CreatePlan(
@@ -488,8 +464,7 @@ class CliLifecycleTest(harness.ClusterTestCase):
         `concurrent` (a gRPC EditPlan) between its read and its write, and
         returns (exit code, stdout, stderr)."""
         env = dict(os.environ, BACKPLAN_TEST_PAUSE_AFTER_READ="1")
-        proc = subprocess.Popen([CLI] + self.flags + ["edit", plan_id] +
-                                list(edit_args),
+        proc = subprocess.Popen(self.command("edit", plan_id, *edit_args),
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=env)
         line = proc.stderr.readline()

@@ -4,15 +4,12 @@ The built binary runs against real services and Redis (harness.Cluster)."""
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-CLI = os.path.join(harness.BUILD, "tools", "backplan", "backplan")
 EXAMPLES = os.path.join(harness.ROOT, "examples")
 KINDLE = os.path.join(EXAMPLES, "kindle.yaml")
 TEAM = os.path.join(EXAMPLES, "kindle-team.yaml")
@@ -26,12 +23,6 @@ def ids_in(path):
 
 class CliUsabilityTest(harness.CliTestCase):
     tmp_prefix = "backplan-usability-"
-
-    def write(self, name, text):
-        path = os.path.join(self.tmp, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
 
     def stored_kindle(self):
         out, _ = self.cli("plan", KINDLE)

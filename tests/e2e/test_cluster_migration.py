@@ -11,7 +11,6 @@ second run into the now-used cluster is refused without --replace.
 Label `cluster`; about 45 s on a busy 2-core machine.
 """
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,105 +18,13 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import resp  # noqa: E402
 from harness import (chain_plan, decomposition_pb2, plan_pb2,  # noqa: E402,F401
                      scheduling_pb2)
 
 CLUSTER_SCRIPT = os.path.join(harness.ROOT, "scripts", "redis_cluster.sh")
 MIGRATE_SCRIPT = os.path.join(harness.ROOT, "scripts", "redis_migrate_to_cluster.sh")
 PASSWORD = "cluster-test-password"
-
-
-class Resp:
-    """A minimal RESP2 client: enough for the reads below and AUTH."""
-
-    def __init__(self, host, port, password=None):
-        self.sock = socket.create_connection((host, port), 5)
-        self.buf = b""
-        if password:
-            self.call("AUTH", password)
-
-    def close(self):
-        self.sock.close()
-
-    def call(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
-        return self._read()
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _exact(self, n):
-        while len(self.buf) < n + 2:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buf += chunk
-        data, self.buf = self.buf[:n], self.buf[n + 2:]
-        return data
-
-    def _read(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest
-        if kind == b"-":
-            return RespError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            return None if n < 0 else self._exact(n)
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self._read() for _ in range(n)]
-        raise ValueError("bad reply %r" % line)
-
-
-class RespError(str):
-    pass
-
-
-def value(call, key):
-    """The key's type and full content, in an order-independent form (DUMP
-    bytes are not comparable: a hashtable-encoded hash or set dumps its
-    fields in table order, which RESTORE does not keep)."""
-    kind = call("TYPE", key)
-    if kind == b"string":
-        return kind, call("GET", key)
-    if kind == b"hash":
-        flat = call("HGETALL", key)
-        return kind, dict(zip(flat[::2], flat[1::2]))
-    if kind == b"set":
-        return kind, sorted(call("SMEMBERS", key))
-    if kind == b"zset":
-        return kind, call("ZRANGE", key, 0, -1, "WITHSCORES")
-    if kind == b"list":
-        return kind, call("LRANGE", key, 0, -1)
-    if kind == b"stream":
-        info = call("XINFO", "STREAM", key)
-        fields = dict(zip(info[::2], info[1::2]))
-        return kind, (call("XRANGE", key, "-", "+"),
-                      fields[b"last-generated-id"], fields[b"groups"])
-    raise AssertionError("unexpected type %r of %r" % (kind, key))
-
-
-def scan_all(client):
-    keys, cursor = [], b"0"
-    while True:
-        cursor, batch = client.call("SCAN", cursor, "COUNT", 1000)
-        keys.extend(batch)
-        if cursor == b"0":
-            return keys
 
 
 class ClusterReader:
@@ -130,18 +37,20 @@ class ClusterReader:
 
     def node(self, address):
         if address not in self.nodes:
-            self.nodes[address] = Resp(address[0], address[1], self.password)
+            self.nodes[address] = resp.Client(address[1], address[0],
+                                              self.password)
         return self.nodes[address]
 
     def call(self, *args):
         address = self.seed
         for _ in range(5):
-            reply = self.node(address).call(*args)
-            if isinstance(reply, RespError) and reply.startswith("MOVED "):
-                host, port = reply.split()[2].rsplit(":", 1)
+            try:
+                return self.node(address).call(*args)
+            except resp.RespError as error:
+                if not str(error).startswith("MOVED "):
+                    raise
+                host, port = str(error).split()[2].rsplit(":", 1)
                 address = (host or "127.0.0.1", int(port))
-                continue
-            return reply
         raise AssertionError("too many redirections for %r" % (args,))
 
     def close(self):
@@ -202,8 +111,8 @@ class MigrateToCluster(unittest.TestCase):
 
     def test_every_key_arrives_identical(self):
         ids = self.fill()
-        source = Resp("127.0.0.1", self.services.redis.port)
-        keys = scan_all(source)
+        source = resp.Client(self.services.redis.port)
+        keys = resp.scan_all(source)
         # Each plan's parts, plus indexes and idempotency records.
         for tenant, plan_id in ids:
             tag = ("bp:{%s/%s}:" % (tenant, plan_id)).encode()
@@ -217,8 +126,8 @@ class MigrateToCluster(unittest.TestCase):
         try:
             types = set()
             for key in keys:
-                want = value(source.call, key)
-                self.assertEqual(value(cluster.call, key), want, key)
+                want = resp.key_value(source, key)
+                self.assertEqual(resp.key_value(cluster, key), want, key)
                 types.add(want[0])
                 ttl_want = source.call("PTTL", key)
                 ttl_got = cluster.call("PTTL", key)

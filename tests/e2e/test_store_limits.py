@@ -4,7 +4,6 @@ shared Redis reader, not on pool connections); a Redis that is out of memory
 gives RESOURCE_EXHAUSTED and turns `backplan.store` NOT_SERVING until memory
 is freed; per-tenant quotas give RESOURCE_EXHAUSTED naming the quota."""
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -12,6 +11,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import resp  # noqa: E402
 from harness import (chain_plan, decomposition_pb2, grpc, health_pb2,  # noqa: E402
                      metadata)
 
@@ -20,14 +20,12 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
 
 def redis_command(port, *args):
-    """One RESP command on a fresh connection; returns the first reply line."""
-    payload = b"*%d\r\n" % len(args)
-    for arg in args:
-        arg = arg if isinstance(arg, bytes) else str(arg).encode()
-        payload += b"$%d\r\n%s\r\n" % (len(arg), arg)
-    with socket.create_connection(("127.0.0.1", port), 2) as s:
-        s.sendall(payload)
-        return s.recv(4096).split(b"\r\n")[0]
+    """One command on a fresh connection; returns its reply."""
+    client = resp.Client(port, timeout=2)
+    try:
+        return client.call(*args)
+    finally:
+        client.close()
 
 
 class StoreLimitsTest(unittest.TestCase):
@@ -94,10 +92,10 @@ class StoreLimitsTest(unittest.TestCase):
         big = "x" * 3000
         ids = [self.create(stub, "acme", "%d %s" % (i, big)) for i in range(300)]
         self.assertEqual(redis_command(self.redis.port, "CONFIG", "SET",
-                                       "maxmemory-policy", "noeviction"), b"+OK")
+                                       "maxmemory-policy", "noeviction"), b"OK")
         # About 2 MB are used: with a 1 MB limit Redis refuses every write.
         self.assertEqual(redis_command(self.redis.port, "CONFIG", "SET",
-                                       "maxmemory", "1mb"), b"+OK")
+                                       "maxmemory", "1mb"), b"OK")
         with self.assertRaises(grpc.RpcError) as raised:
             self.create(stub, "acme")
         error = raised.exception
@@ -113,7 +111,7 @@ class StoreLimitsTest(unittest.TestCase):
                      timeout=5, metadata=metadata(tenant="acme"))
         # Memory freed (the operator raises the limit): SERVING by itself.
         self.assertEqual(redis_command(self.redis.port, "CONFIG", "SET",
-                                       "maxmemory", "0"), b"+OK")
+                                       "maxmemory", "0"), b"OK")
         harness.wait_until(
             lambda: self.service.health("backplan.store") == SERVING,
             5, "backplan.store SERVING again")

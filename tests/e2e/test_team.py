@@ -4,16 +4,13 @@ timeline and every export, nobody double-booked (checked here, not by the
 server)."""
 import csv
 import io
-import json
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-CLI = os.path.join(harness.BUILD, "tools", "backplan", "backplan")
 TEAM = os.path.join(harness.ROOT, "examples", "kindle-team.yaml")
 
 
@@ -22,24 +19,11 @@ def ordinal(d):
     return datetime.date(d["year"], d["month"], d["day"]).toordinal()
 
 
-class TeamTest(harness.ClusterTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        s = cls.cluster.services
-        cls.flags = ["--decomposition=" + s["decomposition"].address,
-                     "--prioritization=" + s["prioritization"].address,
-                     "--scheduling=" + s["scheduling"].address,
-                     "--timeout_s=20"]
-
-    def cli(self, *args):
-        proc = subprocess.run([CLI] + self.flags + list(args), cwd=harness.ROOT,
-                              capture_output=True, text=True, timeout=60)
-        self.assertEqual(proc.returncode, 0, proc.stderr)
-        return proc.stdout
+class TeamTest(harness.CliTestCase):
+    tmp_prefix = "backplan-team-"
 
     def schedule(self, *extra):
-        return json.loads(self.cli("--json", "schedule", TEAM, *extra))["timeline"]
+        return self.cli_json("schedule", TEAM, *extra)["timeline"]
 
     def test_same_seed_and_budget_same_timeline(self):
         a = self.schedule("--seed", "7", "--max_schedules", "300")
@@ -78,14 +62,14 @@ class TeamTest(harness.ClusterTestCase):
         self.assertLess(a["schedules_generated"], 1000000)
 
     def test_exports_name_the_people(self):
-        body = self.cli("export", TEAM, "--format", "csv", "--seed", "7")
+        body, _ = self.cli("export", TEAM, "--format", "csv", "--seed", "7")
         rows = list(csv.DictReader(io.StringIO(body)))
         firmware = next(r for r in rows if r["id"] == "t-firmware")
         self.assertEqual(sorted(firmware["assignees"].split("; ")), ["fay", "finn"])
         self.assertIn(firmware["resource_critical"], ("true", "false"))
-        ics = self.cli("export", TEAM, "--format", "ics", "--seed", "7")
+        ics, _ = self.cli("export", TEAM, "--format", "ics", "--seed", "7")
         self.assertIn("RESOURCES:fay,finn", ics)
-        mermaid = self.cli("export", TEAM, "--format", "mermaid", "--seed", "7")
+        mermaid, _ = self.cli("export", TEAM, "--format", "mermaid", "--seed", "7")
         self.assertIn("(fay, finn)", mermaid)
 
 

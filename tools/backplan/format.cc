@@ -1,9 +1,7 @@
 #include "tools/backplan/format.h"
 
 #include <algorithm>
-#include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "tools/backplan/client.h"
+#include "tools/backplan/goal_tree.h"
 #include "tools/backplan/table.h"
 
 namespace backplan::cli {
@@ -154,54 +153,37 @@ std::string FormatPlan(const v1::Plan& plan) {
     absl::StrAppend(&out, "  fact: ", fact, "\n");
   }
 
-  std::map<std::string, const v1::Goal*> goals;
-  std::map<std::string, const v1::Task*> tasks;
-  for (const auto& goal : plan.goals()) goals[goal.id()] = &goal;
-  for (const auto& task : plan.tasks()) tasks[task.id()] = &task;
   absl::StrAppend(&out, "goals (", plan.goals_size(), ") and tasks (",
                   plan.tasks_size(), "):\n");
-
-  std::set<std::string> printed;
-  std::function<void(const std::string&, int)> print_goal =
-      [&](const std::string& id, int depth) {
-        const std::string indent(2 * depth, ' ');
-        auto it = goals.find(id);
-        if (it == goals.end()) {
-          absl::StrAppend(&out, indent, "goal ", id, " (missing)\n");
-          return;
-        }
-        const v1::Goal& goal = *it->second;
+  for (const GoalTreeRow& row : GoalTree(plan)) {
+    const std::string indent(2 * row.depth, ' ');
+    switch (row.kind) {
+      case GoalTreeRow::Kind::kGoal: {
         std::string state;
-        if (goal.state() == v1::OPEN) state = "  [open]";
-        if (goal.state() == v1::FACT) state = "  [fact]";
-        if (id == plan.outcome_goal_id()) state += "  [outcome]";
-        if (!printed.insert(id).second) {
-          absl::StrAppend(&out, indent, "goal ", id, " (shown above)\n");
-          return;
-        }
-        absl::StrAppend(&out, indent, "goal ", id, "  ", goal.title(), state,
-                        "\n");
-        for (const auto& task_id : goal.task_ids()) {
-          printed.insert(task_id);
-          auto task = tasks.find(task_id);
-          if (task == tasks.end()) {
-            absl::StrAppend(&out, indent, "  task ", task_id, " (missing)\n");
-            continue;
-          }
-          absl::StrAppend(&out, indent, "  task ", task_id, "  ",
-                          task->second->title(), "  (",
-                          FormatDays(task->second->duration_days()), ")\n");
-        }
-        for (const auto& sub : goal.sub_goal_ids()) print_goal(sub, depth + 1);
-      };
-  if (!plan.outcome_goal_id().empty()) print_goal(plan.outcome_goal_id(), 1);
-  for (const auto& goal : plan.goals()) {
-    if (printed.count(goal.id()) == 0) print_goal(goal.id(), 1);
-  }
-  for (const auto& task : plan.tasks()) {
-    if (printed.count(task.id()) == 0) {
-      absl::StrAppend(&out, "  task ", task.id(), "  ", task.title(), "  (",
-                      FormatDays(task.duration_days()), ", under no goal)\n");
+        if (row.goal->state() == v1::OPEN) state = "  [open]";
+        if (row.goal->state() == v1::FACT) state = "  [fact]";
+        if (row.id == plan.outcome_goal_id()) state += "  [outcome]";
+        absl::StrAppend(&out, indent, "goal ", row.id, "  ", row.goal->title(),
+                        state, "\n");
+        break;
+      }
+      case GoalTreeRow::Kind::kSharedGoal:
+        absl::StrAppend(&out, indent, "goal ", row.id, " (shown above)\n");
+        break;
+      case GoalTreeRow::Kind::kMissingGoal:
+        absl::StrAppend(&out, indent, "goal ", row.id, " (missing)\n");
+        break;
+      case GoalTreeRow::Kind::kTask:
+      case GoalTreeRow::Kind::kLooseTask:
+        absl::StrAppend(
+            &out, indent, "task ", row.id, "  ", row.task->title(), "  (",
+            FormatDays(row.task->duration_days()),
+            row.kind == GoalTreeRow::Kind::kLooseTask ? ", under no goal" : "",
+            ")\n");
+        break;
+      case GoalTreeRow::Kind::kMissingTask:
+        absl::StrAppend(&out, indent, "task ", row.id, " (missing)\n");
+        break;
     }
   }
   if (plan.dependencies_size() > 0) {

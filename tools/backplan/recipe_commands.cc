@@ -1,6 +1,5 @@
 #include "tools/backplan/recipe_commands.h"
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -12,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "backplan/v1/decomposition.grpc.pb.h"
+#include "tools/backplan/goal_tree.h"
 #include "tools/backplan/inputs.h"
 #include "tools/backplan/plan_file.h"
 #include "tools/backplan/table.h"
@@ -257,53 +257,42 @@ std::string FormatDecomposition(const v1::DecomposeResponse& response) {
   }
 
   std::map<std::string, const v1::Goal*> goals;
-  std::map<std::string, const v1::Task*> tasks;
   for (const auto& goal : plan.goals()) goals[goal.id()] = &goal;
   int64_t total_days = 0;
-  for (const auto& task : plan.tasks()) {
-    tasks[task.id()] = &task;
-    total_days += task.duration_days();
-  }
+  for (const auto& task : plan.tasks()) total_days += task.duration_days();
   absl::StrAppend(&out, "\ngoals (", plan.goals_size(), ") and tasks (",
                   plan.tasks_size(), ", ", total_days,
                   " working days of work):\n");
-  std::set<std::string> printed;
-  std::function<void(const std::string&, int)> print_goal =
-      [&](const std::string& id, int depth) {
-        const std::string indent(2 * depth, ' ');
-        auto it = goals.find(id);
-        if (it == goals.end()) {
-          absl::StrAppend(&out, indent, "goal ", id, " (missing)\n");
-          return;
+  for (const GoalTreeRow& row : GoalTree(plan)) {
+    const std::string indent(2 * row.depth, ' ');
+    switch (row.kind) {
+      case GoalTreeRow::Kind::kGoal: {
+        std::string state = StateName(row.goal->state());
+        if (!row.goal->recipe().empty()) {
+          absl::StrAppend(&state, ", recipe ", row.goal->recipe());
         }
-        const v1::Goal& goal = *it->second;
-        if (!printed.insert(id).second) {
-          absl::StrAppend(&out, indent, "goal ", goal.title(),
-                          "  (shared, shown above)\n");
-          return;
-        }
-        std::string state = StateName(goal.state());
-        if (!goal.recipe().empty()) {
-          absl::StrAppend(&state, ", recipe ", goal.recipe());
-        }
-        absl::StrAppend(&out, indent, "goal ", goal.title(), "  [", state,
-                        "]  ", id, "\n");
-        for (const auto& task_id : goal.task_ids()) {
-          printed.insert(task_id);
-          auto task = tasks.find(task_id);
-          if (task == tasks.end()) {
-            absl::StrAppend(&out, indent, "  task ", task_id, " (missing)\n");
-            continue;
-          }
-          absl::StrAppend(&out, indent, "  task ", task->second->title(), "  (",
-                          FormatDays(task->second->duration_days()), ")  ",
-                          task_id, "\n");
-        }
-        for (const auto& sub : goal.sub_goal_ids()) print_goal(sub, depth + 1);
-      };
-  if (!plan.outcome_goal_id().empty()) print_goal(plan.outcome_goal_id(), 1);
-  for (const auto& goal : plan.goals()) {
-    if (printed.count(goal.id()) == 0) print_goal(goal.id(), 1);
+        absl::StrAppend(&out, indent, "goal ", row.goal->title(), "  [", state,
+                        "]  ", row.id, "\n");
+        break;
+      }
+      case GoalTreeRow::Kind::kSharedGoal:
+        absl::StrAppend(&out, indent, "goal ", row.goal->title(),
+                        "  (shared, shown above)\n");
+        break;
+      case GoalTreeRow::Kind::kMissingGoal:
+        absl::StrAppend(&out, indent, "goal ", row.id, " (missing)\n");
+        break;
+      case GoalTreeRow::Kind::kTask:
+        absl::StrAppend(&out, indent, "task ", row.task->title(), "  (",
+                        FormatDays(row.task->duration_days()), ")  ", row.id,
+                        "\n");
+        break;
+      case GoalTreeRow::Kind::kMissingTask:
+        absl::StrAppend(&out, indent, "task ", row.id, " (missing)\n");
+        break;
+      case GoalTreeRow::Kind::kLooseTask:  // The open goals say what is left.
+        break;
+    }
   }
 
   absl::StrAppend(&out, "\nopen goals (", response.open_goal_ids_size(), ")",
