@@ -143,10 +143,16 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
 }
 
 absl::StatusOr<std::array<int64_t, 2>> RedisPlanStore::ReadUsage(
-    absl::string_view tenant) {
+    absl::string_view tenant, size_t write_bytes) {
   const std::string key = UsageKey(tenant);
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   router_->Command(key, {"HMGET", key, "plans", "bytes"}));
+  // Part of the write: it gets the write's (payload-scaled) timeout.
+  const absl::Duration timeout =
+      CommandTimeout(router_->options(), write_bytes);
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply, router_->Run(key, [&](RedisPool::Lease& lease) {
+        const absl::string_view args[] = {"HMGET", key, "plans", "bytes"};
+        return lease.CommandWithTimeout(args, timeout);
+      }));
   const redisReply* r = reply.get();
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
     return Unexpected("usage", r);

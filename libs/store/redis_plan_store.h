@@ -214,8 +214,10 @@ class RedisPlanStore : public PlanStore {
   // The SHA-1 of `script`, loading it through `lease` the first time.
   absl::StatusOr<std::string> ScriptSha(ScriptId script,
                                         RedisPool::Lease& lease);
-  // The tenant's usage counters {plans, bytes} (0 when absent).
-  absl::StatusOr<std::array<int64_t, 2>> ReadUsage(absl::string_view tenant);
+  // The tenant's usage counters {plans, bytes} (0 when absent), read for a
+  // write of `write_bytes` (with that write's command timeout).
+  absl::StatusOr<std::array<int64_t, 2>> ReadUsage(absl::string_view tenant,
+                                                   size_t write_bytes);
   // After a write script: adjusts the tenant's index and counters by the
   // script's deltas and, for a plan (`change_type` not empty), appends to
   // bp:changes. Best effort: errors are ignored (repaired later).

@@ -185,7 +185,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
   const std::string max_plans = absl::StrCat(options.max_plans_per_tenant);
   const std::string max_bytes =
       absl::StrCat(options.max_stored_bytes_per_tenant);
-  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant));
+  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant, data.size()));
   const std::string used_plans = absl::StrCat(usage[0]);
   const std::string used_bytes = absl::StrCat(usage[1]);
   const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
@@ -233,7 +233,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
       absl::StrCat(store_internal::kMaxEventsPerPlan);
   const std::string max_bytes =
       absl::StrCat(router_->options().max_stored_bytes_per_tenant);
-  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant));
+  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant, data.size()));
   const std::string used_bytes = absl::StrCat(usage[1]);
   const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
   std::optional<OnceResult> replay;
@@ -281,7 +281,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
                         : RecordKey(tenant, RecordOwner::kBook, name,
                                     record->method, record->key);
   const std::string expected = absl::StrCat(expected_version);
-  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant));
+  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant, data.size()));
   const std::string used_bytes = absl::StrCat(usage[1]);
   const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
   std::optional<OnceResult> replay;
