@@ -121,7 +121,13 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
           argv[1] = store_internal::RedisScriptText(script);
           ASSIGN_OR_RETURN(reply, lease.Command(argv));
         }
-        if (!wait || reply->type == REDIS_REPLY_ERROR) return reply;
+        // Only a write that wrote (or replays one that did) waits.
+        if (!wait || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
+            reply->element[0]->type != REDIS_REPLY_STRING ||
+            (Str(reply->element[0]) != "OK" &&
+             Str(reply->element[0]) != "REPLAY")) {
+          return reply;
+        }
         const std::string replicas = absl::StrCat(options.wait_replicas);
         const std::string timeout_ms =
             absl::StrCat(absl::ToInt64Milliseconds(options.wait_timeout));
