@@ -102,7 +102,9 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
   const RedisOptions& options = router_->options();
   const bool wait = write && options.wait_replicas > 0;
   return router_->Run(
-      keys[0], [&](RedisPool::Lease& lease) -> absl::StatusOr<RedisReplyPtr> {
+      keys[0],
+      [&](RedisPool::Lease& lease,
+          bool asking) -> absl::StatusOr<RedisReplyPtr> {
         // The SHA is the same on every node; a node that does not have the
         // script answers NOSCRIPT and EVAL caches it there.
         ASSIGN_OR_RETURN(const std::string sha, ScriptSha(script, lease));
@@ -113,13 +115,14 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
         argv.push_back(num_keys);
         argv.insert(argv.end(), keys.begin(), keys.end());
         argv.insert(argv.end(), args.begin(), args.end());
-        ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command(argv));
+        ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                         RedisRouter::SendFor(lease, asking, argv));
         if (reply->type == REDIS_REPLY_ERROR &&
             absl::StartsWith(Str(reply.get()), "NOSCRIPT")) {
           // Flushed, restarted or a new node: EVAL runs it and caches it.
           argv[0] = "EVAL";
           argv[1] = store_internal::RedisScriptText(script);
-          ASSIGN_OR_RETURN(reply, lease.Command(argv));
+          ASSIGN_OR_RETURN(reply, RedisRouter::SendFor(lease, asking, argv));
         }
         // Only a write that wrote (or replays one that did) waits.
         if (!wait || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
@@ -135,8 +138,9 @@ absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
                          lease.CommandWithTimeout(
                              {"WAIT", replicas, timeout_ms},
                              options.wait_timeout + options.command_timeout));
-        if (acked->type != REDIS_REPLY_INTEGER)
+        if (acked->type != REDIS_REPLY_INTEGER) {
           return Unexpected("WAIT", acked.get());
+        }
         if (acked->integer < options.wait_replicas) {
           return absl::DeadlineExceededError(absl::StrCat(
               "write not acknowledged by ", options.wait_replicas,
@@ -155,10 +159,17 @@ absl::StatusOr<std::array<int64_t, 2>> RedisPlanStore::ReadUsage(
   const absl::Duration timeout =
       CommandTimeout(router_->options(), write_bytes);
   ASSIGN_OR_RETURN(
-      RedisReplyPtr reply, router_->Run(key, [&](RedisPool::Lease& lease) {
-        const absl::string_view args[] = {"HMGET", key, "plans", "bytes"};
-        return lease.CommandWithTimeout(args, timeout);
-      }));
+      RedisReplyPtr reply,
+      router_->Run(
+          key,
+          [&](RedisPool::Lease& lease,
+              bool asking) -> absl::StatusOr<RedisReplyPtr> {
+            if (asking) {
+              RETURN_IF_ERROR(lease.Command({"ASKING"}).status());
+            }
+            const absl::string_view args[] = {"HMGET", key, "plans", "bytes"};
+            return lease.CommandWithTimeout(args, timeout);
+          }));
   const redisReply* r = reply.get();
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
     return Unexpected("usage", r);
@@ -225,14 +236,25 @@ void RedisPlanStore::AfterWrite(absl::string_view tenant, bool book,
 }
 
 absl::Status RedisPlanStore::Ping() {
-  ASSIGN_OR_RETURN(std::vector<RedisPool*> masters, router_->Masters());
-  for (RedisPool* pool : masters) {
-    ASSIGN_OR_RETURN(RedisPool::Lease lease, pool->Acquire());
-    ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
-    if (reply->type != REDIS_REPLY_STATUS) {
-      return Unexpected("PING", reply.get());
+  // Every master answers; on a cluster a failure refreshes the map and the
+  // masters (new ones after a failover) are asked once more.
+  auto ping_all = [this]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<RedisPool*> masters, router_->Masters());
+    for (RedisPool* pool : masters) {
+      ASSIGN_OR_RETURN(RedisPool::Lease lease, pool->Acquire());
+      ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
+      if (reply->type != REDIS_REPLY_STATUS) {
+        return Unexpected("PING", reply.get());
+      }
     }
+    return absl::OkStatus();
+  };
+  absl::Status pinged = ping_all();
+  if (!pinged.ok() && router_->cluster()) {
+    router_->Refresh().IgnoreError();
+    pinged = ping_all();
   }
+  RETURN_IF_ERROR(pinged);
   if (out_of_memory_) {
     // RESOURCE_EXHAUSTED while Redis still refuses writes.
     constexpr absl::string_view kProbe = "bp:health:oom-probe";

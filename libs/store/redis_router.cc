@@ -210,7 +210,7 @@ absl::StatusOr<RedisPool*> RedisRouter::PoolForSlot(int slot) {
 absl::StatusOr<RedisReplyPtr> RedisRouter::Run(absl::string_view key, Fn fn) {
   if (!cluster_) {
     ASSIGN_OR_RETURN(RedisPool::Lease lease, single_->Acquire());
-    return fn(lease);
+    return fn(lease, false);
   }
   return RunCluster(key, fn);
 }
@@ -235,13 +235,7 @@ absl::StatusOr<RedisReplyPtr> RedisRouter::RunCluster(absl::string_view key,
       RefreshIfStale(generation);
       return lease.status();
     }
-    if (!ask_node.host.empty()) {
-      ASSIGN_OR_RETURN(RedisReplyPtr asking, lease->Command({"ASKING"}));
-      if (asking->type == REDIS_REPLY_ERROR) {
-        return store_internal::Unexpected("ASKING", asking.get());
-      }
-    }
-    absl::StatusOr<RedisReplyPtr> reply = fn(*lease);
+    absl::StatusOr<RedisReplyPtr> reply = fn(*lease, !ask_node.host.empty());
     if (!reply.ok()) {
       if (absl::IsUnavailable(reply.status())) RefreshIfStale(generation);
       return reply;
@@ -267,7 +261,10 @@ absl::StatusOr<RedisReplyPtr> RedisRouter::RunCluster(absl::string_view key,
         break;
       }
       case cluster::RedirectKind::kAsk:
-        if (asked) return reply;  // Once only: the caller sees the error.
+        if (asked) {  // Once only.
+          return absl::UnavailableError(
+              absl::StrCat("Redis Cluster: ASK twice: ", Str(reply->get())));
+        }
         asked = true;
         ask_node = redirect.node;
         last = absl::UnavailableError(
@@ -290,8 +287,21 @@ absl::StatusOr<RedisReplyPtr> RedisRouter::RunCluster(absl::string_view key,
 
 absl::StatusOr<RedisReplyPtr> RedisRouter::Command(
     absl::string_view key, absl::Span<const absl::string_view> args) {
-  return Run(key,
-             [args](RedisPool::Lease& lease) { return lease.Command(args); });
+  return Run(key, [args](RedisPool::Lease& lease, bool asking) {
+    return SendFor(lease, asking, args);
+  });
+}
+
+absl::StatusOr<RedisReplyPtr> RedisRouter::SendFor(
+    RedisPool::Lease& lease, bool asking,
+    absl::Span<const absl::string_view> args) {
+  if (asking) {
+    ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"ASKING"}));
+    if (reply->type == REDIS_REPLY_ERROR) {
+      return store_internal::Unexpected("ASKING", reply.get());
+    }
+  }
+  return lease.Command(args);
 }
 
 absl::StatusOr<std::vector<RedisReplyPtr>> RedisRouter::Pipeline(

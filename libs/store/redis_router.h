@@ -13,7 +13,8 @@
 //     master). Every pool uses RedisOptions (AUTH, timeouts, pool size) with
 //     the node's host and port.
 //   - MOVED: the slot is reassigned in the map and the command retried;
-//     ASK: `ASKING` then the command on the named node, once; TRYAGAIN and
+//     ASK: `ASKING` then the command on the named node, once (a second
+//     ASK is UNAVAILABLE); TRYAGAIN and
 //     CLUSTERDOWN: retried with backoff (kMaxAttempts in all, ~1 s), then
 //     UNAVAILABLE. A connection error (UNAVAILABLE) refreshes the map and is
 //     returned as is; the next call uses the new map.
@@ -55,8 +56,17 @@ class RedisRouter {
   // Distinct node pools kept at most (MOVED can name nodes not in the map).
   static constexpr int kMaxNodes = 256;
 
-  using Fn =
-      absl::FunctionRef<absl::StatusOr<RedisReplyPtr>(RedisPool::Lease& lease)>;
+  // Sends the command(s) for a key on `lease`. `asking` true: the node is
+  // the target of an ASK redirection, so `fn` must send `ASKING` right
+  // before each command for the key (Redis forgets it after one command);
+  // SendFor() does that.
+  using Fn = absl::FunctionRef<absl::StatusOr<RedisReplyPtr>(
+      RedisPool::Lease& lease, bool asking)>;
+
+  // Sends `args` on `lease`, preceded by ASKING when `asking`.
+  static absl::StatusOr<RedisReplyPtr> SendFor(
+      RedisPool::Lease& lease, bool asking,
+      absl::Span<const absl::string_view> args);
 
   // Cluster mode when options.cluster_seeds is not empty (it must parse:
   // see ParseClusterSeeds; an unparsable list leaves no seeds, so every
