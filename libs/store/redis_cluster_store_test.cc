@@ -160,6 +160,45 @@ TEST_F(RedisClusterStoreTest, RepairTenantRebuildsTheIndexAcrossNodes) {
   EXPECT_EQ(page.plans.size(), 20u);
 }
 
+// On a cluster the quota is checked against counters read before the
+// write (another slot): sequential creates stop exactly at the quota,
+// concurrent ones overshoot by fewer than the number of writers.
+TEST_F(RedisClusterStoreTest, QuotaOvershootIsBoundedByConcurrentWriters) {
+  RedisOptions options = ClusterOptions();
+  options.max_plans_per_tenant = 10;
+  {
+    RedisPlanStore store(options);
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_OK(store.PutPlan("seq", absl::StrCat("p", i), 0, "x",
+                              Event("plan.created")));
+    }
+    EXPECT_THAT(store.PutPlan("seq", "p10", 0, "x", Event("plan.created")),
+                StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
+  }
+  constexpr int kWriters = 8;
+  std::atomic<int> created{0};
+  std::vector<std::thread> writers;
+  writers.reserve(kWriters);
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      RedisPlanStore store(options);
+      for (int i = 0; i < 20; ++i) {
+        absl::StatusOr<int64_t> put = store.PutPlan(
+            "par", absl::StrCat("w", w, "-", i), 0, "x", Event("plan.created"));
+        if (!put.ok()) {
+          EXPECT_THAT(put, StatusIs(absl::StatusCode::kResourceExhausted,
+                                    ::testing::_));
+          break;
+        }
+        ++created;
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  EXPECT_GE(created.load(), 10);
+  EXPECT_LE(created.load(), 10 + kWriters - 1);
+}
+
 // Runs `redis-cli --cluster reshard` moving `slots` slots from the master
 // `from` to `to`; true on success.
 bool Reshard(const cluster::NodeAddress& seed, const std::string& from,

@@ -15,13 +15,6 @@
 #include "libs/store/validation.h"
 
 namespace backplan {
-namespace {
-
-// bp:changes MAXLEN (approximate trimming).
-constexpr char kChangesMaxLenText[] = "10000";
-
-}  // namespace
-
 using store_internal::ParseInt;
 using store_internal::Str;
 using store_internal::Unexpected;
@@ -215,9 +208,9 @@ void RedisPlanStore::AfterWrite(absl::string_view tenant, bool book,
     routes.push_back(keys[0]);
   }
   if (!change_type.empty()) {
-    commands.push_back({"XADD", kChangesKey, "MAXLEN", "~",
-                        absl::string_view(kChangesMaxLenText), "*", "plan", ref,
-                        "type", change_type, "plan_version", version_text});
+    commands.push_back({"XADD", kChangesKey, "MAXLEN", "~", kChangesMaxLen, "*",
+                        "plan", ref, "type", change_type, "plan_version",
+                        version_text});
     routes.push_back(kChangesKey);
   }
   bool usage_done = false;

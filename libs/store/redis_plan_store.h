@@ -181,6 +181,7 @@ class RedisPlanStore : public PlanStore {
                                absl::string_view id, absl::string_view method,
                                absl::string_view key);
   static constexpr absl::string_view kChangesKey = "bp:changes";
+  static constexpr absl::string_view kChangesMaxLen = "10000";  // ~ trimmed.
   static constexpr int kClusterEventPollMs = 100;
 
   // What RepairTenant() found and fixed.
@@ -201,7 +202,8 @@ class RedisPlanStore : public PlanStore {
   absl::StatusOr<RepairReport> RepairTenant(absl::string_view tenant);
 
  private:
-  using ScriptId = store_internal::RedisScript;
+  // A RedisScript, or store_internal::Standalone() of one.
+  using ScriptId = int;
 
   // Runs a script by EVALSHA (loading it first when its SHA is not known
   // yet), falling back to EVAL when Redis answers NOSCRIPT.
@@ -225,14 +227,31 @@ class RedisPlanStore : public PlanStore {
                   const redisReply* reply, absl::string_view change_type);
   // Runs a write: the plain script `plain` without a record; with one, its
   // idempotent form `once` with `keys` and `args` of the plain script, then
-  // the record's key and its hash, response and ttl. Returns the reply to
-  // parse as usual, or (idempotent form only) sets `*replay`.
+  // the record's key and its hash, response and ttl. Applies `effects`: on
+  // a standalone Redis by the Standalone() form of the script (one round
+  // trip, exact quotas); on a cluster by ReadUsage() before and AfterWrite()
+  // after. Returns the reply to parse as usual, or (idempotent form only)
+  // sets `*replay`.
+  // What a write does to its tenant beyond its own slot: index entry `id`
+  // (a book's when `book`), a bp:changes entry of `change_type` (none when
+  // empty), and usage counters the script checks, at ARGV positions
+  // `plans_pos` and `bytes_pos` (1-based; 0: not read).
+  struct TenantWrite {
+    absl::string_view tenant;
+    bool book = false;
+    absl::string_view id;
+    absl::string_view change_type;
+    int plans_pos = 0;
+    int bytes_pos = 0;
+    size_t bytes = 0;  // Bytes the write sends (for the usage read timeout).
+  };
   absl::StatusOr<RedisReplyPtr> RunWrite(ScriptId plain, ScriptId once,
                                          std::vector<std::string> keys,
                                          std::vector<absl::string_view> args,
                                          absl::string_view record_key,
                                          const IdempotencyRecord* record,
-                                         std::optional<OnceResult>* replay);
+                                         std::optional<OnceResult>* replay,
+                                         const TenantWrite& effects);
   // The bodies of PutPlan/PutPlanOnce, PutStage/PutStageOnce and
   // PutBook/PutBookOnce; `record` may be null (a plain write).
   absl::StatusOr<OnceResult> WritePlan(absl::string_view tenant,
@@ -273,7 +292,7 @@ class RedisPlanStore : public PlanStore {
   std::unique_ptr<RedisEventHub> hub_;  // Null on a Redis Cluster.
   std::atomic<bool> out_of_memory_{false};
   std::mutex sha_mu_;
-  std::array<std::string, store_internal::kNumRedisScripts>
+  std::array<std::string, store_internal::kNumScriptTexts>
       sha_;  // Guarded by sha_mu_.
 };
 

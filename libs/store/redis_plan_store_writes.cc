@@ -83,16 +83,20 @@ absl::Status RedisPlanStore::DeletePlan(absl::string_view tenant,
                                         absl::string_view plan_id) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.id = plan_id;
+  effects.change_type = "plan.deleted";
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
-      RunScript(store_internal::kScriptDeletePlan,
-                store_internal::ScriptKeys(store_internal::kScriptDeletePlan,
-                                           tenant, plan_id),
-                {}, /*write=*/true));
+      RunWrite(store_internal::kScriptDeletePlan,
+               store_internal::kScriptDeletePlan,
+               store_internal::ScriptKeys(store_internal::kScriptDeletePlan,
+                                          tenant, plan_id),
+               {}, "", nullptr, nullptr, effects));
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("DeletePlan", reply.get()));
   if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
-  AfterWrite(tenant, false, plan_id, reply.get(), "plan.deleted");
   return absl::OkStatus();
 }
 
@@ -109,41 +113,74 @@ absl::Status RedisPlanStore::DeleteBook(absl::string_view tenant,
                                         absl::string_view name) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidateBookName(name));
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.book = true;
+  effects.id = name;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
-      RunScript(store_internal::kScriptDeleteBook,
-                store_internal::ScriptKeys(store_internal::kScriptDeleteBook,
-                                           tenant, name),
-                {}, /*write=*/true));
+      RunWrite(store_internal::kScriptDeleteBook,
+               store_internal::kScriptDeleteBook,
+               store_internal::ScriptKeys(store_internal::kScriptDeleteBook,
+                                          tenant, name),
+               {}, "", nullptr, nullptr, effects));
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("DeleteBook", reply.get()));
   if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
-  AfterWrite(tenant, true, name, reply.get(), "");
   return absl::OkStatus();
 }
 
 absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunWrite(
     ScriptId plain, ScriptId once, std::vector<std::string> keys,
     std::vector<absl::string_view> args, absl::string_view record_key,
-    const IdempotencyRecord* record, std::optional<OnceResult>* replay) {
-  if (record == nullptr) {
-    absl::StatusOr<RedisReplyPtr> reply =
-        RunScript(plain, keys, args, /*write=*/true);
-    if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
-    return reply;
+    const IdempotencyRecord* record, std::optional<OnceResult>* replay,
+    const TenantWrite& effects) {
+  ScriptId script = plain;
+  std::string ttl_ms;
+  if (record != nullptr) {
+    RETURN_IF_ERROR(store_internal::ValidateRecord(*record));
+    ttl_ms = absl::StrCat(absl::ToInt64Milliseconds(
+        absl::Ceil(record->ttl, absl::Milliseconds(1))));
+    script = once;
   }
-  RETURN_IF_ERROR(store_internal::ValidateRecord(*record));
-  const std::string ttl_ms = absl::StrCat(absl::ToInt64Milliseconds(
-      absl::Ceil(record->ttl, absl::Milliseconds(1))));
-  keys.emplace_back(record_key);
-  args.push_back(record->request_hash);
-  args.push_back(record->response);
-  args.push_back(ttl_ms);
+  const bool cluster = router_->cluster();
+  std::string used_plans;
+  std::string used_bytes;
+  if (cluster && (effects.plans_pos > 0 || effects.bytes_pos > 0)) {
+    ASSIGN_OR_RETURN(const auto usage,
+                     ReadUsage(effects.tenant, effects.bytes));
+    used_plans = absl::StrCat(usage[0]);
+    used_bytes = absl::StrCat(usage[1]);
+    if (effects.plans_pos > 0) args[effects.plans_pos - 1] = used_plans;
+    if (effects.bytes_pos > 0) args[effects.bytes_pos - 1] = used_bytes;
+  }
+  if (record != nullptr) {
+    keys.emplace_back(record_key);
+    args.push_back(record->request_hash);
+    args.push_back(record->response);
+    args.push_back(ttl_ms);
+  }
+  const std::string plans_pos = absl::StrCat(effects.plans_pos);
+  const std::string bytes_pos = absl::StrCat(effects.bytes_pos);
+  const std::string ref = absl::StrCat(effects.tenant, "/", effects.id);
+  if (!cluster) {
+    script = store_internal::Standalone(script);
+    keys.push_back(effects.book ? BookIndexKey(effects.tenant)
+                                : PlanIndexKey(effects.tenant));
+    keys.push_back(UsageKey(effects.tenant));
+    keys.emplace_back(kChangesKey);
+    args.insert(args.end(), {plans_pos, bytes_pos, effects.id,
+                             effects.change_type, ref, kChangesMaxLen});
+  }
   absl::StatusOr<RedisReplyPtr> reply =
-      RunScript(once, keys, args, /*write=*/true);
+      RunScript(script, keys, args, /*write=*/true);
   if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
   if (!reply.ok()) return reply.status();
-  *replay = ParseReplay(reply->get());
+  if (record != nullptr) *replay = ParseReplay(reply->get());
+  if (cluster && !(replay != nullptr && replay->has_value())) {
+    AfterWrite(effects.tenant, effects.book, effects.id, reply->get(),
+               effects.change_type);
+  }
   return reply;
 }
 
@@ -185,21 +222,24 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
   const std::string max_plans = absl::StrCat(options.max_plans_per_tenant);
   const std::string max_bytes =
       absl::StrCat(options.max_stored_bytes_per_tenant);
-  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant, data.size()));
-  const std::string used_plans = absl::StrCat(usage[0]);
-  const std::string used_bytes = absl::StrCat(usage[1]);
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.id = plan_id;
+  effects.change_type = event.type;
+  effects.plans_pos = 10;
+  effects.bytes_pos = 11;
+  effects.bytes = data.size();
   const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
-      RunWrite(store_internal::kScriptPutPlan,
-               store_internal::kScriptPutPlanOnce,
-               store_internal::ScriptKeys(store_internal::kScriptPutPlan,
-                                          tenant, plan_id),
-               {expected, data, event.type, event.request_id, events_max,
-                max_plans, max_bytes, event.caller, event.summary, used_plans,
-                used_bytes, schema},
-               record_key, record, &replay));
+      RunWrite(
+          store_internal::kScriptPutPlan, store_internal::kScriptPutPlanOnce,
+          store_internal::ScriptKeys(store_internal::kScriptPutPlan, tenant,
+                                     plan_id),
+          {expected, data, event.type, event.request_id, events_max, max_plans,
+           max_bytes, event.caller, event.summary, "0", "0", schema},
+          record_key, record, &replay, effects));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutPlan", reply.get()));
@@ -211,7 +251,6 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
     return VersionMismatch("plan", plan_id, expected_version, result.version);
   }
   out_of_memory_ = false;
-  AfterWrite(tenant, false, plan_id, reply.get(), event.type);
   OnceResult written;
   written.version = result.version;
   return written;
@@ -233,9 +272,13 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
       absl::StrCat(store_internal::kMaxEventsPerPlan);
   const std::string max_bytes =
       absl::StrCat(router_->options().max_stored_bytes_per_tenant);
-  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant, data.size()));
-  const std::string used_bytes = absl::StrCat(usage[1]);
   const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.id = plan_id;
+  effects.change_type = event.type;
+  effects.bytes_pos = 9;
+  effects.bytes = data.size();
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
@@ -247,8 +290,8 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
                 max_bytes, event.caller,
                 part == StagePart::kSchedule ? absl::string_view(event.summary)
                                              : absl::string_view(),
-                used_bytes, schema},
-               record_key, record, &replay));
+                "0", schema},
+               record_key, record, &replay, effects));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutStage", reply.get()));
@@ -256,10 +299,7 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
   if (absl::StartsWith(result.outcome, "QUOTA_")) {
     return QuotaError(tenant, result.outcome, result.version, data.size());
   }
-  if (result.outcome == "OK") {
-    out_of_memory_ = false;
-    AfterWrite(tenant, false, plan_id, reply.get(), event.type);
-  }
+  if (result.outcome == "OK") out_of_memory_ = false;
   if (result.outcome == "ABORTED") {
     return absl::AbortedError(
         absl::StrCat(StagePartName(part), " of plan \"", plan_id,
@@ -281,8 +321,12 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
                         : RecordKey(tenant, RecordOwner::kBook, name,
                                     record->method, record->key);
   const std::string expected = absl::StrCat(expected_version);
-  ASSIGN_OR_RETURN(const auto usage, ReadUsage(tenant, data.size()));
-  const std::string used_bytes = absl::StrCat(usage[1]);
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.book = true;
+  effects.id = name;
+  effects.bytes_pos = 4;
+  effects.bytes = data.size();
   const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
@@ -293,8 +337,8 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
                                           tenant, name),
                {expected, data,
                 absl::StrCat(router_->options().max_stored_bytes_per_tenant),
-                used_bytes, schema},
-               record_key, record, &replay));
+                "0", schema},
+               record_key, record, &replay, effects));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutBook", reply.get()));
@@ -306,7 +350,6 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
     return VersionMismatch("book", name, expected_version, result.version);
   }
   out_of_memory_ = false;
-  AfterWrite(tenant, true, name, reply.get(), "");
   OnceResult written;
   written.version = result.version;
   return written;

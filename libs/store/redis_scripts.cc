@@ -182,6 +182,45 @@ end
 return out
 )lua";
 
+// The standalone form of a write script (redis_scripts.h, Standalone()):
+// pops its own extra KEYS and ARGV off the ends (so the inner script, and an
+// idempotent form's record key and arguments, are found where they expect),
+// fills in the usage counters, runs the inner script and, when it wrote,
+// applies the deltas to the index and counters and appends to bp:changes.
+std::string StandaloneScript(const std::string& inner) {
+  return absl::StrCat(BP_USAGE R"lua(
+local changes_key = table.remove(KEYS)
+local usage_key = table.remove(KEYS)
+local index_key = table.remove(KEYS)
+local changes_max = table.remove(ARGV)
+local change_ref = table.remove(ARGV)
+local change_type = table.remove(ARGV)
+local id = table.remove(ARGV)
+local bytes_pos = tonumber(table.remove(ARGV))
+local plans_pos = tonumber(table.remove(ARGV))
+if plans_pos > 0 then ARGV[plans_pos] = tostring(used(usage_key, 'plans')) end
+if bytes_pos > 0 then ARGV[bytes_pos] = tostring(used(usage_key, 'bytes')) end
+local function inner()
+)lua",
+                      inner, R"lua(
+end
+local out = inner()
+if out[1] == 'OK' then
+  local plans = tonumber(out[4])
+  if plans > 0 then redis.call('ZADD', index_key, 0, id) end
+  if plans < 0 then redis.call('ZREM', index_key, id) end
+  if plans ~= 0 then add(usage_key, 'plans', plans) end
+  add(usage_key, 'bytes', tonumber(out[3]))
+  if change_type ~= '' then
+    redis.pcall('XADD', changes_key, 'MAXLEN', '~', changes_max, '*',
+                'plan', change_ref, 'type', change_type,
+                'plan_version', out[2])
+  end
+end
+return out
+)lua");
+}
+
 // kScriptTenantUsage. KEYS: the tenant's index, its usage hash (one slot:
 // both tagged {tenant}). ARGV: id, plans delta (1: add the id to the index,
 // -1: remove it), bytes delta.
@@ -206,6 +245,9 @@ const std::string& RedisScriptText(int id) {
     t->push_back(OnceScript(kScripts[kScriptPutBook]));
     t->push_back(kGetPlanParts);
     t->push_back(kTenantUsage);
+    for (int id = 0; id < kNumRedisScripts; ++id) {
+      t->push_back(StandaloneScript((*t)[id]));
+    }
     return t;
   }();
   return (*kTexts)[id];

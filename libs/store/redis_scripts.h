@@ -49,7 +49,19 @@ enum RedisScript {
   kNumRedisScripts
 };
 
-// The text of script `id` (a RedisScript).
+// The standalone form of write script `id`: Standalone(id) runs it, and in
+// the same script reads the usage counters it checks and applies its deltas
+// to the tenant's index, counters and bp:changes, so a write on a
+// standalone Redis is one round trip with exact quotas, as before issue 28.
+// It touches several slots: never used on a Redis Cluster. KEYS: the
+// script's own, then index, usage, changes. ARGV: the script's own (with
+// placeholders for the usage it reads), then the ARGV position of "plans
+// used" (0: none), of "bytes used", the id, the change type ('' for no
+// bp:changes entry), the change ref and the changes maxlen.
+inline constexpr int Standalone(int id) { return kNumRedisScripts + id; }
+inline constexpr int kNumScriptTexts = 2 * kNumRedisScripts;
+
+// The text of script `id` (a RedisScript, or Standalone() of one).
 const std::string& RedisScriptText(int id);
 
 // The KEYS the store passes to script `id` for object `id_name` (a plan id,
