@@ -15,7 +15,6 @@
 #include "libs/store/validation.h"
 
 namespace backplan {
-
 using store_internal::ParseInt;
 using store_internal::Str;
 using store_internal::Unexpected;
@@ -25,8 +24,10 @@ std::unique_ptr<PlanStore> NewRedisPlanStore(const RedisOptions& options) {
 }
 
 RedisPlanStore::RedisPlanStore(const RedisOptions& options)
-    : pool_(std::make_unique<RedisPool>(options)),
-      hub_(std::make_unique<RedisEventHub>(options)) {}
+    : router_(std::make_unique<RedisRouter>(options)),
+      hub_(options.cluster_seeds.empty()
+               ? std::make_unique<RedisEventHub>(options)
+               : nullptr) {}
 
 RedisPlanStore::~RedisPlanStore() = default;
 
@@ -56,7 +57,7 @@ std::string RedisPlanStore::UsageKey(absl::string_view tenant) {
 absl::Status RedisPlanStore::QuotaError(absl::string_view tenant,
                                         absl::string_view outcome,
                                         int64_t stored, size_t bytes) const {
-  const RedisOptions& options = pool_->options();
+  const RedisOptions& options = router_->options();
   if (outcome == "QUOTA_PLANS") {
     return absl::ResourceExhaustedError(
         absl::StrCat("tenant \"", tenant, "\" already stores ", stored,
@@ -69,60 +70,190 @@ absl::Status RedisPlanStore::QuotaError(absl::string_view tenant,
       options.max_stored_bytes_per_tenant, ")"));
 }
 
-absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
-    ScriptId script, std::initializer_list<absl::string_view> keys,
-    std::initializer_list<absl::string_view> args) {
-  return RunScript(script, absl::MakeConstSpan(keys.begin(), keys.size()),
-                   absl::MakeConstSpan(args.begin(), args.size()));
+absl::StatusOr<std::string> RedisPlanStore::ScriptSha(ScriptId script,
+                                                      RedisPool::Lease& lease) {
+  {
+    std::lock_guard<std::mutex> lock(sha_mu_);
+    if (!sha_[script].empty()) return sha_[script];
+  }
+  ASSIGN_OR_RETURN(RedisReplyPtr loaded,
+                   lease.Command({"SCRIPT", "LOAD",
+                                  store_internal::RedisScriptText(script)}));
+  if (loaded->type != REDIS_REPLY_STRING) {
+    return Unexpected("SCRIPT LOAD", loaded.get());
+  }
+  std::string sha(Str(loaded.get()));
+  std::lock_guard<std::mutex> lock(sha_mu_);
+  sha_[script] = sha;
+  return sha;
 }
 
 absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunScript(
-    ScriptId script, absl::Span<const absl::string_view> keys,
-    absl::Span<const absl::string_view> args) {
-  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
+    ScriptId script, absl::Span<const std::string> keys,
+    absl::Span<const absl::string_view> args, bool write) {
+  const std::string num_keys = absl::StrCat(keys.size());
+  const RedisOptions& options = router_->options();
+  const bool wait = write && options.wait_replicas > 0;
+  return router_->Run(
+      keys[0],
+      [&](RedisPool::Lease& lease,
+          bool asking) -> absl::StatusOr<RedisReplyPtr> {
+        // The SHA is the same on every node; a node that does not have the
+        // script answers NOSCRIPT and EVAL caches it there.
+        ASSIGN_OR_RETURN(const std::string sha, ScriptSha(script, lease));
+        std::vector<absl::string_view> argv;
+        argv.reserve(3 + keys.size() + args.size());
+        argv.push_back("EVALSHA");
+        argv.push_back(sha);
+        argv.push_back(num_keys);
+        argv.insert(argv.end(), keys.begin(), keys.end());
+        argv.insert(argv.end(), args.begin(), args.end());
+        ASSIGN_OR_RETURN(RedisReplyPtr reply,
+                         RedisRouter::SendFor(lease, asking, argv));
+        if (reply->type == REDIS_REPLY_ERROR &&
+            absl::StartsWith(Str(reply.get()), "NOSCRIPT")) {
+          // Flushed, restarted or a new node: EVAL runs it and caches it.
+          argv[0] = "EVAL";
+          argv[1] = store_internal::RedisScriptText(script);
+          ASSIGN_OR_RETURN(reply, RedisRouter::SendFor(lease, asking, argv));
+        }
+        // Only a write that wrote (or replays one that did) waits.
+        if (!wait || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
+            reply->element[0]->type != REDIS_REPLY_STRING ||
+            (Str(reply->element[0]) != "OK" &&
+             Str(reply->element[0]) != "REPLAY")) {
+          return reply;
+        }
+        const std::string replicas = absl::StrCat(options.wait_replicas);
+        const std::string timeout_ms =
+            absl::StrCat(absl::ToInt64Milliseconds(options.wait_timeout));
+        ASSIGN_OR_RETURN(RedisReplyPtr acked,
+                         lease.CommandWithTimeout(
+                             {"WAIT", replicas, timeout_ms},
+                             options.wait_timeout + options.command_timeout));
+        if (acked->type != REDIS_REPLY_INTEGER) {
+          return Unexpected("WAIT", acked.get());
+        }
+        if (acked->integer < options.wait_replicas) {
+          return absl::DeadlineExceededError(absl::StrCat(
+              "write not acknowledged by ", options.wait_replicas,
+              " replicas within ", timeout_ms, " ms (", acked->integer,
+              " did; --redis_wait_replicas): it may be lost in a failover; "
+              "retry it with its idempotency key"));
+        }
+        return reply;
+      });
+}
+
+absl::StatusOr<std::array<int64_t, 2>> RedisPlanStore::ReadUsage(
+    absl::string_view tenant, size_t write_bytes) {
+  const std::string key = UsageKey(tenant);
+  // Part of the write: it gets the write's (payload-scaled) timeout.
+  const absl::Duration timeout =
+      CommandTimeout(router_->options(), write_bytes);
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      router_->Run(
+          key,
+          [&](RedisPool::Lease& lease,
+              bool asking) -> absl::StatusOr<RedisReplyPtr> {
+            if (asking) {
+              RETURN_IF_ERROR(lease.Command({"ASKING"}).status());
+            }
+            const absl::string_view args[] = {"HMGET", key, "plans", "bytes"};
+            return lease.CommandWithTimeout(args, timeout);
+          }));
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+    return Unexpected("usage", r);
+  }
+  std::array<int64_t, 2> usage = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    if (r->element[i]->type != REDIS_REPLY_NIL &&
+        !ParseInt(r->element[i], &usage[i])) {
+      return Unexpected("usage", r);
+    }
+  }
+  return usage;
+}
+
+void RedisPlanStore::AfterWrite(absl::string_view tenant, bool book,
+                                absl::string_view id, const redisReply* reply,
+                                absl::string_view change_type) {
+  int64_t version = 0;
+  int64_t bytes = 0;
+  int64_t plans = 0;
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 4 ||
+      !ParseInt(reply->element[1], &version) ||
+      !ParseInt(reply->element[2], &bytes) ||
+      !ParseInt(reply->element[3], &plans)) {
+    return;
+  }
+  const std::vector<std::string> keys = store_internal::ScriptKeys(
+      store_internal::kScriptTenantUsage, tenant, book ? "books" : "plans");
+  const std::string plans_delta = absl::StrCat(plans);
+  const std::string bytes_delta = absl::StrCat(bytes);
+  const std::string version_text = absl::StrCat(version);
+  const std::string ref = absl::StrCat(tenant, "/", id);
   std::string sha;
   {
     std::lock_guard<std::mutex> lock(sha_mu_);
-    sha = sha_[script];
+    sha = sha_[store_internal::kScriptTenantUsage];
   }
-  if (sha.empty()) {
-    ASSIGN_OR_RETURN(RedisReplyPtr loaded,
-                     lease.Command({"SCRIPT", "LOAD",
-                                    store_internal::RedisScriptText(script)}));
-    if (loaded->type != REDIS_REPLY_STRING) {
-      return Unexpected("SCRIPT LOAD", loaded.get());
-    }
-    sha = std::string(Str(loaded.get()));
-    std::lock_guard<std::mutex> lock(sha_mu_);
-    sha_[script] = sha;
+  std::vector<std::vector<absl::string_view>> commands;
+  std::vector<absl::string_view> routes;
+  if (!sha.empty()) {
+    commands.push_back(
+        {"EVALSHA", sha, "2", keys[0], keys[1], id, plans_delta, bytes_delta});
+    routes.push_back(keys[0]);
   }
-  const std::string num_keys = absl::StrCat(keys.size());
-  std::vector<absl::string_view> argv;
-  argv.reserve(3 + keys.size() + args.size());
-  argv.push_back("EVALSHA");
-  argv.push_back(sha);
-  argv.push_back(num_keys);
-  argv.insert(argv.end(), keys.begin(), keys.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command(argv));
-  if (reply->type == REDIS_REPLY_ERROR &&
-      absl::StartsWith(Str(reply.get()), "NOSCRIPT")) {
-    // Flushed or restarted: EVAL runs it once and caches it again.
-    argv[0] = "EVAL";
-    argv[1] = store_internal::RedisScriptText(script);
-    ASSIGN_OR_RETURN(reply, lease.Command(argv));
+  if (!change_type.empty()) {
+    commands.push_back({"XADD", kChangesKey, "MAXLEN", "~", kChangesMaxLen, "*",
+                        "plan", ref, "type", change_type, "plan_version",
+                        version_text});
+    routes.push_back(kChangesKey);
   }
-  return reply;
+  bool usage_done = false;
+  if (!commands.empty()) {
+    absl::StatusOr<std::vector<RedisReplyPtr>> replies =
+        router_->Pipeline(routes, commands);
+    usage_done = !sha.empty() && replies.ok() &&
+                 (*replies)[0]->type != REDIS_REPLY_ERROR;
+  }
+  if (!usage_done) {
+    // First use, or NOSCRIPT: the script path loads it.
+    RunScript(store_internal::kScriptTenantUsage, keys,
+              {id, plans_delta, bytes_delta})
+        .IgnoreError();
+  }
 }
 
 absl::Status RedisPlanStore::Ping() {
-  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
-  ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
-  if (reply->type != REDIS_REPLY_STATUS) return Unexpected("PING", reply.get());
+  // Every master answers; on a cluster a failure refreshes the map and the
+  // masters (new ones after a failover) are asked once more.
+  auto ping_all = [this]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<RedisPool*> masters, router_->Masters());
+    for (RedisPool* pool : masters) {
+      ASSIGN_OR_RETURN(RedisPool::Lease lease, pool->Acquire());
+      ASSIGN_OR_RETURN(RedisReplyPtr reply, lease.Command({"PING"}));
+      if (reply->type != REDIS_REPLY_STATUS) {
+        return Unexpected("PING", reply.get());
+      }
+    }
+    return absl::OkStatus();
+  };
+  absl::Status pinged = ping_all();
+  if (!pinged.ok() && router_->cluster()) {
+    router_->Refresh().IgnoreError();
+    pinged = ping_all();
+  }
+  RETURN_IF_ERROR(pinged);
   if (out_of_memory_) {
     // RESOURCE_EXHAUSTED while Redis still refuses writes.
-    ASSIGN_OR_RETURN(reply, lease.Command({"SET", "bp:health:oom-probe", "1",
-                                           "PX", "1000"}));
+    constexpr absl::string_view kProbe = "bp:health:oom-probe";
+    ASSIGN_OR_RETURN(
+        RedisReplyPtr reply,
+        router_->Command(kProbe, {"SET", kProbe, "1", "PX", "1000"}));
     if (reply->type == REDIS_REPLY_ERROR) return Unexpected("SET", reply.get());
     out_of_memory_ = false;
   }

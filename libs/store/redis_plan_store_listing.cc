@@ -92,10 +92,9 @@ absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
   const std::string start = LexStart(page_token);
   // One more than the page, to know whether another page follows.
   const std::string count = absl::StrCat(limit + 1);
-  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
   ASSIGN_OR_RETURN(RedisReplyPtr ids,
-                   lease.Command({"ZRANGEBYLEX", index_key, start, "+", "LIMIT",
-                                  "0", count}));
+                   router_->Command(index_key, {"ZRANGEBYLEX", index_key, start,
+                                                "+", "LIMIT", "0", count}));
   if (ids->type != REDIS_REPLY_ARRAY) return Unexpected("ListPlans", ids.get());
   PlanPage page;
   for (size_t i = 0; i < ids->elements; ++i) {
@@ -111,8 +110,8 @@ absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
     page.plans.push_back(std::move(summary));
   }
   if (page.plans.empty()) return page;
-  // The summaries, one round trip for the page: two single-key HMGETs per
-  // plan, each in the plan's own slot, so this works on Redis Cluster too.
+  // The summaries, one round trip per node for the page: two single-key
+  // HMGETs per plan, each in the plan's own slot.
   std::vector<std::string> keys;
   keys.reserve(2 * page.plans.size());
   for (const PlanSummary& summary : page.plans) {
@@ -123,27 +122,41 @@ absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
   std::vector<std::vector<absl::string_view>> commands;
   commands.reserve(keys.size());
   for (size_t k = 0; k < keys.size(); k += 2) {
-    commands.push_back({"HMGET", keys[k], "version", "summary", "updated"});
+    commands.push_back(
+        {"HMGET", keys[k], "version", "summary", "updated", "schema"});
     commands.push_back({"HMGET", keys[k + 1], "plan_version", "summary"});
   }
+  const std::vector<absl::string_view> routes(keys.begin(), keys.end());
   ASSIGN_OR_RETURN(std::vector<RedisReplyPtr> replies,
-                   lease.Pipeline(commands));
+                   router_->Pipeline(routes, commands));
   // A field as text; "" when nil (absent).
   auto text = [](const redisReply* r) {
     return r->type == REDIS_REPLY_STRING ? Str(r) : absl::string_view();
   };
   std::vector<PlanSummary> listed;
   listed.reserve(page.plans.size());
+  std::vector<std::string> gone;
   for (size_t p = 0; p < page.plans.size(); ++p) {
     const redisReply* plan = replies[2 * p].get();
     const redisReply* schedule = replies[2 * p + 1].get();
-    if (plan->type != REDIS_REPLY_ARRAY || plan->elements != 3 ||
+    if (plan->type != REDIS_REPLY_ARRAY || plan->elements != 4 ||
         schedule->type != REDIS_REPLY_ARRAY || schedule->elements != 2) {
       return Unexpected("ListPlans summary", plan);
     }
     PlanSummary& summary = page.plans[p];
-    // Deleted between the index read and the pipeline: not listed.
-    if (plan->element[0]->type != REDIS_REPLY_STRING) continue;
+    // Gone (deleted since the index read, or an index entry a failed
+    // delete left behind): not listed, and removed from the index.
+    if (plan->element[0]->type != REDIS_REPLY_STRING) {
+      gone.push_back(summary.plan_id);
+      continue;
+    }
+    int64_t schema = 1;
+    if (plan->element[3]->type == REDIS_REPLY_STRING &&
+        (!absl::SimpleAtoi(Str(plan->element[3]), &schema) ||
+         schema > store_internal::kSchemaVersion)) {
+      return store_internal::NewerSchema(
+          absl::StrCat("plan \"", summary.plan_id, "\""), schema);
+    }
     int64_t micros = 0;
     if (!absl::SimpleAtoi(Str(plan->element[0]), &summary.version) ||
         (!text(plan->element[2]).empty() &&
@@ -162,6 +175,7 @@ absl::StatusOr<PlanPage> RedisPlanStore::ListPlans(
     listed.push_back(std::move(summary));
   }
   page.plans = std::move(listed);
+  if (!gone.empty()) DropFromIndex(tenant, gone);
   return page;
 }
 
@@ -174,10 +188,9 @@ absl::StatusOr<BookPage> RedisPlanStore::ListBooks(
   const std::string index_key = BookIndexKey(tenant);
   const std::string start = LexStart(page_token);
   const std::string count = absl::StrCat(limit + 1);
-  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
   ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   lease.Command({"ZRANGEBYLEX", index_key, start, "+", "LIMIT",
-                                  "0", count}));
+                   router_->Command(index_key, {"ZRANGEBYLEX", index_key, start,
+                                                "+", "LIMIT", "0", count}));
   const redisReply* r = reply.get();
   if (r->type != REDIS_REPLY_ARRAY) return Unexpected("ListBooks", r);
   BookPage page;
@@ -209,15 +222,14 @@ absl::StatusOr<std::vector<PlanEvent>> RedisPlanStore::ReadEvents(
   const std::string start = store_internal::FormatEventPosition(after);
 
   const absl::Duration wait_for =
-      std::min(wait, pool_->options().max_event_wait);
+      std::min(wait, router_->options().max_event_wait);
   const absl::Time deadline = absl::Now() + wait_for;
   // Reads without blocking; `check_exists` first makes sure the plan exists.
   auto read_now =
       [&](bool check_exists) -> absl::StatusOr<std::vector<PlanEvent>> {
-    ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
     if (check_exists) {
       ASSIGN_OR_RETURN(RedisReplyPtr exists,
-                       lease.Command({"EXISTS", plan_key}));
+                       router_->Command(plan_key, {"EXISTS", plan_key}));
       if (exists->type != REDIS_REPLY_INTEGER) {
         return Unexpected("ReadEvents EXISTS", exists.get());
       }
@@ -225,15 +237,19 @@ absl::StatusOr<std::vector<PlanEvent>> RedisPlanStore::ReadEvents(
     }
     ASSIGN_OR_RETURN(
         RedisReplyPtr reply,
-        lease.Command({"XREAD", "COUNT", count, "STREAMS", events_key, start}));
+        router_->Command(events_key, {"XREAD", "COUNT", count, "STREAMS",
+                                      events_key, start}));
     return ParseXRead(reply.get());
   };
   ASSIGN_OR_RETURN(std::vector<PlanEvent> events, read_now(true));
   // Waits on the hub, holding no pool connection, then reads again.
   while (events.empty()) {
     const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration() ||
-        !hub_->WaitForEntries(events_key, after, left)) {
+    if (left <= absl::ZeroDuration()) break;
+    if (hub_ == nullptr) {
+      // Redis Cluster: no hub (XREAD on many keys needs one slot); poll.
+      absl::SleepFor(std::min(left, absl::Milliseconds(kClusterEventPollMs)));
+    } else if (!hub_->WaitForEntries(events_key, after, left)) {
       break;
     }
     ASSIGN_OR_RETURN(events, read_now(false));

@@ -64,19 +64,22 @@ absl::StatusOr<StoredPlan> RedisPlanStore::GetPlanParts(
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
   const bool digests = options.digests || !options.known_plan_digest.empty() ||
                        !options.known_priorities_digest.empty();
-  const std::string keys[] = {
-      PlanKey(tenant, plan_id, "plan"),
-      PlanKey(tenant, plan_id, StagePartName(StagePart::kPriorities)),
-      PlanKey(tenant, plan_id, StagePartName(StagePart::kSchedule)),
-      PlanKey(tenant, plan_id, StagePartName(StagePart::kSimulation))};
+  const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
       RunScript(store_internal::kScriptGetPlanParts,
-                {keys[0], keys[1], keys[2], keys[3]},
+                store_internal::ScriptKeys(store_internal::kScriptGetPlanParts,
+                                           tenant, plan_id),
                 {options.priorities ? "1" : "0", options.schedule ? "1" : "0",
                  options.simulation ? "1" : "0", digests ? "1" : "0",
-                 options.known_plan_digest, options.known_priorities_digest}));
+                 options.known_plan_digest, options.known_priorities_digest,
+                 schema}));
   const redisReply* r = reply.get();
+  int64_t newer = 0;
+  if (store_internal::IsSchemaReply(r, &newer)) {
+    return store_internal::NewerSchema(absl::StrCat("plan \"", plan_id, "\""),
+                                       newer);
+  }
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
     return Unexpected("GetPlanParts", r);
   }
@@ -104,16 +107,19 @@ absl::StatusOr<StoredPlan> RedisPlanStore::GetPlan(absl::string_view tenant,
                                                    absl::string_view plan_id) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
-  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
-  const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
-  const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunScript(store_internal::kScriptGetPlan,
-                             {plan_key, priorities_key, schedule_key,
-                              PlanKey(tenant, plan_id,
-                                      StagePartName(StagePart::kSimulation))},
-                             {}));
+  const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunScript(store_internal::kScriptGetPlan,
+                store_internal::ScriptKeys(store_internal::kScriptGetPlan,
+                                           tenant, plan_id),
+                {schema}));
   const redisReply* r = reply.get();
+  int64_t newer = 0;
+  if (store_internal::IsSchemaReply(r, &newer)) {
+    return store_internal::NewerSchema(absl::StrCat("plan \"", plan_id, "\""),
+                                       newer);
+  }
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 ||
       r->element[0]->type != REDIS_REPLY_ARRAY ||
       r->element[0]->elements != 2) {
@@ -140,14 +146,23 @@ absl::StatusOr<StoredBook> RedisPlanStore::GetBook(absl::string_view tenant,
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidateBookName(name));
   const std::string book_key = BookKey(tenant, name);
-  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
   ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   lease.Command({"HMGET", book_key, "version", "data"}));
+                   router_->Command(book_key, {"HMGET", book_key, "version",
+                                               "data", "schema"}));
   const redisReply* r = reply.get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
     return Unexpected("GetBook", r);
   }
   if (r->element[0]->type == REDIS_REPLY_NIL) return BookNotFound(tenant, name);
+  int64_t schema = 1;
+  if (r->element[2]->type != REDIS_REPLY_NIL &&
+      !ParseInt(r->element[2], &schema)) {
+    return Unexpected("GetBook schema", r);
+  }
+  if (schema > store_internal::kSchemaVersion) {
+    return store_internal::NewerSchema(absl::StrCat("book \"", name, "\""),
+                                       schema);
+  }
   StoredBook book;
   if (!ParseInt(r->element[0], &book.version) ||
       r->element[1]->type != REDIS_REPLY_STRING) {
@@ -176,9 +191,9 @@ absl::StatusOr<std::optional<RecordedResponse>> RedisPlanStore::GetRecord(
                       : store_internal::ValidateBookName(id));
   RETURN_IF_ERROR(store_internal::ValidateRecordLookup(method, key));
   const std::string record_key = RecordKey(tenant, owner, id, method, key);
-  ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_->Acquire());
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   lease.Command({"HMGET", record_key, "hash", "response"}));
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      router_->Command(record_key, {"HMGET", record_key, "hash", "response"}));
   const redisReply* r = reply.get();
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
     return Unexpected("GetRecord", r);

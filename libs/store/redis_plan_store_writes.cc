@@ -23,8 +23,6 @@ using store_internal::VersionMismatch;
 
 namespace {
 
-constexpr int kChangesMaxLen = 10000;
-
 // A {'REPLAY', hash, response} reply as a result; nullopt for any other.
 std::optional<OnceResult> ParseReplay(const redisReply* reply) {
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
@@ -41,22 +39,23 @@ std::optional<OnceResult> ParseReplay(const redisReply* reply) {
 }
 
 struct WriteResult {
-  absl::string_view outcome;  // "OK", "ABORTED" or "NOT_FOUND".
+  absl::string_view outcome;  // "OK", "ABORTED", "NOT_FOUND", "QUOTA_*".
   int64_t version = 0;
 };
 
+// {outcome, number, ...}; FAILED_PRECONDITION for {'SCHEMA', n}.
 absl::StatusOr<WriteResult> ParseWriteResult(absl::string_view what,
                                              const redisReply* reply) {
-  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
       reply->element[0]->type != REDIS_REPLY_STRING ||
       reply->element[1]->type != REDIS_REPLY_INTEGER) {
     return Unexpected(what, reply);
   }
-  return WriteResult{Str(reply->element[0]), reply->element[1]->integer};
-}
-
-std::string ChangeRef(absl::string_view tenant, absl::string_view plan_id) {
-  return absl::StrCat(tenant, "/", plan_id);
+  WriteResult result{Str(reply->element[0]), reply->element[1]->integer};
+  if (result.outcome == "SCHEMA") {
+    return store_internal::NewerSchema(what, result.version);
+  }
+  return result;
 }
 
 }  // namespace
@@ -66,9 +65,9 @@ absl::StatusOr<int64_t> RedisPlanStore::PutPlan(absl::string_view tenant,
                                                 int64_t expected_version,
                                                 std::string data,
                                                 const EventInfo& event) {
-  ASSIGN_OR_RETURN(OnceResult written,
-                   WritePlan(tenant, plan_id, expected_version, std::move(data),
-                             event, nullptr));
+  ASSIGN_OR_RETURN(
+      OnceResult written,
+      WritePlan(tenant, plan_id, expected_version, data, event, nullptr));
   return written.version;
 }
 
@@ -76,8 +75,7 @@ absl::Status RedisPlanStore::PutStage(absl::string_view tenant,
                                       absl::string_view plan_id, StagePart part,
                                       int64_t plan_version, std::string data,
                                       const EventInfo& event) {
-  return WriteStage(tenant, plan_id, part, plan_version, std::move(data), event,
-                    nullptr)
+  return WriteStage(tenant, plan_id, part, plan_version, data, event, nullptr)
       .status();
 }
 
@@ -85,21 +83,17 @@ absl::Status RedisPlanStore::DeletePlan(absl::string_view tenant,
                                         absl::string_view plan_id) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
-  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
-  const std::string priorities_key = PlanKey(tenant, plan_id, "priorities");
-  const std::string schedule_key = PlanKey(tenant, plan_id, "schedule");
-  const std::string events_key = PlanKey(tenant, plan_id, "events");
-  const std::string index_key = PlanIndexKey(tenant);
-  const std::string ref = ChangeRef(tenant, plan_id);
-  const std::string changes_max = absl::StrCat(kChangesMaxLen);
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunScript(store_internal::kScriptDeletePlan,
-                             {plan_key, priorities_key, schedule_key,
-                              events_key, index_key, kChangesKey,
-                              PlanKey(tenant, plan_id,
-                                      StagePartName(StagePart::kSimulation)),
-                              UsageKey(tenant)},
-                             {plan_id, ref, changes_max}));
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.id = plan_id;
+  effects.change_type = "plan.deleted";
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunWrite(store_internal::kScriptDeletePlan,
+               store_internal::kScriptDeletePlan,
+               store_internal::ScriptKeys(store_internal::kScriptDeletePlan,
+                                          tenant, plan_id),
+               {}, "", nullptr, nullptr, effects));
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("DeletePlan", reply.get()));
   if (result.outcome == "NOT_FOUND") return PlanNotFound(tenant, plan_id);
@@ -110,8 +104,8 @@ absl::StatusOr<int64_t> RedisPlanStore::PutBook(absl::string_view tenant,
                                                 absl::string_view name,
                                                 int64_t expected_version,
                                                 std::string data) {
-  ASSIGN_OR_RETURN(OnceResult written, WriteBook(tenant, name, expected_version,
-                                                 std::move(data), nullptr));
+  ASSIGN_OR_RETURN(OnceResult written,
+                   WriteBook(tenant, name, expected_version, data, nullptr));
   return written.version;
 }
 
@@ -119,11 +113,17 @@ absl::Status RedisPlanStore::DeleteBook(absl::string_view tenant,
                                         absl::string_view name) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidateBookName(name));
-  const std::string book_key = BookKey(tenant, name);
-  const std::string index_key = BookIndexKey(tenant);
-  ASSIGN_OR_RETURN(RedisReplyPtr reply,
-                   RunScript(store_internal::kScriptDeleteBook,
-                             {book_key, index_key, UsageKey(tenant)}, {name}));
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.book = true;
+  effects.id = name;
+  ASSIGN_OR_RETURN(
+      RedisReplyPtr reply,
+      RunWrite(store_internal::kScriptDeleteBook,
+               store_internal::kScriptDeleteBook,
+               store_internal::ScriptKeys(store_internal::kScriptDeleteBook,
+                                          tenant, name),
+               {}, "", nullptr, nullptr, effects));
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("DeleteBook", reply.get()));
   if (result.outcome == "NOT_FOUND") return BookNotFound(tenant, name);
@@ -131,25 +131,56 @@ absl::Status RedisPlanStore::DeleteBook(absl::string_view tenant,
 }
 
 absl::StatusOr<RedisReplyPtr> RedisPlanStore::RunWrite(
-    ScriptId plain, ScriptId once, std::vector<absl::string_view> keys,
+    ScriptId plain, ScriptId once, std::vector<std::string> keys,
     std::vector<absl::string_view> args, absl::string_view record_key,
-    const IdempotencyRecord* record, std::optional<OnceResult>* replay) {
-  if (record == nullptr) {
-    absl::StatusOr<RedisReplyPtr> reply = RunScript(plain, keys, args);
-    if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
-    return reply;
+    const IdempotencyRecord* record, std::optional<OnceResult>* replay,
+    const TenantWrite& effects) {
+  ScriptId script = plain;
+  std::string ttl_ms;
+  if (record != nullptr) {
+    RETURN_IF_ERROR(store_internal::ValidateRecord(*record));
+    ttl_ms = absl::StrCat(absl::ToInt64Milliseconds(
+        absl::Ceil(record->ttl, absl::Milliseconds(1))));
+    script = once;
   }
-  RETURN_IF_ERROR(store_internal::ValidateRecord(*record));
-  const std::string ttl_ms = absl::StrCat(absl::ToInt64Milliseconds(
-      absl::Ceil(record->ttl, absl::Milliseconds(1))));
-  keys.push_back(record_key);
-  args.push_back(record->request_hash);
-  args.push_back(record->response);
-  args.push_back(ttl_ms);
-  absl::StatusOr<RedisReplyPtr> reply = RunScript(once, keys, args);
+  const bool cluster = router_->cluster();
+  std::string used_plans;
+  std::string used_bytes;
+  if (cluster && (effects.plans_pos > 0 || effects.bytes_pos > 0)) {
+    ASSIGN_OR_RETURN(const auto usage,
+                     ReadUsage(effects.tenant, effects.bytes));
+    used_plans = absl::StrCat(usage[0]);
+    used_bytes = absl::StrCat(usage[1]);
+    if (effects.plans_pos > 0) args[effects.plans_pos - 1] = used_plans;
+    if (effects.bytes_pos > 0) args[effects.bytes_pos - 1] = used_bytes;
+  }
+  if (record != nullptr) {
+    keys.emplace_back(record_key);
+    args.push_back(record->request_hash);
+    args.push_back(record->response);
+    args.push_back(ttl_ms);
+  }
+  const std::string plans_pos = absl::StrCat(effects.plans_pos);
+  const std::string bytes_pos = absl::StrCat(effects.bytes_pos);
+  const std::string ref = absl::StrCat(effects.tenant, "/", effects.id);
+  if (!cluster) {
+    script = store_internal::Standalone(script);
+    keys.push_back(effects.book ? BookIndexKey(effects.tenant)
+                                : PlanIndexKey(effects.tenant));
+    keys.push_back(UsageKey(effects.tenant));
+    keys.emplace_back(kChangesKey);
+    args.insert(args.end(), {plans_pos, bytes_pos, effects.id,
+                             effects.change_type, ref, kChangesMaxLen});
+  }
+  absl::StatusOr<RedisReplyPtr> reply =
+      RunScript(script, keys, args, /*write=*/true);
   if (absl::IsResourceExhausted(reply.status())) out_of_memory_ = true;
   if (!reply.ok()) return reply.status();
-  *replay = ParseReplay(reply->get());
+  if (record != nullptr) *replay = ParseReplay(reply->get());
+  if (cluster && !(replay != nullptr && replay->has_value())) {
+    AfterWrite(effects.tenant, effects.book, effects.id, reply->get(),
+               effects.change_type);
+  }
   return reply;
 }
 
@@ -157,58 +188,58 @@ absl::StatusOr<OnceResult> RedisPlanStore::PutPlanOnce(
     absl::string_view tenant, absl::string_view plan_id,
     int64_t expected_version, std::string data, const EventInfo& event,
     const IdempotencyRecord& record) {
-  return WritePlan(tenant, plan_id, expected_version, std::move(data), event,
-                   &record);
+  return WritePlan(tenant, plan_id, expected_version, data, event, &record);
 }
 
 absl::StatusOr<OnceResult> RedisPlanStore::PutStageOnce(
     absl::string_view tenant, absl::string_view plan_id, StagePart part,
     int64_t plan_version, std::string data, const EventInfo& event,
     const IdempotencyRecord& record) {
-  return WriteStage(tenant, plan_id, part, plan_version, std::move(data), event,
-                    &record);
+  return WriteStage(tenant, plan_id, part, plan_version, data, event, &record);
 }
 
 absl::StatusOr<OnceResult> RedisPlanStore::PutBookOnce(
     absl::string_view tenant, absl::string_view name, int64_t expected_version,
     std::string data, const IdempotencyRecord& record) {
-  return WriteBook(tenant, name, expected_version, std::move(data), &record);
+  return WriteBook(tenant, name, expected_version, data, &record);
 }
 
 absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
     absl::string_view tenant, absl::string_view plan_id,
-    int64_t expected_version, std::string data, const EventInfo& event,
+    int64_t expected_version, absl::string_view data, const EventInfo& event,
     const IdempotencyRecord* record) {
   RETURN_IF_ERROR(
       store_internal::ValidateWrite(tenant, plan_id, false, expected_version));
   RETURN_IF_ERROR(store_internal::ValidateSummary(event));
-  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
-  const std::string events_key = PlanKey(tenant, plan_id, "events");
-  const std::string index_key = PlanIndexKey(tenant);
   const std::string record_key =
       record == nullptr ? std::string()
                         : RecordKey(tenant, RecordOwner::kPlan, plan_id,
                                     record->method, record->key);
   const std::string expected = absl::StrCat(expected_version);
-  const std::string ref = ChangeRef(tenant, plan_id);
   const std::string events_max =
       absl::StrCat(store_internal::kMaxEventsPerPlan);
-  const std::string changes_max = absl::StrCat(kChangesMaxLen);
-  const std::string usage_key = UsageKey(tenant);
-  const std::string max_plans =
-      absl::StrCat(pool_->options().max_plans_per_tenant);
+  const RedisOptions& options = router_->options();
+  const std::string max_plans = absl::StrCat(options.max_plans_per_tenant);
   const std::string max_bytes =
-      absl::StrCat(pool_->options().max_stored_bytes_per_tenant);
+      absl::StrCat(options.max_stored_bytes_per_tenant);
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.id = plan_id;
+  effects.change_type = event.type;
+  effects.plans_pos = 10;
+  effects.bytes_pos = 11;
+  effects.bytes = data.size();
+  const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
-      RunWrite(store_internal::kScriptPutPlan,
-               store_internal::kScriptPutPlanOnce,
-               {plan_key, events_key, index_key, kChangesKey, usage_key},
-               {expected, data, event.type, event.request_id, plan_id, ref,
-                events_max, changes_max, max_plans, max_bytes, event.caller,
-                event.summary},
-               record_key, record, &replay));
+      RunWrite(
+          store_internal::kScriptPutPlan, store_internal::kScriptPutPlanOnce,
+          store_internal::ScriptKeys(store_internal::kScriptPutPlan, tenant,
+                                     plan_id),
+          {expected, data, event.type, event.request_id, events_max, max_plans,
+           max_bytes, event.caller, event.summary, "0", "0", schema},
+          record_key, record, &replay, effects));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutPlan", reply.get()));
@@ -227,37 +258,40 @@ absl::StatusOr<OnceResult> RedisPlanStore::WritePlan(
 
 absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
     absl::string_view tenant, absl::string_view plan_id, StagePart part,
-    int64_t plan_version, std::string data, const EventInfo& event,
+    int64_t plan_version, absl::string_view data, const EventInfo& event,
     const IdempotencyRecord* record) {
   RETURN_IF_ERROR(store_internal::ValidateTenant(tenant));
   RETURN_IF_ERROR(store_internal::ValidatePlanId(plan_id));
   RETURN_IF_ERROR(store_internal::ValidateSummary(event));
-  const std::string plan_key = PlanKey(tenant, plan_id, "plan");
-  const std::string stage_key = PlanKey(tenant, plan_id, StagePartName(part));
-  const std::string events_key = PlanKey(tenant, plan_id, "events");
   const std::string record_key =
       record == nullptr ? std::string()
                         : RecordKey(tenant, RecordOwner::kPlan, plan_id,
                                     record->method, record->key);
   const std::string version = absl::StrCat(plan_version);
-  const std::string ref = ChangeRef(tenant, plan_id);
   const std::string events_max =
       absl::StrCat(store_internal::kMaxEventsPerPlan);
-  const std::string changes_max = absl::StrCat(kChangesMaxLen);
-  const std::string usage_key = UsageKey(tenant);
   const std::string max_bytes =
-      absl::StrCat(pool_->options().max_stored_bytes_per_tenant);
+      absl::StrCat(router_->options().max_stored_bytes_per_tenant);
+  const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.id = plan_id;
+  effects.change_type = event.type;
+  effects.bytes_pos = 9;
+  effects.bytes = data.size();
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
       RunWrite(store_internal::kScriptPutStage,
                store_internal::kScriptPutStageOnce,
-               {plan_key, stage_key, events_key, kChangesKey, usage_key},
-               {version, data, event.type, event.request_id, ref, events_max,
-                changes_max, max_bytes, event.caller,
+               store_internal::ScriptKeys(store_internal::kScriptPutStage,
+                                          tenant, plan_id, StagePartName(part)),
+               {version, data, event.type, event.request_id, events_max,
+                max_bytes, event.caller,
                 part == StagePart::kSchedule ? absl::string_view(event.summary)
-                                             : absl::string_view()},
-               record_key, record, &replay));
+                                             : absl::string_view(),
+                "0", schema},
+               record_key, record, &replay, effects));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutStage", reply.get()));
@@ -279,25 +313,32 @@ absl::StatusOr<OnceResult> RedisPlanStore::WriteStage(
 
 absl::StatusOr<OnceResult> RedisPlanStore::WriteBook(
     absl::string_view tenant, absl::string_view name, int64_t expected_version,
-    std::string data, const IdempotencyRecord* record) {
+    absl::string_view data, const IdempotencyRecord* record) {
   RETURN_IF_ERROR(
       store_internal::ValidateWrite(tenant, name, true, expected_version));
-  const std::string book_key = BookKey(tenant, name);
-  const std::string index_key = BookIndexKey(tenant);
   const std::string record_key =
       record == nullptr ? std::string()
                         : RecordKey(tenant, RecordOwner::kBook, name,
                                     record->method, record->key);
   const std::string expected = absl::StrCat(expected_version);
+  TenantWrite effects;
+  effects.tenant = tenant;
+  effects.book = true;
+  effects.id = name;
+  effects.bytes_pos = 4;
+  effects.bytes = data.size();
+  const std::string schema = absl::StrCat(store_internal::kSchemaVersion);
   std::optional<OnceResult> replay;
   ASSIGN_OR_RETURN(
       RedisReplyPtr reply,
       RunWrite(store_internal::kScriptPutBook,
                store_internal::kScriptPutBookOnce,
-               {book_key, index_key, UsageKey(tenant)},
-               {expected, data, name,
-                absl::StrCat(pool_->options().max_stored_bytes_per_tenant)},
-               record_key, record, &replay));
+               store_internal::ScriptKeys(store_internal::kScriptPutBook,
+                                          tenant, name),
+               {expected, data,
+                absl::StrCat(router_->options().max_stored_bytes_per_tenant),
+                "0", schema},
+               record_key, record, &replay, effects));
   if (replay) return *std::move(replay);
   ASSIGN_OR_RETURN(WriteResult result,
                    ParseWriteResult("PutBook", reply.get()));

@@ -87,6 +87,15 @@ struct RedisOptions {
   int64_t max_stored_bytes_per_tenant = int64_t{1} << 30;
   // Told about every command and lease when set (not owned).
   RedisObserver* observer = nullptr;
+  // RedisPlanStore only: "host:port,..." seeds of a Redis Cluster; when set,
+  // host and port are ignored and commands are routed by slot
+  // (redis_router.h).
+  std::string cluster_seeds;
+  // RedisPlanStore only: after each write, `WAIT wait_replicas
+  // wait_timeout` before acknowledging it; fewer replicas in time is
+  // DEADLINE_EXCEEDED (the write may or may not survive a failover). 0: off.
+  int wait_replicas = 0;
+  absl::Duration wait_timeout = absl::Milliseconds(500);
 };
 
 // The socket timeout for a command that sends `payload_bytes` bytes of

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/store/redis_scripts.h"
 
 namespace backplan::store_internal {
 
@@ -27,6 +28,22 @@ bool ParseInt(const redisReply* reply, int64_t* out) {
     return true;
   }
   return reply->type == REDIS_REPLY_STRING && absl::SimpleAtoi(Str(reply), out);
+}
+
+absl::Status NewerSchema(absl::string_view what, int64_t version) {
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, ": stored with schema version ", version,
+                   ", newer than this server reads (", kSchemaVersion,
+                   "): upgrade this replica"));
+}
+
+bool IsSchemaReply(const redisReply* reply, int64_t* version) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      Str(reply->element[0]) != "SCHEMA") {
+    return false;
+  }
+  return ParseInt(reply->element[1], version);
 }
 
 }  // namespace backplan::store_internal

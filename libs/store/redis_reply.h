@@ -25,6 +25,13 @@ absl::Status Unexpected(absl::string_view what, const redisReply* reply);
 // false for anything else.
 bool ParseInt(const redisReply* reply, int64_t* out);
 
+// FAILED_PRECONDITION for stored data of schema `version`, newer than this
+// build's kSchemaVersion (redis_scripts.h); `what` names the object.
+absl::Status NewerSchema(absl::string_view what, int64_t version);
+
+// True for a {'SCHEMA', n} script reply; sets `*version` to n.
+bool IsSchemaReply(const redisReply* reply, int64_t* version);
+
 }  // namespace backplan::store_internal
 
 #endif  // BACKPLAN_LIBS_STORE_REDIS_REPLY_H_

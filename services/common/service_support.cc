@@ -15,6 +15,14 @@
 #include "services/common/redis_metrics.h"
 
 ABSL_FLAG(std::string, redis, "127.0.0.1:6379", "Redis address, host:port.");
+ABSL_FLAG(std::string, redis_cluster, "",
+          "Redis Cluster seed nodes, host:port,host:port,... (instead of "
+          "--redis; password and timeouts apply to every node).");
+ABSL_FLAG(int, redis_wait_replicas, 0,
+          "After each write, WAIT until this many replicas have it before "
+          "acknowledging (0: off); too few in time is DEADLINE_EXCEEDED.");
+ABSL_FLAG(int, redis_wait_timeout_ms, 500,
+          "Longest WAIT for --redis_wait_replicas, in milliseconds.");
 ABSL_FLAG(std::string, redis_password, "",
           "Redis AUTH password (prefer the BACKPLAN_REDIS_PASSWORD variable).");
 ABSL_FLAG(int, redis_pool_size, 32, "Redis connections at most.");
@@ -45,6 +53,23 @@ absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags() {
     return absl::InvalidArgumentError(
         absl::StrCat("--redis: \"", address, "\" is not host:port"));
   }
+  options.cluster_seeds = absl::GetFlag(FLAGS_redis_cluster);
+  if (!options.cluster_seeds.empty()) {
+    if (address != "127.0.0.1:6379") {
+      return absl::InvalidArgumentError(
+          "--redis and --redis_cluster are mutually exclusive");
+    }
+    RETURN_IF_ERROR(ParseClusterSeeds(options.cluster_seeds).status());
+  }
+  options.wait_replicas = absl::GetFlag(FLAGS_redis_wait_replicas);
+  const int wait_ms = absl::GetFlag(FLAGS_redis_wait_timeout_ms);
+  if (options.wait_replicas < 0 || options.wait_replicas > 16 ||
+      wait_ms < 1 || wait_ms > 60000) {
+    return absl::InvalidArgumentError(
+        "--redis_wait_replicas must be 0-16 and --redis_wait_timeout_ms "
+        "1-60000");
+  }
+  options.wait_timeout = absl::Milliseconds(wait_ms);
   options.password = absl::GetFlag(FLAGS_redis_password);
   options.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
   options.connect_timeout =

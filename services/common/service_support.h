@@ -2,7 +2,9 @@
 // Redis store from flags, reading a stored plan as protobuf, "today", and
 // paging arguments. Nothing here computes; it only translates.
 //
-// Flags (env fallback BACKPLAN_<NAME>): --redis (host:port), --redis_password,
+// Flags (env fallback BACKPLAN_<NAME>): --redis (host:port) or --redis_cluster
+// (seeds host:port,...; not with a non-default --redis), --redis_wait_replicas,
+// --redis_wait_timeout_ms, --redis_password,
 // --redis_pool_size, --redis_timeout_ms, --redis_timeout_ms_per_mib,
 // --max_plans_per_tenant, --max_stored_bytes_per_tenant.
 #ifndef BACKPLAN_SERVICES_COMMON_SERVICE_SUPPORT_H_
