@@ -15,6 +15,7 @@
 #include "libs/core/calendar.h"
 #include "libs/schedule/export.h"
 #include "libs/schedule/gantt_page.h"
+#include "libs/schedule/gantt_risk.h"
 
 namespace backplan {
 namespace {
@@ -248,8 +249,16 @@ absl::Status Chart::Lay() {
     return absl::InvalidArgumentError(
         "assignees: give one entry per timeline node or none");
   }
+  if (options_.risk) {
+    if (absl::Status s = gantt_internal::CheckRisk(*options_.risk); !s.ok()) {
+      return s;
+    }
+  }
   start_ = tl_.start_date;
   end_ = tl_.target_date;
+  if (options_.risk && !options_.risk->finishes.empty()) {
+    end_ = std::max(end_, options_.risk->finishes.back().day);
+  }
   if (tl_.as_of) {
     start_ = std::min(start_, *tl_.as_of);
     end_ = std::max(end_, *tl_.as_of);
@@ -442,6 +451,13 @@ std::string Chart::Svg(bool standalone) const {
     absl::StrAppend(&out, "<style>", gantt_internal::ChartCss(),
                     "</style>\n<text class=\"title\" x=\"8\" y=\"20\">",
                     XmlEscape(plan_.outcome.title), "</text>\n");
+    if (options_.risk) {
+      absl::StrAppend(
+          &out, "<text class=\"risk-legend\" x=\"", Num(left_), "\" y=\"20\">",
+          XmlEscape(gantt_internal::RiskSummary(*options_.risk,
+                                                tl_.target_date)),
+          "</text>\n");
+    }
   }
   out +=
       "<defs><marker id=\"arrowhead\" viewBox=\"0 0 6 6\" refX=\"6\" "
@@ -559,6 +575,11 @@ std::string Chart::Svg(bool standalone) const {
   };
   if (tl_.as_of) vline("asof", *tl_.as_of - 1, "as of");
   vline("target", tl_.target_date, "target");
+  if (options_.risk) {
+    out += gantt_internal::RiskLines(
+        *options_.risk, [this](absl::CivilDay d) { return X(d + 1); },
+        axis_top, rows_top, rows_end);
+  }
   out += "</svg>\n";
   return out;
 }
@@ -576,7 +597,12 @@ absl::StatusOr<std::string> Render(const Plan& plan, const Timeline& timeline,
   if (absl::Status status = chart.Lay(); !status.ok()) return status;
   if (!html) return chart.Svg(/*standalone=*/true);
   return gantt_internal::Page(plan.outcome.title,
-                              gantt_internal::Header(plan, timeline),
+                              gantt_internal::Header(
+                                  plan, timeline,
+                                  options.risk ? gantt_internal::RiskLegendHtml(
+                                                     *options.risk,
+                                                     timeline.target_date)
+                                               : ""),
                               chart.Svg(/*standalone=*/false));
 }
 

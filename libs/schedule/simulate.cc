@@ -16,7 +16,9 @@
 #include "absl/strings/str_format.h"
 #include "libs/common/status_macros.h"
 #include "libs/schedule/cpm.h"
+#include "libs/schedule/member_calendar.h"
 #include "libs/schedule/rcpsp.h"
+#include "libs/schedule/rcpsp_engine.h"
 #include "libs/schedule/rcpsp_plan.h"
 #include "libs/schedule/simulate_tables.h"
 
@@ -76,6 +78,17 @@ struct Model {
   bool resources = false;
   rcpsp::Problem problem;  // Jobs are positions.
   std::vector<int> activity_list;
+  // Member calendars (member_calendar.h): each run's SGS schedule is staffed
+  // by StaffWithCalendars, as ScheduleWithResources staffs its search's.
+  // `staff` is `problem` with graph nodes as jobs (what it expects).
+  bool calendars = false;
+  const Plan* plan = nullptr;
+  const PlanGraph* graph = nullptr;
+  const WorkingCalendar* calendar = nullptr;
+  int64_t start_t = 0;  // Working-day index of period 0.
+  const std::vector<int>* topo = nullptr;  // Position -> node.
+  rcpsp::Problem staff;
+  absl::flat_hash_map<std::string, std::vector<std::string>> no_kept;
 };
 
 // Scratch and sums of one worker.
@@ -91,7 +104,9 @@ struct Worker {
         es(model.n, 0),
         ef(model.n, 0),
         flag(model.n, 0),
-        problem(model.problem) {
+        problem(model.problem),
+        staff(model.staff),
+        node_start(model.calendars ? model.n : 0, 0) {
     for (int i = 0; i < model.n; ++i) {
       if (model.state[i] != kFree) {
         es[i] = model.fixed_es[i];
@@ -104,6 +119,8 @@ struct Worker {
   std::vector<int64_t> dur, es, ef;
   std::vector<uint8_t> flag;
   rcpsp::Problem problem;
+  rcpsp::Problem staff;
+  std::vector<int> node_start;
 };
 
 // Lays the run out with `w.dur`; fills w.es / w.ef.
@@ -113,6 +130,20 @@ absl::Status Pass(const Model& m, Worker& w) {
       w.problem.duration[i] = static_cast<int>(w.dur[i]);
     ASSIGN_OR_RETURN(std::vector<int> start,
                      rcpsp::ScheduleList(w.problem, m.activity_list));
+    if (m.calendars) {
+      const std::vector<int>& topo = *m.topo;
+      for (int i = 0; i < m.n; ++i) {
+        w.staff.duration[topo[i]] = w.problem.duration[i];
+        w.node_start[topo[i]] = start[i];
+      }
+      ASSIGN_OR_RETURN(
+          internal::Staffing staffing,
+          internal::StaffWithCalendars(
+              *m.plan, *m.graph, w.staff, w.staff.demand, w.node_start,
+              [&](int64_t p) { return m.calendar->DayOfIndex(m.start_t + p); },
+              [](int) { return false; }, m.no_kept));
+      for (int i = 0; i < m.n; ++i) start[i] = staffing.start[topo[i]];
+    }
     for (int i = 0; i < m.n; ++i) {
       w.es[i] = start[i];
       w.ef[i] = start[i] + w.dur[i];
@@ -149,7 +180,17 @@ absl::Status OneRun(const Model& m, uint64_t seed, int run, Worker& w) {
     w.dur[d.pos] = std::max(1, d.lo + k);
   }
   RETURN_IF_ERROR(Pass(m, w));
-  const int64_t f = std::clamp<int64_t>(w.ef[m.outcome], 0, m.horizon);
+  // Without member calendars no run ends past m.horizon; with them the
+  // staffing may wait for people beyond it.
+  const int64_t f = std::max<int64_t>(w.ef[m.outcome], 0);
+  if (f > kMaxSimulationHorizon) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("plan: a run finishes ", f,
+                     " working days after the start, later than the "
+                     "simulation limit of ",
+                     kMaxSimulationHorizon));
+  }
+  if (f >= static_cast<int64_t>(w.hist.size())) w.hist.resize(f + 1, 0);
   ++w.hist[f];
   w.sum_f += f;
   w.sum_f2 += f * f;
@@ -296,11 +337,45 @@ absl::Status BuildProblem(const Plan& plan, const PlanGraph& graph,
   for (int i = 0; i < m.n; ++i) {
     problem.duration[i] = std::max(m.base_dur[i], 0);
   }
+  m.calendars = internal::UsesMemberCalendars(plan);
+  if (m.calendars) {
+    // As ScheduleWithResources: the people each pool has per day, over the
+    // horizon of the longest possible run.
+    rcpsp::Problem longest = problem;
+    for (const Model::Draw& d : m.draws) {
+      longest.duration[d.pos] = d.lo + d.width - 1;
+    }
+    const int64_t horizon = rcpsp::internal::HorizonOf(longest);
+    if (2 * horizon * std::max(k, 1) <= kMaxHorizonCells) {
+      internal::AddMemberCapacity(
+          plan, [&](int64_t p) { return calendar.DayOfIndex(start_t + p); },
+          horizon, &problem);
+    }
+  }
   if (absl::Status valid = rcpsp::ValidateProblem(problem, kMaxHorizonCells);
       !valid.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("plan too large for resource-constrained simulation: ",
                      valid.message()));
+  }
+  if (m.calendars) {
+    rcpsp::Problem& staff = m.staff;
+    staff.capacity = problem.capacity;
+    staff.reduced = problem.reduced;
+    staff.duration.assign(m.n, 0);
+    staff.demand.assign(problem.demand.size(), 0);
+    for (int i = 0; i < m.n; ++i) {
+      std::copy_n(problem.demand.begin() + static_cast<size_t>(i) * k, k,
+                  staff.demand.begin() + static_cast<size_t>(topo[i]) * k);
+    }
+    for (const rcpsp::Precedence& pr : problem.precedences) {
+      staff.precedences.push_back({topo[pr.from], topo[pr.to], pr.lag});
+    }
+    m.plan = &plan;
+    m.graph = &graph;
+    m.calendar = &calendar;
+    m.start_t = start_t;
+    m.topo = &topo;
   }
   return absl::OkStatus();
 }
@@ -492,6 +567,7 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
   Worker& total = *sums[0];
   for (int i = 1; i < workers; ++i) {
     const Worker& w = *sums[i];
+    if (w.hist.size() > total.hist.size()) total.hist.resize(w.hist.size(), 0);
     for (size_t f = 0; f < w.hist.size(); ++f) total.hist[f] += w.hist[f];
     for (size_t t = 0; t < w.crit.size(); ++t) {
       total.crit[t] += w.crit[t];
@@ -523,7 +599,7 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   size_t next_percentile = 0;
   int64_t cumulative = 0, on_time = 0;
-  for (int64_t f = 0; f <= m.horizon; ++f) {
+  for (int64_t f = 0; f < static_cast<int64_t>(total.hist.size()); ++f) {
     const int64_t count = total.hist[f];
     if (count == 0) continue;
     cumulative += count;
