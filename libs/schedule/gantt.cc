@@ -452,11 +452,11 @@ std::string Chart::Svg(bool standalone) const {
                     "</style>\n<text class=\"title\" x=\"8\" y=\"20\">",
                     XmlEscape(plan_.outcome.title), "</text>\n");
     if (options_.risk) {
-      absl::StrAppend(
-          &out, "<text class=\"risk-legend\" x=\"", Num(left_), "\" y=\"20\">",
-          XmlEscape(gantt_internal::RiskSummary(*options_.risk,
-                                                tl_.target_date)),
-          "</text>\n");
+      absl::StrAppend(&out, "<text class=\"risk-legend\" x=\"", Num(left_),
+                      "\" y=\"20\">",
+                      XmlEscape(gantt_internal::RiskSummary(*options_.risk,
+                                                            tl_.target_date)),
+                      "</text>\n");
     }
   }
   out +=
@@ -577,8 +577,8 @@ std::string Chart::Svg(bool standalone) const {
   vline("target", tl_.target_date, "target");
   if (options_.risk) {
     out += gantt_internal::RiskLines(
-        *options_.risk, [this](absl::CivilDay d) { return X(d + 1); },
-        axis_top, rows_top, rows_end);
+        *options_.risk, [this](absl::CivilDay d) { return X(d + 1); }, axis_top,
+        rows_top, rows_end);
   }
   out += "</svg>\n";
   return out;
@@ -596,14 +596,14 @@ absl::StatusOr<std::string> Render(const Plan& plan, const Timeline& timeline,
   Chart chart(plan, timeline, *calendar, options);
   if (absl::Status status = chart.Lay(); !status.ok()) return status;
   if (!html) return chart.Svg(/*standalone=*/true);
-  return gantt_internal::Page(plan.outcome.title,
-                              gantt_internal::Header(
-                                  plan, timeline,
-                                  options.risk ? gantt_internal::RiskLegendHtml(
-                                                     *options.risk,
-                                                     timeline.target_date)
-                                               : ""),
-                              chart.Svg(/*standalone=*/false));
+  return gantt_internal::Page(
+      plan.outcome.title,
+      gantt_internal::Header(plan, timeline,
+                             options.risk
+                                 ? gantt_internal::RiskLegendHtml(
+                                       *options.risk, timeline.target_date)
+                                 : ""),
+      chart.Svg(/*standalone=*/false));
 }
 
 }  // namespace

@@ -21,10 +21,9 @@ std::string Num(double v) { return absl::StrFormat("%.2f", v); }
 
 absl::Status CheckRisk(const GanttRisk& risk) {
   if (risk.finishes.size() > static_cast<size_t>(kMaxGanttRiskLines)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("risk: ", risk.finishes.size(),
-                     " finish percentiles, more than a chart's ",
-                     kMaxGanttRiskLines));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "risk: ", risk.finishes.size(),
+        " finish percentiles, more than a chart's ", kMaxGanttRiskLines));
   }
   for (size_t i = 0; i < risk.finishes.size(); ++i) {
     const FinishPercentile& f = risk.finishes[i];
@@ -46,9 +45,8 @@ absl::Status CheckRisk(const GanttRisk& risk) {
 }
 
 std::string RiskSummary(const GanttRisk& risk, absl::CivilDay target) {
-  std::string out =
-      absl::StrFormat("P(finish by %s) %.1f %%", LongDate(target),
-                      100 * risk.probability_on_time);
+  std::string out = absl::StrFormat("P(finish by %s) %.1f %%", LongDate(target),
+                                    100 * risk.probability_on_time);
   for (const FinishPercentile& f : risk.finishes) {
     absl::StrAppend(&out, " \xC2\xB7 ", Label(f.percentile), " ",
                     LongDate(f.day));
@@ -68,16 +66,16 @@ std::string RiskLines(const GanttRisk& risk,
     const std::string x = Num(x_end(f.day));
     const std::string day = absl::FormatCivilTime(f.day);
     // Labels one under another, so close dates stay readable.
-    absl::StrAppend(&out, "<line class=\"risk fullv\" data-percentile=\"",
-                    absl::StrFormat("%g", f.percentile), "\" data-day=\"", day,
-                    "\" x1=\"", x, "\" x2=\"", x, "\" y1=\"", Num(axis_top),
-                    "\" y2=\"", Num(rows_end), "\"><title>", Label(f.percentile),
-                    ": ", absl::StrFormat("%g", f.percentile),
-                    " % of simulated runs finish by ", LongDate(f.day),
-                    "</title></line><text class=\"risk-label\" x=\"",
-                    Num(x_end(f.day) + 3), "\" y=\"",
-                    Num(rows_top + 10 + 11 * static_cast<double>(i % 3)),
-                    "\">", Label(f.percentile), "</text>\n");
+    absl::StrAppend(
+        &out, "<line class=\"risk fullv\" data-percentile=\"",
+        absl::StrFormat("%g", f.percentile), "\" data-day=\"", day, "\" x1=\"",
+        x, "\" x2=\"", x, "\" y1=\"", Num(axis_top), "\" y2=\"", Num(rows_end),
+        "\"><title>", Label(f.percentile), ": ",
+        absl::StrFormat("%g", f.percentile), " % of simulated runs finish by ",
+        LongDate(f.day), "</title></line><text class=\"risk-label\" x=\"",
+        Num(x_end(f.day) + 3), "\" y=\"",
+        Num(rows_top + 10 + 11 * static_cast<double>(i % 3)), "\">",
+        Label(f.percentile), "</text>\n");
   }
   return out;
 }

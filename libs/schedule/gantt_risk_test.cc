@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -46,13 +47,21 @@ double AttrNum(absl::string_view text, absl::string_view marker,
   return v;
 }
 
-// Mon 2026-03-02 .. target Fri 2026-03-20: a (5 days, 3..9) then b (4).
+// The chart's first day (data-axis-start).
+absl::CivilDay AxisStart(absl::string_view svg) {
+  absl::CivilDay day;
+  EXPECT_TRUE(absl::ParseCivilTime(
+      Attr(svg, "class=\"gantt\"", "data-axis-start"), &day));
+  return day;
+}
+
+// Mon 2026-03-02 .. target Tue 2026-03-10: a (5 days, 3..12) then b (4).
 Plan RiskPlan() {
   Plan plan;
   plan.id = "p";
   plan.outcome.title = "ship";
   plan.outcome.start_date = D(2026, 3, 2);
-  plan.outcome.target_date = D(2026, 3, 20);
+  plan.outcome.target_date = D(2026, 3, 10);
   Task a = testing::MakeTask("a", 5);
   a.optimistic_days = 3;
   a.pessimistic_days = 12;
@@ -80,7 +89,10 @@ TEST(GanttRisk, PercentileLinesSitAtTheEndOfTheirDays) {
   options.risk = RiskOf(result);
   ASSERT_OK_AND_ASSIGN(std::string svg,
                        ExportGanttSvg(plan, timeline, options));
-  EXPECT_EQ(Attr(svg, "class=\"gantt\"", "data-axis-start"), "2026-03-02");
+  // The backward schedule misses the target: the axis starts on the Monday
+  // before the latest start of a.
+  const absl::CivilDay axis = AxisStart(svg);
+  EXPECT_EQ(axis, D(2026, 2, 23));
   const double dw = AttrNum(svg, "class=\"gantt\"", "data-day-width");
   const double left = AttrNum(svg, "class=\"gantt\"", "data-chart-left");
   for (double q : {50.0, 80.0, 95.0}) {
@@ -91,17 +103,19 @@ TEST(GanttRisk, PercentileLinesSitAtTheEndOfTheirDays) {
     SCOPED_TRACE(marker);
     // Day d's column starts at left + (d - axis start) * dw; the line is at
     // its end, as the target line.
-    const double x = left + (day - D(2026, 3, 2) + 1) * dw;
+    const double x = left + (day - axis + 1) * dw;
     EXPECT_NEAR(AttrNum(svg, marker, "x1"), x, 0.005);
     EXPECT_NEAR(AttrNum(svg, marker, "x2"), x, 0.005);
     EXPECT_THAT(svg, HasSubstr(absl::StrCat(">P", q, "</text>")));
   }
   // P95 after the target here: the axis reaches it.
   EXPECT_GT(result.Percentile(95)->day, plan.outcome.target_date);
+  EXPECT_GT(AttrNum(svg, "class=\"gantt\"", "width"),
+            left + (result.Percentile(95)->day - axis + 1) * dw);
   EXPECT_THAT(svg, HasSubstr("class=\"risk-legend\""));
-  EXPECT_THAT(svg, HasSubstr(absl::StrFormat(
-                       "P(finish by Fri 2026-03-20) %.1f %%",
-                       100 * result.probability_on_time)));
+  EXPECT_THAT(svg,
+              HasSubstr(absl::StrFormat("P(finish by Tue 2026-03-10) %.1f %%",
+                                        100 * result.probability_on_time)));
   EXPECT_THAT(svg, HasSubstr("(2000 simulated runs)"));
 }
 
@@ -109,26 +123,28 @@ TEST(GanttRisk, KnownDatesAtKnownColumnsAndInTheHtmlLegend) {
   Plan plan = RiskPlan();
   ASSERT_OK_AND_ASSIGN(Timeline timeline, Schedule(plan, ScheduleRequest()));
   GanttOptions options;
-  options.risk = GanttRisk{{{50, D(2026, 3, 13)}, {80, D(2026, 3, 17)},
-                            {95, D(2026, 3, 24)}},
-                           0.625,
-                           0};
+  options.risk = GanttRisk{
+      {{50, D(2026, 3, 13)}, {80, D(2026, 3, 17)}, {95, D(2026, 3, 24)}},
+      0.625,
+      0};
   ASSERT_OK_AND_ASSIGN(std::string svg,
                        ExportGanttSvg(plan, timeline, options));
   const double dw = AttrNum(svg, "class=\"gantt\"", "data-day-width");
   const double left = AttrNum(svg, "class=\"gantt\"", "data-chart-left");
-  // Fri 13 is day 11 of the axis (from Mon 2): its end is 12 columns in.
-  EXPECT_NEAR(AttrNum(svg, "data-percentile=\"50\"", "x1"), left + 12 * dw,
+  // Fri 13 is day 18 of the axis (from Mon 2026-02-23): its end is 19
+  // columns in; Tue 24 ends 30 columns in.
+  ASSERT_EQ(AxisStart(svg), D(2026, 2, 23));
+  EXPECT_NEAR(AttrNum(svg, "data-percentile=\"50\"", "x1"), left + 19 * dw,
               0.005);
-  EXPECT_NEAR(AttrNum(svg, "data-percentile=\"95\"", "x1"), left + 23 * dw,
+  EXPECT_NEAR(AttrNum(svg, "data-percentile=\"95\"", "x1"), left + 30 * dw,
               0.005);
   ASSERT_OK_AND_ASSIGN(std::string html,
                        ExportGanttHtml(plan, timeline, options));
   EXPECT_THAT(html, HasSubstr("<p class=\"risk-legend\">"));
-  EXPECT_THAT(html, HasSubstr("P(finish by Fri 2026-03-20) 62.5 % \xC2\xB7 "
+  EXPECT_THAT(html, HasSubstr("P(finish by Tue 2026-03-10) 62.5 % \xC2\xB7 "
                               "P50 Fri 2026-03-13 \xC2\xB7 P80 Tue 2026-03-17 "
                               "\xC2\xB7 P95 Tue 2026-03-24</p>"));
-  EXPECT_THAT(html, Not(HasSubstr("simulated runs")));
+  EXPECT_THAT(html, Not(HasSubstr("simulated runs)")));  // iterations 0
   // Without risk: none of it.
   ASSERT_OK_AND_ASSIGN(html, ExportGanttHtml(plan, timeline, {}));
   EXPECT_THAT(html, Not(HasSubstr("class=\"risk")));
@@ -138,7 +154,8 @@ TEST(GanttRisk, RefusesBadRisk) {
   const Plan plan = RiskPlan();
   ASSERT_OK_AND_ASSIGN(Timeline timeline, Schedule(plan, ScheduleRequest()));
   GanttOptions options;
-  options.risk = GanttRisk{{{80, D(2026, 3, 13)}, {50, D(2026, 3, 17)}}, 0.5, 0};
+  options.risk =
+      GanttRisk{{{80, D(2026, 3, 13)}, {50, D(2026, 3, 17)}}, 0.5, 0};
   EXPECT_THAT(ExportGanttSvg(plan, timeline, options),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("risk.finishes[1]")));

@@ -85,7 +85,7 @@ struct Model {
   const Plan* plan = nullptr;
   const PlanGraph* graph = nullptr;
   const WorkingCalendar* calendar = nullptr;
-  int64_t start_t = 0;  // Working-day index of period 0.
+  int64_t start_t = 0;                     // Working-day index of period 0.
   const std::vector<int>* topo = nullptr;  // Position -> node.
   rcpsp::Problem staff;
   absl::flat_hash_map<std::string, std::vector<std::string>> no_kept;

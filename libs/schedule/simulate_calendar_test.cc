@@ -103,9 +103,9 @@ TEST(SimulateCalendars, TaskNoMemberCanEverDoIsRefusedNamingIt) {
       {"ann", {absl::Weekday::monday, absl::Weekday::wednesday}, {}});
   SimulationOptions options;
   options.iterations = 10;
-  EXPECT_THAT(Simulate(plan, options),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("task \"a\"")));
+  EXPECT_THAT(
+      Simulate(plan, options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("task \"a\"")));
 }
 
 TEST(SimulateCalendars, RangedRunsNeverFinishBeforeTheFixedLeave) {

@@ -43,9 +43,10 @@ absl::StatusOr<GanttRisk> SchedulingServiceImpl::ExportRisk(
       // The options' own errors name the field under `simulation`.
       const bool option = absl::StartsWith(status.message(), "iterations:") ||
                           absl::StartsWith(status.message(), "distribution:");
-      return option ? absl::Status(status.code(),
-                                   absl::StrCat("simulation.", status.message()))
-                    : status;
+      return option
+                 ? absl::Status(status.code(),
+                                absl::StrCat("simulation.", status.message()))
+                 : status;
     }
   }
   GanttRisk risk;

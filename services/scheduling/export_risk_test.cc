@@ -59,13 +59,13 @@ class ExportRiskTest : public ::testing::Test {
     for (const auto& [q, date] : {std::pair<int, v1::Date>{50, sim.p50()},
                                   {80, sim.p80()},
                                   {95, sim.p95()}}) {
-      EXPECT_THAT(body, HasSubstr(absl::StrCat("data-percentile=\"", q,
-                                               "\" data-day=\"", Day(date),
-                                               "\"")));
+      EXPECT_THAT(body,
+                  HasSubstr(absl::StrCat("data-percentile=\"", q,
+                                         "\" data-day=\"", Day(date), "\"")));
     }
-    EXPECT_THAT(body, HasSubstr(absl::StrFormat(
-                          "P(finish by Wed 2027-06-30) %.1f %%",
-                          100 * sim.probability_on_time())));
+    EXPECT_THAT(body,
+                HasSubstr(absl::StrFormat("P(finish by Wed 2027-06-30) %.1f %%",
+                                          100 * sim.probability_on_time())));
     EXPECT_THAT(body, HasSubstr(absl::StrCat("(", sim.iterations(),
                                              " simulated runs)")));
   }

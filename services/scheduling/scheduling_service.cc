@@ -464,10 +464,10 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
     ASSIGN_OR_RETURN(timeline, backplan::Schedule(plan, schedule_request));
   }
   if (request.has_simulation()) {
-    ASSIGN_OR_RETURN(gantt.risk,
-                     ExportRisk(call, request, source,
-                                stored_simulation ? &*stored_simulation
-                                                  : nullptr));
+    ASSIGN_OR_RETURN(
+        gantt.risk,
+        ExportRisk(call, request, source,
+                   stored_simulation ? &*stored_simulation : nullptr));
   }
   switch (request.format()) {
     case v1::EXPORT_FORMAT_UNSPECIFIED:
