@@ -30,6 +30,8 @@ constexpr int kBlockRuns = 64;
 // Entries of all duration tables together (8 bytes each).
 constexpr int64_t kMaxTableEntries = int64_t{1} << 22;
 constexpr int64_t kMaxHorizonCells = 4 << 20;  // As rcpsp_plan.h.
+// Bytes of the per-member availability table (member_calendar.h).
+constexpr int64_t kMaxMemberDayCells = 16 << 20;
 
 enum : uint8_t { kFree = 0, kBegun = 1, kDone = 2 };
 
@@ -89,6 +91,7 @@ struct Model {
   const std::vector<int>* topo = nullptr;  // Position -> node.
   rcpsp::Problem staff;
   absl::flat_hash_map<std::string, std::vector<std::string>> no_kept;
+  std::unique_ptr<internal::MemberDays> member_days;  // Null when too big.
 };
 
 // Scratch and sums of one worker.
@@ -141,7 +144,7 @@ absl::Status Pass(const Model& m, Worker& w) {
           internal::StaffWithCalendars(
               *m.plan, *m.graph, w.staff, w.staff.demand, w.node_start,
               [&](int64_t p) { return m.calendar->DayOfIndex(m.start_t + p); },
-              [](int) { return false; }, m.no_kept));
+              [](int) { return false; }, m.no_kept, m.member_days.get()));
       for (int i = 0; i < m.n; ++i) start[i] = staffing.start[topo[i]];
     }
     for (int i = 0; i < m.n; ++i) {
@@ -346,10 +349,19 @@ absl::Status BuildProblem(const Plan& plan, const PlanGraph& graph,
       longest.duration[d.pos] = d.lo + d.width - 1;
     }
     const int64_t horizon = rcpsp::internal::HorizonOf(longest);
+    auto day_of_period = [&](int64_t p) {
+      return calendar.DayOfIndex(start_t + p);
+    };
     if (2 * horizon * std::max(k, 1) <= kMaxHorizonCells) {
-      internal::AddMemberCapacity(
-          plan, [&](int64_t p) { return calendar.DayOfIndex(start_t + p); },
-          horizon, &problem);
+      internal::AddMemberCapacity(plan, day_of_period, horizon, &problem);
+    }
+    int64_t members = 0;
+    for (const ResourcePool& pool : plan.resources) {
+      members += static_cast<int64_t>(pool.members.size());
+    }
+    if (members * horizon <= kMaxMemberDayCells) {
+      m.member_days =
+          std::make_unique<internal::MemberDays>(plan, day_of_period, horizon);
     }
   }
   if (absl::Status valid = rcpsp::ValidateProblem(problem, kMaxHorizonCells);
