@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/common/compute_pool.h"
 #include "libs/common/status_matchers.h"
 #include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/rcpsp_plan.h"
@@ -128,6 +129,44 @@ TEST(SimulateCalendars, RangedRunsNeverFinishBeforeTheFixedLeave) {
   // three: Wednesday 18th); in others a runs into week three.
   EXPECT_GT(r.ProbabilityBy(D(2026, 3, 18)), 0.0);
   EXPECT_LT(r.ProbabilityBy(D(2026, 3, 18)), 1.0);
+}
+
+TEST(SimulateCalendars, SameAnswerOnAnyNumberOfThreads) {
+  // Ranged durations, a leave, a part-timer and a named member, with runs
+  // split over a pool: the staffing state is per worker, the availability
+  // table shared read-only.
+  Plan plan = TwoTaskPlan(2, "");
+  plan.tasks[0].optimistic_days = 2;
+  plan.tasks[0].pessimistic_days = 9;
+  // Bob works four days a week: c fits in one of his weeks.
+  plan.tasks.push_back(Fixed("c", 3, {"dev", 1, "bob"}));
+  plan.tasks[2].optimistic_days = 1;
+  plan.tasks[2].pessimistic_days = 4;
+  plan.dependencies.push_back({"a", "c", 0});
+  MemberCalendar leave{"ann", {}, {}};
+  for (int d = 0; d < 5; ++d) leave.days_off.push_back(D(2026, 3, 9) + d);
+  plan.resources[0].member_calendars = {
+      leave,
+      {"bob",
+       {absl::Weekday::monday, absl::Weekday::tuesday, absl::Weekday::wednesday,
+        absl::Weekday::thursday},
+       {}}};
+  SimulationOptions options;
+  options.iterations = 3000;
+  options.seed = 17;
+  ASSERT_OK_AND_ASSIGN(SimulationResult one, Simulate(plan, options));
+  ComputePool pool(3);
+  options.pool = &pool;
+  ASSERT_OK_AND_ASSIGN(SimulationResult four, Simulate(plan, options));
+  ASSERT_EQ(one.finish_days.size(), four.finish_days.size());
+  EXPECT_GT(one.finish_days.size(), 3u);
+  for (size_t i = 0; i < one.finish_days.size(); ++i) {
+    EXPECT_EQ(one.finish_days[i].day, four.finish_days[i].day);
+    EXPECT_EQ(one.finish_days[i].runs, four.finish_days[i].runs);
+  }
+  for (size_t t = 0; t < one.tasks.size(); ++t) {
+    EXPECT_EQ(one.tasks[t].criticality, four.tasks[t].criticality);
+  }
 }
 
 // RandomTeamPlan with calendars: leave and part-time weekdays for some of
