@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <queue>
 #include <tuple>
 #include <utility>
 
@@ -20,20 +19,24 @@
 #include "libs/schedule/rcpsp.h"
 #include "libs/schedule/rcpsp_engine.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "libs/schedule/simulate_internal.h"
 #include "libs/schedule/simulate_tables.h"
 
 namespace backplan {
 namespace {
 
+using simulate_internal::ActivityList;
+using simulate_internal::BuildProblem;
+using simulate_internal::kBegun;
+using simulate_internal::kDone;
+using simulate_internal::kFree;
+using simulate_internal::Model;
+using simulate_internal::StaffRun;
+
 constexpr double kStandardPercentiles[] = {10, 50, 80, 90, 95};
 constexpr int kBlockRuns = 64;
 // Entries of all duration tables together (8 bytes each).
 constexpr int64_t kMaxTableEntries = int64_t{1} << 22;
-constexpr int64_t kMaxHorizonCells = 4 << 20;  // As rcpsp_plan.h.
-// Bytes of the per-member availability table (member_calendar.h).
-constexpr int64_t kMaxMemberDayCells = 16 << 20;
-
-enum : uint8_t { kFree = 0, kBegun = 1, kDone = 2 };
 
 absl::Status CheckOptions(const SimulationOptions& options) {
   if (options.iterations < 1 || options.iterations > kMaxSimulationIterations) {
@@ -54,45 +57,6 @@ absl::Status CheckOptions(const SimulationOptions& options) {
   }
   return absl::OkStatus();
 }
-
-// Everything a run needs, by topological position (node topo[i] is at i).
-struct Model {
-  int n = 0;
-  int outcome = 0;
-  std::vector<int> pred_off, pred_pos, pred_lag;
-  std::vector<uint8_t> state;
-  std::vector<int64_t> fixed_es, fixed_ef;  // For begun and done nodes.
-  std::vector<int> base_dur;                // Most likely (or remaining).
-  struct Draw {
-    int pos = 0;
-    int task = 0;
-    int lo = 0;
-    int width = 0;  // p - o + 1 values.
-    int table = 0;  // Its `width` alias entries start here.
-  };
-  std::vector<Draw> draws;        // In plan.tasks order.
-  std::vector<int> draw_of_task;  // -1 when fixed.
-  std::vector<AliasEntry> aliases;
-  std::vector<int> task_pos;
-  std::vector<int64_t> deadline_off;  // Per task: on time when ef <= this.
-  int64_t target_off = 0;
-  int64_t horizon = 0;  // Largest finish offset counted.
-  bool resources = false;
-  rcpsp::Problem problem;  // Jobs are positions.
-  std::vector<int> activity_list;
-  // Member calendars (member_calendar.h): each run's SGS schedule is staffed
-  // by StaffWithCalendars, as ScheduleWithResources staffs its search's.
-  // `staff` is `problem` with graph nodes as jobs (what it expects).
-  bool calendars = false;
-  const Plan* plan = nullptr;
-  const PlanGraph* graph = nullptr;
-  const WorkingCalendar* calendar = nullptr;
-  int64_t start_t = 0;                     // Working-day index of period 0.
-  const std::vector<int>* topo = nullptr;  // Position -> node.
-  rcpsp::Problem staff;
-  absl::flat_hash_map<std::string, std::vector<std::string>> no_kept;
-  std::unique_ptr<internal::MemberDays> member_days;  // Null when too big.
-};
 
 // Scratch and sums of one worker.
 struct Worker {
@@ -134,18 +98,8 @@ absl::Status Pass(const Model& m, Worker& w) {
     ASSIGN_OR_RETURN(std::vector<int> start,
                      rcpsp::ScheduleList(w.problem, m.activity_list));
     if (m.calendars) {
-      const std::vector<int>& topo = *m.topo;
-      for (int i = 0; i < m.n; ++i) {
-        w.staff.duration[topo[i]] = w.problem.duration[i];
-        w.node_start[topo[i]] = start[i];
-      }
-      ASSIGN_OR_RETURN(
-          internal::Staffing staffing,
-          internal::StaffWithCalendars(
-              *m.plan, *m.graph, w.staff, w.staff.demand, w.node_start,
-              [&](int64_t p) { return m.calendar->DayOfIndex(m.start_t + p); },
-              [](int) { return false; }, m.no_kept, m.member_days.get()));
-      for (int i = 0; i < m.n; ++i) start[i] = staffing.start[topo[i]];
+      RETURN_IF_ERROR(
+          StaffRun(m, w.problem.duration, w.staff, w.node_start, start));
     }
     for (int i = 0; i < m.n; ++i) {
       w.es[i] = start[i];
@@ -221,35 +175,6 @@ absl::Status OneRun(const Model& m, uint64_t seed, int run, Worker& w) {
   return absl::OkStatus();
 }
 
-// A precedence-feasible list: at each step the ready position with the
-// smallest key (then the smallest position).
-std::vector<int> ListByKey(const Model& m, const std::vector<int64_t>& key) {
-  std::vector<int> missing(m.n);
-  std::vector<std::vector<int>> succ(m.n);
-  for (int i = 0; i < m.n; ++i) {
-    missing[i] = m.pred_off[i + 1] - m.pred_off[i];
-    for (int e = m.pred_off[i]; e < m.pred_off[i + 1]; ++e) {
-      succ[m.pred_pos[e]].push_back(i);
-    }
-  }
-  using Entry = std::pair<int64_t, int>;
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> ready;
-  for (int i = 0; i < m.n; ++i) {
-    if (missing[i] == 0) ready.push({key[i], i});
-  }
-  std::vector<int> list;
-  list.reserve(m.n);
-  while (!ready.empty()) {
-    const int i = ready.top().second;
-    ready.pop();
-    list.push_back(i);
-    for (int s : succ[i]) {
-      if (--missing[s] == 0) ready.push({key[s], s});
-    }
-  }
-  return list;
-}
-
 absl::Status BuildTables(const Plan& plan, const std::vector<int>& pos_of_node,
                          DurationDistribution dist, Model& m) {
   absl::flat_hash_map<std::tuple<int, int, int>, int> table_of;
@@ -282,116 +207,6 @@ absl::Status BuildTables(const Plan& plan, const std::vector<int>& pos_of_node,
   return absl::OkStatus();
 }
 
-absl::Status BuildProblem(const Plan& plan, const PlanGraph& graph,
-                          const WorkingCalendar& calendar,
-                          const std::vector<int>& topo, int64_t start_t,
-                          const ScheduleRequest& request, Model& m) {
-  for (size_t i = 0; i < plan.tasks.size(); ++i) {
-    if (request.as_of &&
-        plan.tasks[i].progress.status != TaskStatus::kNotStarted) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tasks[", i, "].progress: task \"", plan.tasks[i].id,
-          "\": progress with resource-constrained simulation is not "
-          "supported yet"));
-    }
-  }
-  const int k = static_cast<int>(plan.resources.size());
-  absl::flat_hash_map<std::string, int> pool_index;
-  rcpsp::Problem& problem = m.problem;
-  problem.capacity.resize(k);
-  int64_t last_reduced = 0;
-  for (int r = 0; r < k; ++r) {
-    const ResourcePool& pool = plan.resources[r];
-    pool_index[pool.name] = r;
-    problem.capacity[r] = pool.capacity;
-    for (const CapacityException& reduced : pool.reduced_days) {
-      if (!calendar.IsWorkingDay(reduced.day)) continue;
-      const int64_t p = calendar.IndexOf(reduced.day) - start_t;
-      if (p < 0 || p > std::numeric_limits<int>::max() / 4) continue;
-      problem.reduced.push_back({r, static_cast<int>(p), reduced.capacity});
-      last_reduced = std::max<int64_t>(last_reduced, p + 1);
-    }
-  }
-  m.horizon += last_reduced;  // A pass may wait out every reduced day.
-  problem.duration.assign(m.n, 0);
-  problem.demand.assign(static_cast<size_t>(m.n) * k, 0);
-  for (int i = 0; i < m.n; ++i) {
-    const PlanGraph::Node& node = graph.nodes[topo[i]];
-    if (node.kind != PlanGraph::Kind::kTask) continue;
-    const Task& task = plan.tasks[node.source_index];
-    for (const ResourceDemand& demand : task.demands) {
-      auto it = pool_index.find(demand.pool);
-      if (it == pool_index.end()) continue;  // BuildPlanGraph refused it.
-      int& units = problem.demand[static_cast<size_t>(i) * k + it->second];
-      units += demand.units;
-      if (units > problem.capacity[it->second]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "tasks[", node.source_index, "].demands: task \"", task.id,
-            "\" needs ", units, " of pool \"", demand.pool,
-            "\", which has a capacity of ", problem.capacity[it->second]));
-      }
-    }
-  }
-  for (int i = 0; i < m.n; ++i) {
-    for (int e = m.pred_off[i]; e < m.pred_off[i + 1]; ++e) {
-      problem.precedences.push_back({m.pred_pos[e], i, m.pred_lag[e]});
-    }
-  }
-  for (int i = 0; i < m.n; ++i) {
-    problem.duration[i] = std::max(m.base_dur[i], 0);
-  }
-  m.calendars = internal::UsesMemberCalendars(plan);
-  if (m.calendars) {
-    // As ScheduleWithResources: the people each pool has per day, over the
-    // horizon of the longest possible run.
-    rcpsp::Problem longest = problem;
-    for (const Model::Draw& d : m.draws) {
-      longest.duration[d.pos] = d.lo + d.width - 1;
-    }
-    const int64_t horizon = rcpsp::internal::HorizonOf(longest);
-    auto day_of_period = [&](int64_t p) {
-      return calendar.DayOfIndex(start_t + p);
-    };
-    if (2 * horizon * std::max(k, 1) <= kMaxHorizonCells) {
-      internal::AddMemberCapacity(plan, day_of_period, horizon, &problem);
-    }
-    int64_t members = 0;
-    for (const ResourcePool& pool : plan.resources) {
-      members += static_cast<int64_t>(pool.members.size());
-    }
-    if (members * horizon <= kMaxMemberDayCells) {
-      m.member_days =
-          std::make_unique<internal::MemberDays>(plan, day_of_period, horizon);
-    }
-  }
-  if (absl::Status valid = rcpsp::ValidateProblem(problem, kMaxHorizonCells);
-      !valid.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("plan too large for resource-constrained simulation: ",
-                     valid.message()));
-  }
-  if (m.calendars) {
-    rcpsp::Problem& staff = m.staff;
-    staff.capacity = problem.capacity;
-    staff.reduced = problem.reduced;
-    staff.duration.assign(m.n, 0);
-    staff.demand.assign(problem.demand.size(), 0);
-    for (int i = 0; i < m.n; ++i) {
-      std::copy_n(problem.demand.begin() + static_cast<size_t>(i) * k, k,
-                  staff.demand.begin() + static_cast<size_t>(topo[i]) * k);
-    }
-    for (const rcpsp::Precedence& pr : problem.precedences) {
-      staff.precedences.push_back({topo[pr.from], topo[pr.to], pr.lag});
-    }
-    m.plan = &plan;
-    m.graph = &graph;
-    m.calendar = &calendar;
-    m.start_t = start_t;
-    m.topo = &topo;
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 double SimulationResult::ProbabilityBy(absl::CivilDay day) const {
@@ -414,13 +229,22 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
                                           const SimulationOptions& options) {
   RETURN_IF_ERROR(CheckOptions(options));
   ASSIGN_OR_RETURN(PlanGraph graph, BuildPlanGraph(plan));
-  if (static_cast<int64_t>(options.iterations) *
-          static_cast<int64_t>(graph.nodes.size()) >
-      kMaxSimulationWork) {
+  const int64_t node_runs = static_cast<int64_t>(options.iterations) *
+                            static_cast<int64_t>(graph.nodes.size());
+  if (node_runs > kMaxSimulationWork) {
     return absl::InvalidArgumentError(
         absl::StrCat("iterations: ", options.iterations, " runs of a ",
                      graph.nodes.size(), "-node plan exceed the limit of ",
                      kMaxSimulationWork, " node-runs; ask for fewer"));
+  }
+  // As BuildProblem decides m.calendars: only plans with people are staffed.
+  if (node_runs > kMaxSimulationCalendarWork && UsesResources(plan) &&
+      internal::UsesMemberCalendars(plan)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "iterations: ", options.iterations, " runs of a ", graph.nodes.size(),
+        "-node plan with member calendars exceed the limit of ",
+        kMaxSimulationCalendarWork,
+        " node-runs for plans with member calendars; ask for fewer"));
   }
   ASSIGN_OR_RETURN(WorkingCalendar calendar,
                    WorkingCalendar::Create(plan.calendar));
@@ -490,34 +314,8 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
   if (m.resources) {
     RETURN_IF_ERROR(
         BuildProblem(plan, graph, calendar, topo, start_t, request, m));
-    std::vector<int64_t> key(m.n);
-    if (options.priority_order.empty()) {
-      for (int i = 0; i < m.n; ++i) {
-        key[i] = calendar.IndexOf(base.nodes[topo[i]].latest_finish + 1);
-      }
-    } else {
-      constexpr int64_t kUnlisted = std::numeric_limits<int64_t>::max();
-      std::fill(key.begin(), key.end(), kUnlisted);
-      int64_t position = 0;
-      for (const std::string& id : options.priority_order) {
-        auto it = graph.index_by_id.find(id);
-        if (it != graph.index_by_id.end() &&
-            key[pos_of_node[it->second]] == kUnlisted) {
-          key[pos_of_node[it->second]] = position++;
-        }
-      }
-      std::vector<std::vector<int>> succ(m.n);
-      for (int i = 0; i < m.n; ++i) {
-        for (int e = m.pred_off[i]; e < m.pred_off[i + 1]; ++e) {
-          succ[m.pred_pos[e]].push_back(i);
-        }
-      }
-      for (int i = m.n - 1; i >= 0; --i) {
-        if (key[i] != kUnlisted) continue;
-        for (int s : succ[i]) key[i] = std::min(key[i], key[s]);
-      }
-    }
-    m.activity_list = ListByKey(m, key);
+    m.activity_list = ActivityList(m, graph, calendar, base, pos_of_node,
+                                   options.priority_order);
   }
   if (m.horizon > kMaxSimulationHorizon) {
     return absl::InvalidArgumentError(

@@ -54,7 +54,8 @@
 // Errors: INVALID_ARGUMENT as BuildPlanGraph / Schedule return it (naming the
 // task, e.g. `tasks[3].optimistic_days`), and naming the option for
 // iterations outside 1..kMaxSimulationIterations, a percentile outside
-// (0, 100), iterations times nodes above kMaxSimulationWork, a plan whose
+// (0, 100), iterations times nodes above kMaxSimulationWork (or, for a plan
+// with member calendars, kMaxSimulationCalendarWork), a plan whose
 // pessimistic horizon exceeds kMaxSimulationHorizon working days, or
 // a run (with member calendars) finishing more than that many working days
 // after the start; DEADLINE_EXCEEDED when `stop` returned true before all
@@ -84,6 +85,10 @@ inline constexpr int kMaxSimulationPercentiles = 100;
 // Runs times plan nodes (tasks, goals, the outcome): about 10 s of one
 // core at the measured ~9 ns per node and run.
 inline constexpr int64_t kMaxSimulationWork = 1000000000;
+// The same budget for plans with member calendars (member_calendar.h),
+// whose runs are each staffed day by day: about 10 s of one core at the
+// measured ~2.8 us per node and run (BENCHMARKS.md, 1,000 tasks, 10 people).
+inline constexpr int64_t kMaxSimulationCalendarWork = 3500000;
 
 enum class DurationDistribution { kPert, kTriangular };
 

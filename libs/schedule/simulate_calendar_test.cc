@@ -21,6 +21,8 @@ namespace {
 
 using ::backplan::testing::D;
 using ::backplan::testing::StatusIs;
+using ::testing::_;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 const absl::CivilDay kMonday = D(2026, 3, 2);
@@ -107,6 +109,44 @@ TEST(SimulateCalendars, TaskNoMemberCanEverDoIsRefusedNamingIt) {
   EXPECT_THAT(
       Simulate(plan, options),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("task \"a\"")));
+}
+
+// Staffing each run day by day costs ~2.8 us per node (BENCHMARKS.md), so
+// plans with member calendars have their own, smaller budget of runs times
+// nodes. The check comes before any run, and `stop` shows which requests
+// got past it.
+TEST(SimulateCalendars, WorkAboveTheCalendarBudgetIsRefusedNamingIt) {
+  Plan plan = TwoTaskPlan(1, "");
+  plan.tasks.clear();
+  plan.dependencies.clear();
+  for (int t = 0; t < 40; ++t) {
+    plan.tasks.push_back(Fixed("t" + std::to_string(t), 1, {"dev", 1, ""}));
+  }
+  plan.resources[0].member_calendars.push_back({"ann", {}, {D(2026, 3, 4)}});
+  const int64_t nodes = 41;  // 40 tasks and the outcome.
+  SimulationOptions options;
+  options.iterations = kMaxSimulationIterations;
+  ASSERT_GT(options.iterations * nodes, kMaxSimulationCalendarWork);
+  ASSERT_LE(options.iterations * nodes, kMaxSimulationWork);
+  EXPECT_THAT(
+      Simulate(plan, options),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("iterations: "),
+                     HasSubstr(std::to_string(kMaxSimulationCalendarWork)),
+                     HasSubstr("member calendars"))));
+  options.stop = [] { return true; };
+  // At the budget: accepted (then stopped before its first run).
+  options.iterations = static_cast<int>(kMaxSimulationCalendarWork / nodes);
+  EXPECT_THAT(Simulate(plan, options),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, _));
+  options.iterations = options.iterations + 1;
+  EXPECT_THAT(Simulate(plan, options),
+              StatusIs(absl::StatusCode::kInvalidArgument, _));
+  // Without member calendars the general budget applies.
+  plan.resources[0].member_calendars.clear();
+  options.iterations = kMaxSimulationIterations;
+  EXPECT_THAT(Simulate(plan, options),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, _));
 }
 
 TEST(SimulateCalendars, RangedRunsNeverFinishBeforeTheFixedLeave) {
