@@ -28,6 +28,12 @@
 //     under "Goals".
 //   - The target date as a vertical line at the end of the target day
 //     (`<line class="target">`), and the as-of date when set.
+//   - With `risk` (a Monte Carlo simulation, simulate.h): one dashed line
+//     per finish percentile at the end of its day (`<line class="risk"
+//     data-percentile="50" data-day=...>`, labelled "P50"), and the chance
+//     of finishing by the target with the percentile dates in the HTML
+//     legend (`<p class="risk-legend">`) or, in the SVG, on the title line
+//     (`<text class="risk-legend">`). The axis extends to the last one.
 // Geometry, exposed on the root `<svg class="gantt">` for tools and tests:
 // data-axis-start (YYYY-MM-DD), data-day-width and data-chart-left (px): day
 // d's column starts at chart-left + (d - axis-start) * day-width.
@@ -39,6 +45,7 @@
 #ifndef BACKPLAN_LIBS_SCHEDULE_GANTT_H_
 #define BACKPLAN_LIBS_SCHEDULE_GANTT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +53,7 @@
 #include "absl/strings/string_view.h"
 #include "libs/core/plan.h"
 #include "libs/schedule/cpm.h"
+#include "libs/schedule/simulate.h"
 
 namespace backplan {
 
@@ -56,17 +64,31 @@ inline constexpr int kMaxGanttDays = 7320;
 // 0.7 KB of output each, so a chart stays far below gRPC message limits.
 inline constexpr int kMaxGanttNodes = 20000;
 
+// Monte Carlo finish dates to mark on a chart (from SimulationResult).
+struct GanttRisk {
+  // Each drawn as a line at the end of `day`; percentiles in (0, 100), at
+  // most kMaxGanttRiskLines, ascending.
+  std::vector<FinishPercentile> finishes;
+  double probability_on_time = 0;  // P(finish <= target date), in [0, 1].
+  int iterations = 0;              // Runs behind it (shown when > 0).
+};
+inline constexpr int kMaxGanttRiskLines = 10;
+
 struct GanttOptions {
   // Per node (Timeline::nodes order) the members doing it; empty, or all
   // entries empty, for a chart grouped by goal.
   std::vector<std::vector<std::string>> assignees;
+  // Simulation percentiles and P(on time); none when unset.
+  std::optional<GanttRisk> risk;
 };
 
 // INVALID_ARGUMENT when the timeline was not computed from `plan` (as the
 // other exporters, export.h), when `assignees` is non-empty but not one
 // entry per node, when the plan's calendar is invalid, when the dates
 // span more than kMaxGanttDays, and when the timeline has more than
-// kMaxGanttNodes nodes.
+// kMaxGanttNodes nodes, and for a `risk` with more than kMaxGanttRiskLines
+// finishes, one outside (0, 100) or out of order, or a probability outside
+// [0, 1].
 absl::StatusOr<std::string> ExportGanttHtml(const Plan& plan,
                                             const Timeline& timeline,
                                             const GanttOptions& options);

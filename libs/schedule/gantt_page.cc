@@ -44,6 +44,9 @@ svg.gantt marker path{fill:#6b7280}
 svg.gantt .target{stroke:#dc2626;stroke-width:2}
 svg.gantt .target-label{fill:#dc2626;font-weight:bold}
 svg.gantt .asof{stroke:#059669;stroke-width:1.5;stroke-dasharray:4 3}
+svg.gantt .risk{stroke:#c2410c;stroke-width:1.5;stroke-dasharray:6 3}
+svg.gantt .risk-label{fill:#9a3412;font-size:10px;font-weight:bold}
+svg.gantt .risk-legend{fill:#9a3412}
 svg.gantt .hidden{display:none}
 )css";
 
@@ -58,6 +61,8 @@ p{margin:2px 0}
 .legend .l-done{background:#1e3a8a}.legend .l-non{background:#cbd5e1}
 .legend .l-hol{background:#fca5a5}.legend .l-ms{background:#7c3aed}
 .legend .l-target{background:#dc2626;width:3px}
+.risk-legend{color:#9a3412}
+.risk-legend i{display:inline-block;width:3px;height:10px;margin-right:4px;vertical-align:middle;background:#c2410c}
 .scroll{overflow:auto;padding:0 8px 16px}
 svg.gantt .row.head{cursor:pointer}
 svg.gantt .row.head:hover .head-band{fill:#e2e8f0}
@@ -169,7 +174,8 @@ std::string LongDate(absl::CivilDay day) {
                       absl::FormatCivilTime(day));
 }
 
-std::string Header(const Plan& plan, const Timeline& timeline) {
+std::string Header(const Plan& plan, const Timeline& timeline,
+                   absl::string_view extra_html) {
   std::string status =
       timeline.feasible
           ? absl::StrCat("on time, ", timeline.min_slack_days,
@@ -196,7 +202,8 @@ std::string Header(const Plan& plan, const Timeline& timeline) {
       "<span><i class=\"l-hol\"></i>holiday</span>"
       "<span><i class=\"l-target\"></i>target</span>"
       "<span>\xE2\x96\xBC deadline \xC2\xB7 click a group to fold it</span>"
-      "</p></header>\n");
+      "</p>\n",
+      extra_html, "</header>\n");
 }
 
 std::string Page(absl::string_view title, absl::string_view header_html,

@@ -18,8 +18,10 @@ absl::string_view ChartCss();
 // "Wed 2027-06-30".
 std::string LongDate(absl::CivilDay day);
 
-// The page header: outcome, target, feasibility, task count and legend.
-std::string Header(const Plan& plan, const Timeline& timeline);
+// The page header: outcome, target, feasibility, task count and legend,
+// then `extra_html` (already escaped markup, e.g. the risk legend).
+std::string Header(const Plan& plan, const Timeline& timeline,
+                   absl::string_view extra_html = "");
 
 // The whole HTML document: `title` (plain text) in <title>, `header_html`
 // (already escaped markup) above the chart, `svg` (an inline <svg> element

@@ -60,6 +60,25 @@ int MemberAvailability::Count(absl::CivilDay day) const {
   return count;
 }
 
+MemberDays::MemberDays(const Plan& plan, DayOfPeriod day_of_period,
+                       int64_t horizon)
+    : horizon_(horizon), works_(plan.resources.size()) {
+  std::vector<absl::CivilDay> day(horizon);
+  for (int64_t p = 0; p < horizon; ++p) day[p] = day_of_period(p);
+  for (size_t r = 0; r < plan.resources.size(); ++r) {
+    const ResourcePool& pool = plan.resources[r];
+    if (pool.member_calendars.empty()) continue;
+    const MemberAvailability available(pool);
+    std::vector<uint8_t>& works = works_[r];
+    works.resize(pool.members.size() * horizon);
+    for (size_t m = 0; m < pool.members.size(); ++m) {
+      for (int64_t p = 0; p < horizon; ++p) {
+        works[m * horizon + p] = available.Works(static_cast<int>(m), day[p]);
+      }
+    }
+  }
+}
+
 void AddMemberCapacity(const Plan& plan, DayOfPeriod day_of_period,
                        int64_t horizon, rcpsp::Problem* problem) {
   for (size_t r = 0; r < plan.resources.size(); ++r) {
@@ -99,7 +118,8 @@ absl::StatusOr<Staffing> StaffWithCalendars(
     const Plan& plan, const PlanGraph& graph, const rcpsp::Problem& problem,
     const std::vector<int>& units, const std::vector<int>& search_start,
     DayOfPeriod day_of_period, absl::FunctionRef<bool(int)> first,
-    const absl::flat_hash_map<std::string, std::vector<std::string>>& kept) {
+    const absl::flat_hash_map<std::string, std::vector<std::string>>& kept,
+    const MemberDays* days) {
   const int n = problem.num_jobs();
   const int k = problem.num_resources();
   // Past the horizon nobody is busy, and only the weekly patterns and the
@@ -188,7 +208,10 @@ absl::StatusOr<Staffing> StaffWithCalendars(
     // off, or -1.
     auto blocked_at = [&](int r, int m, int64_t t) -> int64_t {
       for (int64_t p = t; p < t + d; ++p) {
-        if (busy[r][m].at(p) > 0 || !available[r].Works(m, day_of_period(p))) {
+        if (busy[r][m].at(p) > 0) return p;
+        if (days != nullptr && p < days->horizon()
+                ? !days->Works(r, m, p)
+                : !available[r].Works(m, day_of_period(p))) {
           return p;
         }
       }

@@ -57,6 +57,25 @@ class MemberAvailability {
 
 using DayOfPeriod = absl::FunctionRef<absl::CivilDay(int64_t)>;
 
+// MemberAvailability of every member on every period of [0, horizon),
+// evaluated once: for callers that staff many schedules of one problem
+// (Simulate's runs). Holds one byte per member and period.
+class MemberDays {
+ public:
+  MemberDays(const Plan& plan, DayOfPeriod day_of_period, int64_t horizon);
+  int64_t horizon() const { return horizon_; }
+  // Member `member` of pool `pool` works on period p, 0 <= p < horizon().
+  bool Works(int pool, int member, int64_t p) const {
+    const std::vector<uint8_t>& days = works_[pool];
+    return days.empty() || days[member * horizon_ + p] != 0;
+  }
+
+ private:
+  int64_t horizon_ = 0;
+  // Per pool, member-major; empty for a pool without member calendars.
+  std::vector<std::vector<uint8_t>> works_;
+};
+
 // Appends to problem->reduced, for every pool with member calendars and
 // every period in [0, horizon), the members available that day where fewer
 // than the pool's capacity (the lowest entry wins in rcpsp.h).
@@ -79,12 +98,14 @@ struct Staffing {
 // member) when a job cannot be staffed within the problem's horizon plus
 // (its length + 1) * (14 + the plan's days off) periods of its ready time,
 // after which nothing would change (e.g. a member who works one day a week
-// named on a two-day task).
+// named on a two-day task). `days`, when given, answers availability for
+// the periods it covers (the same answers, faster).
 absl::StatusOr<Staffing> StaffWithCalendars(
     const Plan& plan, const PlanGraph& graph, const rcpsp::Problem& problem,
     const std::vector<int>& units, const std::vector<int>& search_start,
     DayOfPeriod day_of_period, absl::FunctionRef<bool(int)> first,
-    const absl::flat_hash_map<std::string, std::vector<std::string>>& kept);
+    const absl::flat_hash_map<std::string, std::vector<std::string>>& kept,
+    const MemberDays* days = nullptr);
 
 }  // namespace internal
 }  // namespace backplan

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <queue>
 #include <tuple>
 #include <utility>
 
@@ -16,20 +15,28 @@
 #include "absl/strings/str_format.h"
 #include "libs/common/status_macros.h"
 #include "libs/schedule/cpm.h"
+#include "libs/schedule/member_calendar.h"
 #include "libs/schedule/rcpsp.h"
+#include "libs/schedule/rcpsp_engine.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "libs/schedule/simulate_internal.h"
 #include "libs/schedule/simulate_tables.h"
 
 namespace backplan {
 namespace {
 
+using simulate_internal::ActivityList;
+using simulate_internal::BuildProblem;
+using simulate_internal::kBegun;
+using simulate_internal::kDone;
+using simulate_internal::kFree;
+using simulate_internal::Model;
+using simulate_internal::StaffRun;
+
 constexpr double kStandardPercentiles[] = {10, 50, 80, 90, 95};
 constexpr int kBlockRuns = 64;
 // Entries of all duration tables together (8 bytes each).
 constexpr int64_t kMaxTableEntries = int64_t{1} << 22;
-constexpr int64_t kMaxHorizonCells = 4 << 20;  // As rcpsp_plan.h.
-
-enum : uint8_t { kFree = 0, kBegun = 1, kDone = 2 };
 
 absl::Status CheckOptions(const SimulationOptions& options) {
   if (options.iterations < 1 || options.iterations > kMaxSimulationIterations) {
@@ -51,33 +58,6 @@ absl::Status CheckOptions(const SimulationOptions& options) {
   return absl::OkStatus();
 }
 
-// Everything a run needs, by topological position (node topo[i] is at i).
-struct Model {
-  int n = 0;
-  int outcome = 0;
-  std::vector<int> pred_off, pred_pos, pred_lag;
-  std::vector<uint8_t> state;
-  std::vector<int64_t> fixed_es, fixed_ef;  // For begun and done nodes.
-  std::vector<int> base_dur;                // Most likely (or remaining).
-  struct Draw {
-    int pos = 0;
-    int task = 0;
-    int lo = 0;
-    int width = 0;  // p - o + 1 values.
-    int table = 0;  // Its `width` alias entries start here.
-  };
-  std::vector<Draw> draws;        // In plan.tasks order.
-  std::vector<int> draw_of_task;  // -1 when fixed.
-  std::vector<AliasEntry> aliases;
-  std::vector<int> task_pos;
-  std::vector<int64_t> deadline_off;  // Per task: on time when ef <= this.
-  int64_t target_off = 0;
-  int64_t horizon = 0;  // Largest finish offset counted.
-  bool resources = false;
-  rcpsp::Problem problem;  // Jobs are positions.
-  std::vector<int> activity_list;
-};
-
 // Scratch and sums of one worker.
 struct Worker {
   explicit Worker(const Model& model)
@@ -91,7 +71,9 @@ struct Worker {
         es(model.n, 0),
         ef(model.n, 0),
         flag(model.n, 0),
-        problem(model.problem) {
+        problem(model.problem),
+        staff(model.staff),
+        node_start(model.calendars ? model.n : 0, 0) {
     for (int i = 0; i < model.n; ++i) {
       if (model.state[i] != kFree) {
         es[i] = model.fixed_es[i];
@@ -104,6 +86,8 @@ struct Worker {
   std::vector<int64_t> dur, es, ef;
   std::vector<uint8_t> flag;
   rcpsp::Problem problem;
+  rcpsp::Problem staff;
+  std::vector<int> node_start;
 };
 
 // Lays the run out with `w.dur`; fills w.es / w.ef.
@@ -113,6 +97,10 @@ absl::Status Pass(const Model& m, Worker& w) {
       w.problem.duration[i] = static_cast<int>(w.dur[i]);
     ASSIGN_OR_RETURN(std::vector<int> start,
                      rcpsp::ScheduleList(w.problem, m.activity_list));
+    if (m.calendars) {
+      RETURN_IF_ERROR(
+          StaffRun(m, w.problem.duration, w.staff, w.node_start, start));
+    }
     for (int i = 0; i < m.n; ++i) {
       w.es[i] = start[i];
       w.ef[i] = start[i] + w.dur[i];
@@ -149,7 +137,17 @@ absl::Status OneRun(const Model& m, uint64_t seed, int run, Worker& w) {
     w.dur[d.pos] = std::max(1, d.lo + k);
   }
   RETURN_IF_ERROR(Pass(m, w));
-  const int64_t f = std::clamp<int64_t>(w.ef[m.outcome], 0, m.horizon);
+  // Without member calendars no run ends past m.horizon; with them the
+  // staffing may wait for people beyond it.
+  const int64_t f = std::max<int64_t>(w.ef[m.outcome], 0);
+  if (f > kMaxSimulationHorizon) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("plan: a run finishes ", f,
+                     " working days after the start, later than the "
+                     "simulation limit of ",
+                     kMaxSimulationHorizon));
+  }
+  if (f >= static_cast<int64_t>(w.hist.size())) w.hist.resize(f + 1, 0);
   ++w.hist[f];
   w.sum_f += f;
   w.sum_f2 += f * f;
@@ -175,35 +173,6 @@ absl::Status OneRun(const Model& m, uint64_t seed, int run, Worker& w) {
     w.sum_df[k] += d * f;
   }
   return absl::OkStatus();
-}
-
-// A precedence-feasible list: at each step the ready position with the
-// smallest key (then the smallest position).
-std::vector<int> ListByKey(const Model& m, const std::vector<int64_t>& key) {
-  std::vector<int> missing(m.n);
-  std::vector<std::vector<int>> succ(m.n);
-  for (int i = 0; i < m.n; ++i) {
-    missing[i] = m.pred_off[i + 1] - m.pred_off[i];
-    for (int e = m.pred_off[i]; e < m.pred_off[i + 1]; ++e) {
-      succ[m.pred_pos[e]].push_back(i);
-    }
-  }
-  using Entry = std::pair<int64_t, int>;
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> ready;
-  for (int i = 0; i < m.n; ++i) {
-    if (missing[i] == 0) ready.push({key[i], i});
-  }
-  std::vector<int> list;
-  list.reserve(m.n);
-  while (!ready.empty()) {
-    const int i = ready.top().second;
-    ready.pop();
-    list.push_back(i);
-    for (int s : succ[i]) {
-      if (--missing[s] == 0) ready.push({key[s], s});
-    }
-  }
-  return list;
 }
 
 absl::Status BuildTables(const Plan& plan, const std::vector<int>& pos_of_node,
@@ -238,73 +207,6 @@ absl::Status BuildTables(const Plan& plan, const std::vector<int>& pos_of_node,
   return absl::OkStatus();
 }
 
-absl::Status BuildProblem(const Plan& plan, const PlanGraph& graph,
-                          const WorkingCalendar& calendar,
-                          const std::vector<int>& topo, int64_t start_t,
-                          const ScheduleRequest& request, Model& m) {
-  for (size_t i = 0; i < plan.tasks.size(); ++i) {
-    if (request.as_of &&
-        plan.tasks[i].progress.status != TaskStatus::kNotStarted) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tasks[", i, "].progress: task \"", plan.tasks[i].id,
-          "\": progress with resource-constrained simulation is not "
-          "supported yet"));
-    }
-  }
-  const int k = static_cast<int>(plan.resources.size());
-  absl::flat_hash_map<std::string, int> pool_index;
-  rcpsp::Problem& problem = m.problem;
-  problem.capacity.resize(k);
-  int64_t last_reduced = 0;
-  for (int r = 0; r < k; ++r) {
-    const ResourcePool& pool = plan.resources[r];
-    pool_index[pool.name] = r;
-    problem.capacity[r] = pool.capacity;
-    for (const CapacityException& reduced : pool.reduced_days) {
-      if (!calendar.IsWorkingDay(reduced.day)) continue;
-      const int64_t p = calendar.IndexOf(reduced.day) - start_t;
-      if (p < 0 || p > std::numeric_limits<int>::max() / 4) continue;
-      problem.reduced.push_back({r, static_cast<int>(p), reduced.capacity});
-      last_reduced = std::max<int64_t>(last_reduced, p + 1);
-    }
-  }
-  m.horizon += last_reduced;  // A pass may wait out every reduced day.
-  problem.duration.assign(m.n, 0);
-  problem.demand.assign(static_cast<size_t>(m.n) * k, 0);
-  for (int i = 0; i < m.n; ++i) {
-    const PlanGraph::Node& node = graph.nodes[topo[i]];
-    if (node.kind != PlanGraph::Kind::kTask) continue;
-    const Task& task = plan.tasks[node.source_index];
-    for (const ResourceDemand& demand : task.demands) {
-      auto it = pool_index.find(demand.pool);
-      if (it == pool_index.end()) continue;  // BuildPlanGraph refused it.
-      int& units = problem.demand[static_cast<size_t>(i) * k + it->second];
-      units += demand.units;
-      if (units > problem.capacity[it->second]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "tasks[", node.source_index, "].demands: task \"", task.id,
-            "\" needs ", units, " of pool \"", demand.pool,
-            "\", which has a capacity of ", problem.capacity[it->second]));
-      }
-    }
-  }
-  for (int i = 0; i < m.n; ++i) {
-    for (int e = m.pred_off[i]; e < m.pred_off[i + 1]; ++e) {
-      problem.precedences.push_back({m.pred_pos[e], i, m.pred_lag[e]});
-    }
-  }
-  for (int i = 0; i < m.n; ++i) {
-    problem.duration[i] = std::max(m.base_dur[i], 0);
-  }
-  if (absl::Status valid = rcpsp::ValidateProblem(problem, kMaxHorizonCells);
-      !valid.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("plan too large for resource-constrained simulation: ",
-                     valid.message()));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 double SimulationResult::ProbabilityBy(absl::CivilDay day) const {
@@ -327,13 +229,22 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
                                           const SimulationOptions& options) {
   RETURN_IF_ERROR(CheckOptions(options));
   ASSIGN_OR_RETURN(PlanGraph graph, BuildPlanGraph(plan));
-  if (static_cast<int64_t>(options.iterations) *
-          static_cast<int64_t>(graph.nodes.size()) >
-      kMaxSimulationWork) {
+  const int64_t node_runs = static_cast<int64_t>(options.iterations) *
+                            static_cast<int64_t>(graph.nodes.size());
+  if (node_runs > kMaxSimulationWork) {
     return absl::InvalidArgumentError(
         absl::StrCat("iterations: ", options.iterations, " runs of a ",
                      graph.nodes.size(), "-node plan exceed the limit of ",
                      kMaxSimulationWork, " node-runs; ask for fewer"));
+  }
+  // As BuildProblem decides m.calendars: only plans with people are staffed.
+  if (node_runs > kMaxSimulationCalendarWork && UsesResources(plan) &&
+      internal::UsesMemberCalendars(plan)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "iterations: ", options.iterations, " runs of a ", graph.nodes.size(),
+        "-node plan with member calendars exceed the limit of ",
+        kMaxSimulationCalendarWork,
+        " node-runs for plans with member calendars; ask for fewer"));
   }
   ASSIGN_OR_RETURN(WorkingCalendar calendar,
                    WorkingCalendar::Create(plan.calendar));
@@ -403,34 +314,8 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
   if (m.resources) {
     RETURN_IF_ERROR(
         BuildProblem(plan, graph, calendar, topo, start_t, request, m));
-    std::vector<int64_t> key(m.n);
-    if (options.priority_order.empty()) {
-      for (int i = 0; i < m.n; ++i) {
-        key[i] = calendar.IndexOf(base.nodes[topo[i]].latest_finish + 1);
-      }
-    } else {
-      constexpr int64_t kUnlisted = std::numeric_limits<int64_t>::max();
-      std::fill(key.begin(), key.end(), kUnlisted);
-      int64_t position = 0;
-      for (const std::string& id : options.priority_order) {
-        auto it = graph.index_by_id.find(id);
-        if (it != graph.index_by_id.end() &&
-            key[pos_of_node[it->second]] == kUnlisted) {
-          key[pos_of_node[it->second]] = position++;
-        }
-      }
-      std::vector<std::vector<int>> succ(m.n);
-      for (int i = 0; i < m.n; ++i) {
-        for (int e = m.pred_off[i]; e < m.pred_off[i + 1]; ++e) {
-          succ[m.pred_pos[e]].push_back(i);
-        }
-      }
-      for (int i = m.n - 1; i >= 0; --i) {
-        if (key[i] != kUnlisted) continue;
-        for (int s : succ[i]) key[i] = std::min(key[i], key[s]);
-      }
-    }
-    m.activity_list = ListByKey(m, key);
+    m.activity_list = ActivityList(m, graph, calendar, base, pos_of_node,
+                                   options.priority_order);
   }
   if (m.horizon > kMaxSimulationHorizon) {
     return absl::InvalidArgumentError(
@@ -492,6 +377,7 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
   Worker& total = *sums[0];
   for (int i = 1; i < workers; ++i) {
     const Worker& w = *sums[i];
+    if (w.hist.size() > total.hist.size()) total.hist.resize(w.hist.size(), 0);
     for (size_t f = 0; f < w.hist.size(); ++f) total.hist[f] += w.hist[f];
     for (size_t t = 0; t < w.crit.size(); ++t) {
       total.crit[t] += w.crit[t];
@@ -523,7 +409,7 @@ absl::StatusOr<SimulationResult> Simulate(const Plan& plan,
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   size_t next_percentile = 0;
   int64_t cumulative = 0, on_time = 0;
-  for (int64_t f = 0; f <= m.horizon; ++f) {
+  for (int64_t f = 0; f < static_cast<int64_t>(total.hist.size()); ++f) {
     const int64_t count = total.hist[f];
     if (count == 0) continue;
     cumulative += count;

@@ -31,6 +31,15 @@
 //     feasible by taking, at each step, the highest-priority node whose
 //     predecessors are all listed. Progress is not supported there
 //     (INVALID_ARGUMENT), as in rcpsp_plan.h.
+//   - Calendars per person (member_calendar.h, as in rcpsp_plan.h): the SGS
+//     pass sees each pool's people per day (members available that day,
+//     capped by reduced_days), and its schedule is then staffed by the same
+//     pass as ScheduleWithResources (StaffWithCalendars): named members are
+//     waited for and nobody works on a day off, moving tasks later where
+//     needed. With fixed durations a run's finish is the forward
+//     ScheduleWithResources finish for the same priority order and
+//     max_schedules = 1. A task that can never be staffed is
+//     INVALID_ARGUMENT as there.
 //   - A node is critical in a run when a chain of "tight" links leads from it
 //     to the outcome: each link a predecessor that ends (plus lag) exactly
 //     when its successor starts. Without people that is zero total float; with
@@ -45,9 +54,12 @@
 // Errors: INVALID_ARGUMENT as BuildPlanGraph / Schedule return it (naming the
 // task, e.g. `tasks[3].optimistic_days`), and naming the option for
 // iterations outside 1..kMaxSimulationIterations, a percentile outside
-// (0, 100), iterations times nodes above kMaxSimulationWork, or a plan whose
-// pessimistic horizon exceeds kMaxSimulationHorizon working days;
-// DEADLINE_EXCEEDED when `stop` returned true before all runs.
+// (0, 100), iterations times nodes above kMaxSimulationWork (or, for a plan
+// with member calendars, kMaxSimulationCalendarWork), a plan whose
+// pessimistic horizon exceeds kMaxSimulationHorizon working days, or
+// a run (with member calendars) finishing more than that many working days
+// after the start; DEADLINE_EXCEEDED when `stop` returned true before all
+// runs.
 #ifndef BACKPLAN_LIBS_SCHEDULE_SIMULATE_H_
 #define BACKPLAN_LIBS_SCHEDULE_SIMULATE_H_
 
@@ -73,6 +85,10 @@ inline constexpr int kMaxSimulationPercentiles = 100;
 // Runs times plan nodes (tasks, goals, the outcome): about 10 s of one
 // core at the measured ~9 ns per node and run.
 inline constexpr int64_t kMaxSimulationWork = 1000000000;
+// The same budget for plans with member calendars (member_calendar.h),
+// whose runs are each staffed day by day: about 10 s of one core at the
+// measured ~2.8 us per node and run (BENCHMARKS.md, 1,000 tasks, 10 people).
+inline constexpr int64_t kMaxSimulationCalendarWork = 3500000;
 
 enum class DurationDistribution { kPert, kTriangular };
 

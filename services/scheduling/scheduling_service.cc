@@ -423,6 +423,7 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
                                              const v1::ExportRequest& request,
                                              v1::ExportResponse* response) {
   v1::Plan source;
+  std::optional<std::string> stored_simulation;  // Of the current version.
   switch (request.source_case()) {
     case v1::ExportRequest::kPlan:
       source = request.plan();
@@ -431,6 +432,10 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
       RETURN_IF_ERROR(call.tenant_status());
       ASSIGN_OR_RETURN(LoadedPlan loaded,
                        LoadPlan(*store_, call.tenant(), request.plan_id()));
+      const auto& simulation = loaded.stored.simulation;
+      if (simulation && simulation->plan_version == loaded.stored.version) {
+        stored_simulation = simulation->data;
+      }
       source = std::move(loaded.plan);
       source.set_id(request.plan_id());
       break;
@@ -444,6 +449,11 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
   if (!ics &&
       request.ics_events() != v1::ExportRequest::ICS_EVENTS_UNSPECIFIED) {
     return absl::InvalidArgumentError("ics_events: only for format ICS");
+  }
+  if (request.has_simulation() && request.format() != v1::HTML &&
+      request.format() != v1::SVG) {
+    return absl::InvalidArgumentError(
+        "simulation: only for format HTML or SVG");
   }
   ScheduleRequest schedule_request;
   ASSIGN_OR_RETURN(schedule_request.mode, ModeFromProto(request.mode()));
@@ -468,6 +478,12 @@ absl::Status SchedulingServiceImpl::DoExport(const rpc::CallScope& call,
     gantt.assignees = std::move(laid.assignees);
   } else {
     ASSIGN_OR_RETURN(timeline, backplan::Schedule(plan, schedule_request));
+  }
+  if (request.has_simulation()) {
+    ASSIGN_OR_RETURN(
+        gantt.risk,
+        ExportRisk(call, request, source,
+                   stored_simulation ? &*stored_simulation : nullptr));
   }
   switch (request.format()) {
     case v1::EXPORT_FORMAT_UNSPECIFIED:

@@ -16,11 +16,13 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "backplan/v1/prioritization.grpc.pb.h"
 #include "backplan/v1/scheduling.grpc.pb.h"
 #include "libs/common/compute_pool.h"
 #include "libs/rpc/call.h"
+#include "libs/schedule/gantt.h"
 #include "libs/store/plan_store.h"
 #include "services/common/plan_cache.h"
 #include "services/common/service_support.h"
@@ -90,6 +92,14 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
                           const v1::SimulateRequest& request,
                           std::function<bool()> stop,
                           v1::SimulateResponse* response);
+  // In export_risk.cc: the Gantt chart's simulation marks for
+  // request.simulation, on `plan` (the exported one); `stored_simulation`
+  // is the plan's stored v1::SimulateResponse when it is of the current
+  // plan version, else null.
+  absl::StatusOr<GanttRisk> ExportRisk(const rpc::CallScope& call,
+                                       const v1::ExportRequest& request,
+                                       const v1::Plan& plan,
+                                       const std::string* stored_simulation);
 
   absl::Status DoOptions(const rpc::CallScope& call,
                          const v1::OptionsRequest& request,

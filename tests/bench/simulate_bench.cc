@@ -5,6 +5,10 @@
 // simulation without people to stay within 4x of the bare passes (CPU time,
 // one thread); with one pool of 10 people (one serial SGS pass per run) the
 // figure is reported. BM_SimulatePool* split the runs over a compute pool.
+// BM_SimulateTenPeopleCalendars names the 10 people and gives them calendars
+// (days off, two part-timers, some tasks naming one of them): every run is
+// then also staffed (member_calendar.h); its ratio to BM_SimulateTenPeople1k
+// (the same 1,000 runs without calendars) is what the calendars cost.
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -27,7 +31,7 @@ constexpr int kPredecessors = 3;
 constexpr int kWindow = 100;
 constexpr int kRuns = 10000;
 
-Plan MakePlan(bool people) {
+Plan MakePlan(bool people, bool calendars = false) {
   std::mt19937 gen(20261129);
   Plan plan;
   plan.id = "bench";
@@ -35,6 +39,22 @@ Plan MakePlan(bool people) {
   plan.outcome.start_date = absl::CivilDay(2027, 1, 4);
   plan.outcome.target_date = absl::CivilDay(2028, 12, 29);
   if (people) plan.resources.push_back({"team", 10, {}, {}});
+  if (calendars) {
+    ResourcePool& team = plan.resources[0];
+    for (int m = 0; m < 10; ++m) {
+      team.members.push_back(absl::StrCat("m", m));
+      MemberCalendar c;
+      c.member = team.members.back();
+      if (m < 2) {
+        c.working_weekdays = {absl::Weekday::monday, absl::Weekday::tuesday,
+                              absl::Weekday::wednesday};
+      }
+      for (int d = 0; d < 20; ++d) {
+        c.days_off.push_back(*plan.outcome.start_date + d * 37 + m * 3);
+      }
+      team.member_calendars.push_back(std::move(c));
+    }
+  }
   for (int i = 0; i < kTasks; ++i) {
     Task task;
     task.id = absl::StrCat("t", i);
@@ -46,6 +66,9 @@ Plan MakePlan(bool people) {
         static_cast<int>(gen() % static_cast<uint64_t>(2 * task.duration_days));
     if (people)
       task.demands.push_back({"team", 1 + static_cast<int>(gen() % 3)});
+    if (calendars && task.demands[0].units == 1 && i % 10 == 0) {
+      task.demands[0].member = absl::StrCat("m", 2 + i % 8);
+    }
     plan.tasks.push_back(std::move(task));
     for (int k = 0; k < kPredecessors && i > 0; ++k) {
       const int lo = std::max(0, i - kWindow);
@@ -83,11 +106,12 @@ void BM_BareForwardPasses(benchmark::State& state) {
 }
 BENCHMARK(BM_BareForwardPasses)->Unit(benchmark::kMillisecond);
 
-void RunSimulate(benchmark::State& state, bool people, int threads) {
-  const Plan plan = MakePlan(people);
+void RunSimulate(benchmark::State& state, bool people, int threads,
+                 bool calendars = false, int runs = kRuns) {
+  const Plan plan = MakePlan(people, calendars);
   ComputePool pool(threads - 1);
   SimulationOptions options;
-  options.iterations = kRuns;
+  options.iterations = runs;
   options.seed = 7;
   options.pool = threads > 1 ? &pool : nullptr;
   for (auto _ : state) {
@@ -98,7 +122,7 @@ void RunSimulate(benchmark::State& state, bool people, int threads) {
     }
     benchmark::DoNotOptimize(result->probability_on_time);
   }
-  state.counters["runs"] = kRuns;
+  state.counters["runs"] = runs;
 }
 
 void BM_Simulate(benchmark::State& state) { RunSimulate(state, false, 1); }
@@ -111,6 +135,19 @@ void BM_SimulateTenPeople(benchmark::State& state) {
   RunSimulate(state, true, 1);
 }
 BENCHMARK(BM_SimulateTenPeople)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+// 1,000 runs each: the pair whose ratio is the calendars' cost.
+void BM_SimulateTenPeople1k(benchmark::State& state) {
+  RunSimulate(state, true, 1, /*calendars=*/false, 1000);
+}
+BENCHMARK(BM_SimulateTenPeople1k)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+void BM_SimulateTenPeopleCalendars(benchmark::State& state) {
+  RunSimulate(state, true, 1, /*calendars=*/true, 1000);
+}
+BENCHMARK(BM_SimulateTenPeopleCalendars)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
 
 }  // namespace
 }  // namespace backplan
