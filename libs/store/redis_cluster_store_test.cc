@@ -27,6 +27,7 @@
 #include "libs/store/plan_store_contract_test.h"
 #include "libs/store/redis_plan_store.h"
 #include "libs/store/redis_router.h"
+#include "libs/store/testing/redis_store_testing.h"
 
 namespace backplan::testing {
 namespace {
@@ -113,16 +114,12 @@ class RedisClusterStoreTest : public ::testing::Test {
   RedisRouter router_{ClusterOptions()};
 };
 
-EventInfo Event(absl::string_view type) {
-  return EventInfo{std::string(type), "req"};
-}
-
 TEST_F(RedisClusterStoreTest, PlansSpreadOverEveryMaster) {
   RedisPlanStore store(ClusterOptions());
   for (int i = 0; i < 60; ++i) {
     ASSERT_OK(store
                   .PutPlan("acme", absl::StrCat("p-", i), 0, "data",
-                           Event("plan.created"))
+                           TestEvent("plan.created"))
                   .status());
   }
   const std::vector<int64_t> sizes = KeysPerMaster();
@@ -139,7 +136,7 @@ TEST_F(RedisClusterStoreTest, RepairTenantRebuildsTheIndexAcrossNodes) {
   for (int i = 0; i < 20; ++i) {
     ASSERT_OK(store
                   .PutPlan("acme", absl::StrCat("p-", i), 0, "12345",
-                           Event("plan.created"))
+                           TestEvent("plan.created"))
                   .status());
   }
   ASSERT_OK(store.PutBook("acme", "book", 0, "bookdata").status());
@@ -170,9 +167,9 @@ TEST_F(RedisClusterStoreTest, QuotaOvershootIsBoundedByConcurrentWriters) {
     RedisPlanStore store(options);
     for (int i = 0; i < 10; ++i) {
       ASSERT_OK(store.PutPlan("seq", absl::StrCat("p", i), 0, "x",
-                              Event("plan.created")));
+                              TestEvent("plan.created")));
     }
-    EXPECT_THAT(store.PutPlan("seq", "p10", 0, "x", Event("plan.created")),
+    EXPECT_THAT(store.PutPlan("seq", "p10", 0, "x", TestEvent("plan.created")),
                 StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
   }
   constexpr int kWriters = 8;
@@ -183,8 +180,9 @@ TEST_F(RedisClusterStoreTest, QuotaOvershootIsBoundedByConcurrentWriters) {
     writers.emplace_back([&, w] {
       RedisPlanStore store(options);
       for (int i = 0; i < 20; ++i) {
-        absl::StatusOr<int64_t> put = store.PutPlan(
-            "par", absl::StrCat("w", w, "-", i), 0, "x", Event("plan.created"));
+        absl::StatusOr<int64_t> put =
+            store.PutPlan("par", absl::StrCat("w", w, "-", i), 0, "x",
+                          TestEvent("plan.created"));
         if (!put.ok()) {
           EXPECT_THAT(put, StatusIs(absl::StatusCode::kResourceExhausted,
                                     ::testing::_));
@@ -242,10 +240,10 @@ TEST_F(RedisClusterStoreTest, ReshardingUnderLoadLosesNothing) {
         const std::string id = absl::StrCat("t", t, "-", i);
         const std::string data = absl::StrCat("v1 of ", id);
         absl::StatusOr<int64_t> created =
-            store.PutPlan("load", id, 0, data, Event("plan.created"));
+            store.PutPlan("load", id, 0, data, TestEvent("plan.created"));
         absl::StatusOr<int64_t> edited =
             created.ok() ? store.PutPlan("load", id, 1, absl::StrCat(data, "+"),
-                                         Event("plan.edited"))
+                                         TestEvent("plan.edited"))
                          : created;
         absl::StatusOr<StoredPlan> read = store.GetPlan("load", id);
         calls += 3;

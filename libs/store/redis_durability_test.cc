@@ -27,6 +27,7 @@
 #include "libs/common/status_matchers.h"
 #include "libs/store/redis_plan_store.h"
 #include "libs/store/redis_pool.h"
+#include "libs/store/testing/redis_store_testing.h"
 #include "tests/testing/redis_server.h"
 
 namespace backplan::testing {
@@ -34,30 +35,6 @@ namespace {
 
 using ::testing::_;
 using ::testing::HasSubstr;
-
-RedisOptions OptionsFor(const RedisServer& server) {
-  RedisOptions options;
-  options.host = server.host();
-  options.port = server.port();
-  return options;
-}
-
-EventInfo Event(absl::string_view type) {
-  return EventInfo{std::string(type), "req"};
-}
-
-// One raw command's reply as text ("" for nil, integers in decimal).
-std::string Raw(RedisPool& pool,
-                std::initializer_list<absl::string_view> args) {
-  absl::StatusOr<RedisPool::Lease> lease = pool.Acquire();
-  if (!lease.ok()) return lease.status().ToString();
-  absl::StatusOr<RedisReplyPtr> reply = lease->Command(args);
-  if (!reply.ok()) return reply.status().ToString();
-  const redisReply* r = reply->get();
-  if (r->type == REDIS_REPLY_INTEGER) return absl::StrCat(r->integer);
-  if (r->type == REDIS_REPLY_NIL) return "";
-  return std::string(r->str, r->len);
-}
 
 class RedisDurabilityTest : public ::testing::Test {
  protected:
@@ -72,38 +49,40 @@ class RedisDurabilityTest : public ::testing::Test {
 
 TEST_F(RedisDurabilityTest, NewerSchemaIsRefusedNamingIt) {
   RedisPlanStore store(OptionsFor(*server_));
-  ASSERT_OK(store.PutPlan("acme", "p", 0, "data", Event("plan.created")));
+  ASSERT_OK(store.PutPlan("acme", "p", 0, "data", TestEvent("plan.created")));
   ASSERT_OK(store.PutBook("acme", "b", 0, "book").status());
   const std::string plan = RedisPlanStore::PlanKey("acme", "p", "plan");
   const std::string book = RedisPlanStore::BookKey("acme", "b");
-  EXPECT_EQ(Raw(*raw_, {"HGET", plan, "schema"}), "1");
-  EXPECT_EQ(Raw(*raw_, {"HGET", book, "schema"}), "1");
-  Raw(*raw_, {"HSET", plan, "schema", "2"});
-  Raw(*raw_, {"HSET", book, "schema", "2"});
+  EXPECT_EQ(RawCommand(*raw_, {"HGET", plan, "schema"}), "1");
+  EXPECT_EQ(RawCommand(*raw_, {"HGET", book, "schema"}), "1");
+  RawCommand(*raw_, {"HSET", plan, "schema", "2"});
+  RawCommand(*raw_, {"HSET", book, "schema", "2"});
 
   const auto refused = StatusIs(absl::StatusCode::kFailedPrecondition,
                                 HasSubstr("schema version 2"));
   EXPECT_THAT(store.GetPlan("acme", "p"), refused);
   EXPECT_THAT(store.GetPlanParts("acme", "p", PlanReadOptions{}), refused);
   EXPECT_THAT(store.ListPlans("acme", 10, ""), refused);
-  EXPECT_THAT(store.PutPlan("acme", "p", 1, "old writer", Event("plan.edited")),
-              refused);
+  EXPECT_THAT(
+      store.PutPlan("acme", "p", 1, "old writer", TestEvent("plan.edited")),
+      refused);
   EXPECT_THAT(store.PutStage("acme", "p", StagePart::kSchedule, 1, "s",
-                             Event("schedule.computed")),
+                             TestEvent("schedule.computed")),
               refused);
   EXPECT_THAT(store.GetBook("acme", "b"), refused);
   EXPECT_THAT(store.PutBook("acme", "b", 1, "old writer"), refused);
   // Nothing was overwritten by the refused writes.
-  EXPECT_EQ(Raw(*raw_, {"HGET", plan, "data"}), "data");
-  EXPECT_EQ(Raw(*raw_, {"HGET", book, "data"}), "book");
+  EXPECT_EQ(RawCommand(*raw_, {"HGET", plan, "data"}), "data");
+  EXPECT_EQ(RawCommand(*raw_, {"HGET", book, "data"}), "book");
 }
 
 TEST_F(RedisDurabilityTest, DataWithoutTheMarkerReadsAsVersionOne) {
   RedisPlanStore store(OptionsFor(*server_));
-  ASSERT_OK(store.PutPlan("acme", "p", 0, "data", Event("plan.created")));
+  ASSERT_OK(store.PutPlan("acme", "p", 0, "data", TestEvent("plan.created")));
   ASSERT_OK(store.PutBook("acme", "b", 0, "book").status());
-  Raw(*raw_, {"HDEL", RedisPlanStore::PlanKey("acme", "p", "plan"), "schema"});
-  Raw(*raw_, {"HDEL", RedisPlanStore::BookKey("acme", "b"), "schema"});
+  RawCommand(*raw_,
+             {"HDEL", RedisPlanStore::PlanKey("acme", "p", "plan"), "schema"});
+  RawCommand(*raw_, {"HDEL", RedisPlanStore::BookKey("acme", "b"), "schema"});
   ASSERT_OK_AND_ASSIGN(StoredPlan plan, store.GetPlan("acme", "p"));
   EXPECT_EQ(plan.data, "data");
   ASSERT_OK_AND_ASSIGN(StoredBook book, store.GetBook("acme", "b"));
@@ -111,41 +90,42 @@ TEST_F(RedisDurabilityTest, DataWithoutTheMarkerReadsAsVersionOne) {
   ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
   ASSERT_EQ(page.plans.size(), 1u);
   // A write by this version stamps it again.
-  ASSERT_OK(store.PutPlan("acme", "p", 1, "data2", Event("plan.edited")));
-  EXPECT_EQ(Raw(*raw_, {"HGET", RedisPlanStore::PlanKey("acme", "p", "plan"),
-                        "schema"}),
-            "1");
+  ASSERT_OK(store.PutPlan("acme", "p", 1, "data2", TestEvent("plan.edited")));
+  EXPECT_EQ(
+      RawCommand(*raw_, {"HGET", RedisPlanStore::PlanKey("acme", "p", "plan"),
+                         "schema"}),
+      "1");
 }
 
 TEST_F(RedisDurabilityTest, ListingDropsIdsOfPlansGone) {
   RedisPlanStore store(OptionsFor(*server_));
-  ASSERT_OK(store.PutPlan("acme", "a", 0, "x", Event("plan.created")));
+  ASSERT_OK(store.PutPlan("acme", "a", 0, "x", TestEvent("plan.created")));
   const std::string index = RedisPlanStore::PlanIndexKey("acme");
   // An index entry left behind by a delete whose index write was lost.
-  Raw(*raw_, {"ZADD", index, "0", "ghost"});
+  RawCommand(*raw_, {"ZADD", index, "0", "ghost"});
   ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
   ASSERT_EQ(page.plans.size(), 1u);
   EXPECT_EQ(page.plans[0].plan_id, "a");
-  EXPECT_EQ(Raw(*raw_, {"ZSCORE", index, "ghost"}), "");
-  EXPECT_EQ(Raw(*raw_, {"ZCARD", index}), "1");
+  EXPECT_EQ(RawCommand(*raw_, {"ZSCORE", index, "ghost"}), "");
+  EXPECT_EQ(RawCommand(*raw_, {"ZCARD", index}), "1");
 }
 
 TEST_F(RedisDurabilityTest, RepairTenantReaddsMissingIdsAndRecounts) {
   RedisPlanStore store(OptionsFor(*server_));
   for (const char* id : {"a", "b", "c*?[x]"}) {
-    ASSERT_OK(store.PutPlan("acme", id, 0, "12345", Event("plan.created")));
+    ASSERT_OK(store.PutPlan("acme", id, 0, "12345", TestEvent("plan.created")));
   }
   ASSERT_OK(store.PutStage("acme", "a", StagePart::kSchedule, 1, "sched",
-                           Event("schedule.computed")));
+                           TestEvent("schedule.computed")));
   ASSERT_OK(store.PutBook("acme", "book", 0, "bk").status());
   // Another tenant whose name is a glob prefix of this one is not counted.
-  ASSERT_OK(store.PutPlan("acme2", "z", 0, "other", Event("plan.created")));
+  ASSERT_OK(store.PutPlan("acme2", "z", 0, "other", TestEvent("plan.created")));
   const std::string index = RedisPlanStore::PlanIndexKey("acme");
   const std::string usage = RedisPlanStore::UsageKey("acme");
-  Raw(*raw_, {"ZREM", index, "b"});
-  Raw(*raw_, {"ZREM", RedisPlanStore::BookIndexKey("acme"), "book"});
-  Raw(*raw_, {"ZADD", index, "0", "ghost"});
-  Raw(*raw_, {"HSET", usage, "plans", "99", "bytes", "1"});
+  RawCommand(*raw_, {"ZREM", index, "b"});
+  RawCommand(*raw_, {"ZREM", RedisPlanStore::BookIndexKey("acme"), "book"});
+  RawCommand(*raw_, {"ZADD", index, "0", "ghost"});
+  RawCommand(*raw_, {"HSET", usage, "plans", "99", "bytes", "1"});
 
   ASSERT_OK_AND_ASSIGN(RedisPlanStore::RepairReport report,
                        store.RepairTenant("acme"));
@@ -154,8 +134,8 @@ TEST_F(RedisDurabilityTest, RepairTenantReaddsMissingIdsAndRecounts) {
   EXPECT_EQ(report.index_added, 2);  // "b" and the book.
   EXPECT_EQ(report.index_removed, 1);
   EXPECT_EQ(report.bytes, 3 * 5 + 5 + 2);
-  EXPECT_EQ(Raw(*raw_, {"HGET", usage, "plans"}), "3");
-  EXPECT_EQ(Raw(*raw_, {"HGET", usage, "bytes"}), "22");
+  EXPECT_EQ(RawCommand(*raw_, {"HGET", usage, "plans"}), "3");
+  EXPECT_EQ(RawCommand(*raw_, {"HGET", usage, "bytes"}), "22");
   ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
   ASSERT_EQ(page.plans.size(), 3u);
   ASSERT_OK_AND_ASSIGN(BookPage books, store.ListBooks("acme", 10, ""));
@@ -173,9 +153,9 @@ TEST_F(RedisDurabilityTest, QuotaIsExactOnAStandaloneRedis) {
     RedisPlanStore store(options);
     for (int i = 0; i < 10; ++i) {
       ASSERT_OK(store.PutPlan("seq", absl::StrCat("p", i), 0, "x",
-                              Event("plan.created")));
+                              TestEvent("plan.created")));
     }
-    EXPECT_THAT(store.PutPlan("seq", "p10", 0, "x", Event("plan.created")),
+    EXPECT_THAT(store.PutPlan("seq", "p10", 0, "x", TestEvent("plan.created")),
                 StatusIs(absl::StatusCode::kResourceExhausted, _));
   }
   constexpr int kWriters = 8;
@@ -186,8 +166,9 @@ TEST_F(RedisDurabilityTest, QuotaIsExactOnAStandaloneRedis) {
     writers.emplace_back([&, w] {
       RedisPlanStore store(options);
       for (int i = 0; i < 20; ++i) {
-        absl::StatusOr<int64_t> put = store.PutPlan(
-            "par", absl::StrCat("w", w, "-", i), 0, "x", Event("plan.created"));
+        absl::StatusOr<int64_t> put =
+            store.PutPlan("par", absl::StrCat("w", w, "-", i), 0, "x",
+                          TestEvent("plan.created"));
         if (put.ok()) {
           ++created;
         } else {
@@ -203,7 +184,7 @@ TEST_F(RedisDurabilityTest, QuotaIsExactOnAStandaloneRedis) {
 
 // The redis-server pid, from INFO server.
 int ServerPid(RedisPool& pool) {
-  const std::string info = Raw(pool, {"INFO", "server"});
+  const std::string info = RawCommand(pool, {"INFO", "server"});
   for (absl::string_view line : absl::StrSplit(info, "\r\n")) {
     int pid = 0;
     if (absl::ConsumePrefix(&line, "process_id:") &&
@@ -218,16 +199,16 @@ TEST_F(RedisDurabilityTest, WaitReplicasAcknowledgesOrIsDeadlineExceeded) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<RedisServer> replica,
                        RedisServer::Create());
   RedisPool replica_raw(OptionsFor(*replica));
-  ASSERT_EQ(Raw(replica_raw,
-                {"REPLICAOF", server_->host(), absl::StrCat(server_->port())}),
+  ASSERT_EQ(RawCommand(replica_raw, {"REPLICAOF", server_->host(),
+                                     absl::StrCat(server_->port())}),
             "OK");
   // Wait until the master sees its replica online.
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (
-      Raw(*raw_, {"INFO", "replication"}).find("connected_slaves:1") ==
+      RawCommand(*raw_, {"INFO", "replication"}).find("connected_slaves:1") ==
           std::string::npos ||
-      Raw(replica_raw, {"INFO", "replication"}).find("master_link_status:up") ==
-          std::string::npos) {
+      RawCommand(replica_raw, {"INFO", "replication"})
+              .find("master_link_status:up") == std::string::npos) {
     ASSERT_LT(absl::Now(), deadline) << "replica never synced";
     absl::SleepFor(absl::Milliseconds(50));
   }
@@ -235,9 +216,10 @@ TEST_F(RedisDurabilityTest, WaitReplicasAcknowledgesOrIsDeadlineExceeded) {
   options.wait_replicas = 1;
   options.wait_timeout = absl::Milliseconds(300);
   RedisPlanStore store(options);
-  ASSERT_OK(store.PutPlan("acme", "p", 0, "acked", Event("plan.created")));
+  ASSERT_OK(store.PutPlan("acme", "p", 0, "acked", TestEvent("plan.created")));
   // Acknowledged means on the replica already.
-  EXPECT_EQ(Raw(replica_raw,
+  EXPECT_EQ(RawCommand(
+                replica_raw,
                 {"HGET", RedisPlanStore::PlanKey("acme", "p", "plan"), "data"}),
             "acked");
 
@@ -245,7 +227,7 @@ TEST_F(RedisDurabilityTest, WaitReplicasAcknowledgesOrIsDeadlineExceeded) {
   ASSERT_GT(pid, 0);
   ASSERT_EQ(kill(pid, SIGSTOP), 0);
   const absl::StatusOr<int64_t> unacked =
-      store.PutPlan("acme", "p", 1, "unacked", Event("plan.edited"));
+      store.PutPlan("acme", "p", 1, "unacked", TestEvent("plan.edited"));
   const absl::Status deleted = store.DeleteBook("acme", "none");
   ASSERT_EQ(kill(pid, SIGCONT), 0);
   EXPECT_THAT(unacked, StatusIs(absl::StatusCode::kDeadlineExceeded,
@@ -256,8 +238,9 @@ TEST_F(RedisDurabilityTest, WaitReplicasAcknowledgesOrIsDeadlineExceeded) {
   // is back the next write is acknowledged again.
   ASSERT_OK_AND_ASSIGN(StoredPlan plan, store.GetPlan("acme", "p"));
   EXPECT_EQ(plan.data, "unacked");
-  EXPECT_OK(store.PutPlan("acme", "p", 2, "acked again", Event("plan.edited"))
-                .status());
+  EXPECT_OK(
+      store.PutPlan("acme", "p", 2, "acked again", TestEvent("plan.edited"))
+          .status());
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "libs/common/status_matchers.h"
 #include "libs/store/redis_plan_store.h"
 #include "libs/store/redis_pool.h"
+#include "libs/store/testing/redis_store_testing.h"
 #include "tests/testing/redis_server.h"
 
 namespace backplan::testing {
@@ -26,30 +27,6 @@ using ::testing::_;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-RedisOptions OptionsFor(const RedisServer& server) {
-  RedisOptions options;
-  options.host = server.host();
-  options.port = server.port();
-  return options;
-}
-
-EventInfo Event(absl::string_view type) {
-  return EventInfo{std::string(type), "req"};
-}
-
-// Sends one raw command and returns its reply as text (integers in decimal).
-std::string Raw(RedisPool& pool,
-                std::initializer_list<absl::string_view> args) {
-  absl::StatusOr<RedisPool::Lease> lease = pool.Acquire();
-  if (!lease.ok()) return std::string(lease.status().message());
-  absl::StatusOr<RedisReplyPtr> reply = lease->Command(args);
-  if (!reply.ok()) return std::string(reply.status().message());
-  const redisReply* r = reply->get();
-  if (r->type == REDIS_REPLY_INTEGER) return absl::StrCat(r->integer);
-  if (r->type == REDIS_REPLY_NIL) return "";
-  return std::string(r->str, r->len);
-}
 
 class RedisLimitsTest : public ::testing::Test {
  protected:
@@ -78,14 +55,15 @@ TEST_F(RedisLimitsTest, OutOfMemoryIsResourceExhaustedAndPingRecovers) {
   constexpr int kPlans = 12;
   for (int i = 0; i < kPlans; ++i) {
     ASSERT_OK(store.PutPlan("acme", absl::StrCat("p", i), 0, data,
-                            Event("plan.created")));
+                            TestEvent("plan.created")));
   }
-  ASSERT_EQ(Raw(raw, {"CONFIG", "SET", "maxmemory-policy", "noeviction"}),
-            "OK");
-  ASSERT_EQ(Raw(raw, {"CONFIG", "SET", "maxmemory", "2mb"}), "OK");
+  ASSERT_EQ(
+      RawCommand(raw, {"CONFIG", "SET", "maxmemory-policy", "noeviction"}),
+      "OK");
+  ASSERT_EQ(RawCommand(raw, {"CONFIG", "SET", "maxmemory", "2mb"}), "OK");
   const int stored = kPlans;
   const absl::Status refused =
-      store.PutPlan("acme", "p12", 0, data, Event("plan.created")).status();
+      store.PutPlan("acme", "p12", 0, data, TestEvent("plan.created")).status();
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted,
                                 HasSubstr("out of memory")));
   // Nothing of the refused write is stored.
@@ -102,8 +80,8 @@ TEST_F(RedisLimitsTest, OutOfMemoryIsResourceExhaustedAndPingRecovers) {
     ASSERT_OK(store.DeletePlan("acme", absl::StrCat("p", i)));
   }
   EXPECT_OK(store.Ping());
-  EXPECT_OK(
-      store.PutPlan("acme", "after", 0, "x", Event("plan.created")).status());
+  EXPECT_OK(store.PutPlan("acme", "after", 0, "x", TestEvent("plan.created"))
+                .status());
 }
 
 TEST_F(RedisLimitsTest, PlanQuotaPerTenant) {
@@ -113,16 +91,16 @@ TEST_F(RedisLimitsTest, PlanQuotaPerTenant) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_OK(store
                   .PutPlan("acme", absl::StrCat("p", i), 0, "x",
-                           Event("plan.created"))
+                           TestEvent("plan.created"))
                   .status());
   }
-  EXPECT_THAT(store.PutPlan("acme", "p3", 0, "x", Event("plan.created")),
+  EXPECT_THAT(store.PutPlan("acme", "p3", 0, "x", TestEvent("plan.created")),
               StatusIs(absl::StatusCode::kResourceExhausted,
                        HasSubstr("max_plans_per_tenant 3")));
   IdempotencyRecord record{"CreatePlan", "k1", "h", "r"};
-  EXPECT_THAT(
-      store.PutPlanOnce("acme", "p3", 0, "x", Event("plan.created"), record),
-      StatusIs(absl::StatusCode::kResourceExhausted, _));
+  EXPECT_THAT(store.PutPlanOnce("acme", "p3", 0, "x", TestEvent("plan.created"),
+                                record),
+              StatusIs(absl::StatusCode::kResourceExhausted, _));
   ASSERT_OK_AND_ASSIGN(
       std::optional<RecordedResponse> none,
       store.GetRecord("acme", RecordOwner::kPlan, "p3", "CreatePlan", "k1"));
@@ -130,14 +108,15 @@ TEST_F(RedisLimitsTest, PlanQuotaPerTenant) {
   ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
   EXPECT_EQ(page.plans.size(), 3u);
   // Updating a stored plan is not a new plan; other tenants are unaffected.
-  EXPECT_OK(store.PutPlan("acme", "p0", 1, "y", Event("plan.edited")).status());
   EXPECT_OK(
-      store.PutPlan("other", "p3", 0, "x", Event("plan.created")).status());
+      store.PutPlan("acme", "p0", 1, "y", TestEvent("plan.edited")).status());
+  EXPECT_OK(
+      store.PutPlan("other", "p3", 0, "x", TestEvent("plan.created")).status());
   // Deleting one makes room for one.
   ASSERT_OK(store.DeletePlan("acme", "p1"));
   EXPECT_OK(
-      store.PutPlan("acme", "p3", 0, "x", Event("plan.created")).status());
-  EXPECT_THAT(store.PutPlan("acme", "p4", 0, "x", Event("plan.created")),
+      store.PutPlan("acme", "p3", 0, "x", TestEvent("plan.created")).status());
+  EXPECT_THAT(store.PutPlan("acme", "p4", 0, "x", TestEvent("plan.created")),
               StatusIs(absl::StatusCode::kResourceExhausted, _));
 }
 
@@ -146,46 +125,55 @@ TEST_F(RedisLimitsTest, StoredBytesQuotaPerTenant) {
   options.max_stored_bytes_per_tenant = 1000;
   RedisPlanStore store(options);
   RedisPool raw(OptionsFor(*server_));
-  ASSERT_OK(
-      store
-          .PutPlan("acme", "a", 0, std::string(600, 'p'), Event("plan.created"))
-          .status());
+  ASSERT_OK(store
+                .PutPlan("acme", "a", 0, std::string(600, 'p'),
+                         TestEvent("plan.created"))
+                .status());
   ASSERT_OK(store.PutStage("acme", "a", StagePart::kSchedule, 1,
-                           std::string(300, 's'), Event("schedule.updated")));
-  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}),
-            "900");
+                           std::string(300, 's'),
+                           TestEvent("schedule.updated")));
+  EXPECT_EQ(
+      RawCommand(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}),
+      "900");
   // 900 + 200 > 1000, whether a new plan, a stage or a book.
   EXPECT_THAT(store.PutPlan("acme", "b", 0, std::string(200, 'p'),
-                            Event("plan.created")),
+                            TestEvent("plan.created")),
               StatusIs(absl::StatusCode::kResourceExhausted,
                        HasSubstr("max_stored_bytes_per_tenant 1000")));
   EXPECT_THAT(store.PutStage("acme", "a", StagePart::kPriorities, 1,
-                             std::string(200, 'r'), Event("x")),
+                             std::string(200, 'r'), TestEvent("x")),
               StatusIs(absl::StatusCode::kResourceExhausted, _));
   EXPECT_THAT(store.PutBook("acme", "book", 0, std::string(200, 'b')),
               StatusIs(absl::StatusCode::kResourceExhausted, _));
   // A write that grows the data by what still fits, or shrinks it, is fine.
-  EXPECT_OK(
-      store.PutPlan("acme", "a", 1, std::string(700, 'p'), Event("plan.edited"))
-          .status());
-  EXPECT_OK(
-      store.PutPlan("acme", "a", 2, std::string(100, 'p'), Event("plan.edited"))
-          .status());
-  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}),
-            "400");
+  EXPECT_OK(store
+                .PutPlan("acme", "a", 1, std::string(700, 'p'),
+                         TestEvent("plan.edited"))
+                .status());
+  EXPECT_OK(store
+                .PutPlan("acme", "a", 2, std::string(100, 'p'),
+                         TestEvent("plan.edited"))
+                .status());
+  EXPECT_EQ(
+      RawCommand(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}),
+      "400");
   ASSERT_OK(store.PutBook("acme", "book", 0, std::string(500, 'b')).status());
   EXPECT_OK(store
                 .PutPlan("other", "b", 0, std::string(999, 'p'),
-                         Event("plan.created"))
+                         TestEvent("plan.created"))
                 .status());
   // Deletes give the bytes back.
   ASSERT_OK(store.DeletePlan("acme", "a"));
   ASSERT_OK(store.DeleteBook("acme", "book"));
-  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}), "0");
-  EXPECT_EQ(Raw(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "plans"}), "0");
+  EXPECT_EQ(
+      RawCommand(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "bytes"}),
+      "0");
+  EXPECT_EQ(
+      RawCommand(raw, {"HGET", RedisPlanStore::UsageKey("acme"), "plans"}),
+      "0");
   EXPECT_OK(store
                 .PutPlan("acme", "c", 0, std::string(1000, 'p'),
-                         Event("plan.created"))
+                         TestEvent("plan.created"))
                 .status());
 }
 
@@ -201,25 +189,26 @@ TEST_F(RedisLimitsTest, LargeWriteGetsALongerTimeout) {
   RedisPlanStore scaled(options);
   RedisPool raw(OptionsFor(*server_));
   // Scripts loaded before the pause.
-  ASSERT_OK(fixed.PutPlan("acme", "a", 0, "x", Event("plan.created")));
-  ASSERT_OK(scaled.PutPlan("acme", "b", 0, "x", Event("plan.created")));
+  ASSERT_OK(fixed.PutPlan("acme", "a", 0, "x", TestEvent("plan.created")));
+  ASSERT_OK(scaled.PutPlan("acme", "b", 0, "x", TestEvent("plan.created")));
   const std::string data(8 << 20, 'x');
 
   // A pause long enough that a slow (sanitized, loaded) client still sends
   // its write inside it; then wait for the pause to end.
   const auto pause_end =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(3000);
-  ASSERT_EQ(Raw(raw, {"CLIENT", "PAUSE", "3000", "ALL"}), "OK");
+  ASSERT_EQ(RawCommand(raw, {"CLIENT", "PAUSE", "3000", "ALL"}), "OK");
   // Cut off while sending (UNAVAILABLE: Redis drops a partial command) or
   // while waiting for the reply (DEADLINE_EXCEEDED, outcome unknown).
-  EXPECT_THAT(fixed.PutPlan("acme", "a", 1, data, Event("plan.edited")),
+  EXPECT_THAT(fixed.PutPlan("acme", "a", 1, data, TestEvent("plan.edited")),
               AnyOf(StatusIs(absl::StatusCode::kDeadlineExceeded, _),
                     StatusIs(absl::StatusCode::kUnavailable, _)));
   std::this_thread::sleep_until(pause_end + std::chrono::milliseconds(100));
 
-  ASSERT_EQ(Raw(raw, {"CLIENT", "PAUSE", "600", "ALL"}), "OK");
-  ASSERT_OK_AND_ASSIGN(int64_t version, scaled.PutPlan("acme", "b", 1, data,
-                                                       Event("plan.edited")));
+  ASSERT_EQ(RawCommand(raw, {"CLIENT", "PAUSE", "600", "ALL"}), "OK");
+  ASSERT_OK_AND_ASSIGN(
+      int64_t version,
+      scaled.PutPlan("acme", "b", 1, data, TestEvent("plan.edited")));
   EXPECT_EQ(version, 2);
   // (Read back with the default timeout: reads are not scaled.)
   RedisPlanStore reader(OptionsFor(*server_));
@@ -234,13 +223,13 @@ TEST_F(RedisLimitsTest, UnansweredLargeWriteStaysDeadlineExceeded) {
   RedisPlanStore store(options);
   RedisPool raw(OptionsFor(*server_));
   ASSERT_OK(store.Ping());
-  ASSERT_EQ(Raw(raw, {"CLIENT", "PAUSE", "1500", "ALL"}), "OK");
+  ASSERT_EQ(RawCommand(raw, {"CLIENT", "PAUSE", "1500", "ALL"}), "OK");
   // 2 MiB: waits 300 ms for the reply, far less than the pause.
   EXPECT_THAT(store.PutPlan("acme", "p", 0, std::string(2 << 20, 'x'),
-                            Event("plan.created")),
+                            TestEvent("plan.created")),
               StatusIs(absl::StatusCode::kDeadlineExceeded,
                        HasSubstr("outcome unknown")));
-  ASSERT_EQ(Raw(raw, {"CLIENT", "UNPAUSE"}), "OK");
+  ASSERT_EQ(RawCommand(raw, {"CLIENT", "UNPAUSE"}), "OK");
 }
 
 TEST_F(RedisLimitsTest, WaitingReadsHoldNoPoolConnection) {
@@ -252,10 +241,10 @@ TEST_F(RedisLimitsTest, WaitingReadsHoldNoPoolConnection) {
   for (int i = 0; i < kWaiters; ++i) {
     ASSERT_OK(store
                   .PutPlan("watcher", absl::StrCat("p", i), 0, "x",
-                           Event("plan.created"))
+                           TestEvent("plan.created"))
                   .status());
   }
-  ASSERT_OK(store.PutPlan("other", "q", 0, "y", Event("plan.created")));
+  ASSERT_OK(store.PutPlan("other", "q", 0, "y", TestEvent("plan.created")));
   std::atomic<int> woken{0};
   std::vector<std::thread> waiters;
   std::vector<absl::Status> results(kWaiters);
@@ -292,7 +281,7 @@ TEST_F(RedisLimitsTest, WaitingReadsHoldNoPoolConnection) {
   for (int i = 0; i < kWaiters; ++i) {
     ASSERT_OK(store
                   .PutPlan("watcher", absl::StrCat("p", i), 1, "z",
-                           Event("plan.edited"))
+                           TestEvent("plan.edited"))
                   .status());
   }
   for (std::thread& t : waiters) t.join();
@@ -302,7 +291,7 @@ TEST_F(RedisLimitsTest, WaitingReadsHoldNoPoolConnection) {
 
 TEST_F(RedisLimitsTest, WaitingReadTimesOutEmptyAndSeesLaterEvents) {
   RedisPlanStore store(OptionsFor(*server_));
-  ASSERT_OK(store.PutPlan("acme", "p", 0, "x", Event("plan.created")));
+  ASSERT_OK(store.PutPlan("acme", "p", 0, "x", TestEvent("plan.created")));
   ASSERT_OK_AND_ASSIGN(
       std::vector<PlanEvent> first,
       store.ReadEvents("acme", "p", "0", 10, absl::ZeroDuration()));
@@ -312,7 +301,7 @@ TEST_F(RedisLimitsTest, WaitingReadTimesOutEmptyAndSeesLaterEvents) {
       store.ReadEvents("acme", "p", first[0].id, 10, absl::Milliseconds(300)));
   EXPECT_THAT(none, IsEmpty());
   // An event written between two waits is not missed.
-  ASSERT_OK(store.PutPlan("acme", "p", 1, "y", Event("plan.edited")));
+  ASSERT_OK(store.PutPlan("acme", "p", 1, "y", TestEvent("plan.edited")));
   ASSERT_OK_AND_ASSIGN(
       std::vector<PlanEvent> later,
       store.ReadEvents("acme", "p", first[0].id, 10, absl::Seconds(5)));

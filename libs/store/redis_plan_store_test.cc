@@ -18,6 +18,7 @@
 #include "libs/common/status_matchers.h"
 #include "libs/store/plan_store_contract_test.h"
 #include "libs/store/redis_pool.h"
+#include "libs/store/testing/redis_store_testing.h"
 #include "tests/testing/redis_server.h"
 
 namespace backplan::testing {
@@ -26,14 +27,6 @@ namespace {
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-RedisOptions OptionsFor(const RedisServer& server) {
-  RedisOptions options;
-  options.host = server.host();
-  options.port = server.port();
-  options.password = server.password();
-  return options;
-}
 
 class RedisHarness : public StoreHarness {
  public:
@@ -57,10 +50,6 @@ INSTANTIATE_TEST_SUITE_P(
           return std::make_unique<RedisHarness>(std::move(server).value());
         }}),
     StoreFactoryName);
-
-EventInfo Event(absl::string_view type) {
-  return EventInfo{std::string(type), "req"};
-}
 
 // Sends one raw command; returns the reply as text ("" for nil, the integer
 // in decimal) for simple assertions.
@@ -97,11 +86,11 @@ TEST_F(RedisPlanStoreTest, KeySchemaMatchesDesign) {
   RedisPlanStore store(OptionsFor(*server_));
   RedisPool raw(OptionsFor(*server_));
   ASSERT_OK(
-      store.PutPlan("acme", "p1", 0, "x", Event("plan.created")).status());
+      store.PutPlan("acme", "p1", 0, "x", TestEvent("plan.created")).status());
   ASSERT_OK(store.PutStage("acme", "p1", StagePart::kPriorities, 1, "y",
-                           Event("priorities.updated")));
+                           TestEvent("priorities.updated")));
   ASSERT_OK(store.PutStage("acme", "p1", StagePart::kSchedule, 1, "z",
-                           Event("schedule.updated")));
+                           TestEvent("schedule.updated")));
   ASSERT_OK(store.PutBook("acme", "kitchen", 0, "b").status());
 
   EXPECT_EQ(RedisPlanStore::PlanKey("acme", "p1", "plan"), "bp:{acme/p1}:plan");
@@ -135,7 +124,7 @@ TEST_F(RedisPlanStoreTest, PlansWrittenBeforeSummariesStillList) {
       Raw(raw, {"HSET", "bp:{acme/old}:plan", "version", "3", "data", "x"}),
       "2");
   EXPECT_THAT(Raw(raw, {"ZADD", "bp:{acme}:plans", "0", "old"}), "1");
-  EventInfo event = Event("plan.created");
+  EventInfo event = TestEvent("plan.created");
   event.summary = "new";
   ASSERT_OK(store.PutPlan("acme", "p-new", 0, "y", event).status());
   ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
@@ -156,10 +145,11 @@ TEST_F(RedisPlanStoreTest, PlansWrittenBeforeSummariesStillList) {
 
 TEST_F(RedisPlanStoreTest, EventStreamIsCapped) {
   RedisPlanStore store(OptionsFor(*server_));
-  ASSERT_OK(store.PutPlan("acme", "p", 0, "x", Event("plan.created")).status());
+  ASSERT_OK(
+      store.PutPlan("acme", "p", 0, "x", TestEvent("plan.created")).status());
   for (int v = 1; v <= 1200; ++v) {
     ASSERT_OK(store.PutStage("acme", "p", StagePart::kSchedule, 1, "s",
-                             Event("schedule.updated")));
+                             TestEvent("schedule.updated")));
   }
   RedisPool raw(OptionsFor(*server_));
   ASSERT_OK_AND_ASSIGN(std::string length,
@@ -174,17 +164,17 @@ TEST_F(RedisPlanStoreTest, SurvivesScriptFlushAndFunctionFlush) {
   RedisPlanStore store(OptionsFor(*server_));
   RedisPool raw(OptionsFor(*server_));
   ASSERT_OK(
-      store.PutPlan("acme", "p", 0, "v1", Event("plan.created")).status());
+      store.PutPlan("acme", "p", 0, "v1", TestEvent("plan.created")).status());
   ASSERT_OK(store.GetPlan("acme", "p").status());
   EXPECT_THAT(Raw(raw, {"SCRIPT", "FLUSH"}), "OK");
-  ASSERT_OK_AND_ASSIGN(
-      int64_t v2, store.PutPlan("acme", "p", 1, "v2", Event("plan.updated")));
+  ASSERT_OK_AND_ASSIGN(int64_t v2, store.PutPlan("acme", "p", 1, "v2",
+                                                 TestEvent("plan.updated")));
   EXPECT_EQ(v2, 2);
   ASSERT_OK(store.GetPlan("acme", "p").status());
   EXPECT_THAT(Raw(raw, {"FUNCTION", "FLUSH"}), "OK");
   EXPECT_THAT(Raw(raw, {"SCRIPT", "FLUSH"}), "OK");
   ASSERT_OK(store.PutStage("acme", "p", StagePart::kSchedule, 2, "s",
-                           Event("schedule.updated")));
+                           TestEvent("schedule.updated")));
   EXPECT_THAT(Raw(raw, {"SCRIPT", "FLUSH"}), "OK");
   ASSERT_OK_AND_ASSIGN(PlanPage page, store.ListPlans("acme", 10, ""));
   EXPECT_THAT(page.plans, SizeIs(1));
@@ -192,15 +182,15 @@ TEST_F(RedisPlanStoreTest, SurvivesScriptFlushAndFunctionFlush) {
   ASSERT_OK(store.DeletePlan("acme", "p"));
   // After the EVAL fallback the scripts are cached again: EVALSHA works.
   ASSERT_OK(
-      store.PutPlan("acme", "p", 0, "v1", Event("plan.created")).status());
+      store.PutPlan("acme", "p", 0, "v1", TestEvent("plan.created")).status());
   ASSERT_OK(
-      store.PutPlan("acme", "p", 1, "v2", Event("plan.updated")).status());
+      store.PutPlan("acme", "p", 1, "v2", TestEvent("plan.updated")).status());
 }
 
 TEST_F(RedisPlanStoreTest, UnavailableQuicklyWhileStoppedThenRecovers) {
   RedisPlanStore store(OptionsFor(*server_));
   ASSERT_OK(
-      store.PutPlan("acme", "p", 0, "v1", Event("plan.created")).status());
+      store.PutPlan("acme", "p", 0, "v1", TestEvent("plan.created")).status());
   ASSERT_OK(server_->Stop());
 
   auto start = std::chrono::steady_clock::now();
@@ -210,7 +200,7 @@ TEST_F(RedisPlanStoreTest, UnavailableQuicklyWhileStoppedThenRecovers) {
                             std::chrono::steady_clock::now() - start)
                             .count();
   start = std::chrono::steady_clock::now();
-  EXPECT_THAT(store.PutPlan("acme", "p", 1, "v2", Event("plan.updated")),
+  EXPECT_THAT(store.PutPlan("acme", "p", 1, "v2", TestEvent("plan.updated")),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("redis")));
   EXPECT_THAT(store.ReadEvents("acme", "p", "", 10, absl::Seconds(1)),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("redis")));
@@ -231,8 +221,9 @@ TEST_F(RedisPlanStoreTest, UnavailableQuicklyWhileStoppedThenRecovers) {
   EXPECT_OK(store.Ping());
   EXPECT_THAT(store.GetPlan("acme", "p"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("p")));
-  ASSERT_OK_AND_ASSIGN(int64_t version, store.PutPlan("acme", "p", 0, "again",
-                                                      Event("plan.created")));
+  ASSERT_OK_AND_ASSIGN(
+      int64_t version,
+      store.PutPlan("acme", "p", 0, "again", TestEvent("plan.created")));
   EXPECT_EQ(version, 1);
   ASSERT_OK_AND_ASSIGN(StoredPlan plan, store.GetPlan("acme", "p"));
   EXPECT_EQ(plan.data, "again");
@@ -247,7 +238,7 @@ TEST_F(RedisPlanStoreTest, ConstructionDoesNotNeedRedis) {
   ASSERT_OK(server_->Start());
   EXPECT_OK(store->Ping());
   EXPECT_OK(
-      store->PutPlan("acme", "p", 0, "x", Event("plan.created")).status());
+      store->PutPlan("acme", "p", 0, "x", TestEvent("plan.created")).status());
 }
 
 TEST_F(RedisPlanStoreTest, AuthPasswordRequiredAndHonoured) {
@@ -256,7 +247,8 @@ TEST_F(RedisPlanStoreTest, AuthPasswordRequiredAndHonoured) {
   RedisOptions options = OptionsFor(*secured);
   RedisPlanStore good(options);
   EXPECT_OK(good.Ping());
-  ASSERT_OK(good.PutPlan("acme", "p", 0, "x", Event("plan.created")).status());
+  ASSERT_OK(
+      good.PutPlan("acme", "p", 0, "x", TestEvent("plan.created")).status());
   ASSERT_OK(good.GetPlan("acme", "p").status());
 
   options.password = "wrong";
@@ -270,7 +262,7 @@ TEST_F(RedisPlanStoreTest, AuthPasswordRequiredAndHonoured) {
   RedisPlanStore none(options);
   EXPECT_THAT(none.GetPlan("acme", "p"),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("NOAUTH")));
-  EXPECT_THAT(none.PutPlan("acme", "q", 0, "x", Event("plan.created")),
+  EXPECT_THAT(none.PutPlan("acme", "q", 0, "x", TestEvent("plan.created")),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("NOAUTH")));
 }
 
@@ -305,7 +297,8 @@ TEST_F(RedisPlanStoreTest,
   options.command_timeout = absl::Milliseconds(200);
   RedisPlanStore store(options);
   RedisPool raw(OptionsFor(*server_));
-  ASSERT_OK(store.PutPlan("acme", "p", 0, "x", Event("plan.created")).status());
+  ASSERT_OK(
+      store.PutPlan("acme", "p", 0, "x", TestEvent("plan.created")).status());
   // Pause all clients' commands for 2 s: the store's call times out first.
   EXPECT_THAT(Raw(raw, {"CLIENT", "PAUSE", "2000", "ALL"}), "OK");
   const auto start = std::chrono::steady_clock::now();

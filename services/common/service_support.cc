@@ -63,8 +63,8 @@ absl::StatusOr<std::unique_ptr<PlanStore>> MakeStoreFromFlags() {
   }
   options.wait_replicas = absl::GetFlag(FLAGS_redis_wait_replicas);
   const int wait_ms = absl::GetFlag(FLAGS_redis_wait_timeout_ms);
-  if (options.wait_replicas < 0 || options.wait_replicas > 16 ||
-      wait_ms < 1 || wait_ms > 60000) {
+  if (options.wait_replicas < 0 || options.wait_replicas > 16 || wait_ms < 1 ||
+      wait_ms > 60000) {
     return absl::InvalidArgumentError(
         "--redis_wait_replicas must be 0-16 and --redis_wait_timeout_ms "
         "1-60000");
