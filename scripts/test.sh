@@ -88,7 +88,8 @@ cmake -S . -B build-tsan -G Ninja -DBACKPLAN_SANITIZE=thread \
   -DBACKPLAN_BUILD_SERVICES=OFF -DCMAKE_BUILD_TYPE=Debug > /dev/null
 cmake --build build-tsan --target store_redis_plan_store_test \
   store_in_memory_plan_store_test common_compute_pool_test \
-  schedule_simulate_test schedule_rcpsp_genetic_test store_redis_limits_test \
+  schedule_simulate_test schedule_simulate_calendar_test \
+  schedule_rcpsp_genetic_test store_redis_limits_test \
   store_redis_pool_observer_test rpc_admission_test store_digest_cache_test
 (cd build-tsan && ctest --output-on-failure -j2 --timeout 600 \
   -R "(Store|Redis|Pool|simulate|genetic|Admission|DigestCache)")
