@@ -119,9 +119,9 @@ class ClusterFailover(unittest.TestCase):
                                                 idempotency_key=key),
             metadata=harness.metadata(tenant), timeout=10)
 
-    def edit(self, stub, tenant, plan_id, base_version):
+    def edit(self, stub, tenant, plan_id, base_version, key=""):
         request = decomposition_pb2.EditPlanRequest(
-            plan_id=plan_id, base_version=base_version)
+            plan_id=plan_id, base_version=base_version, idempotency_key=key)
         request.edits.add().add_task.task.CopyFrom(
             plan_pb2.Task(id="x%d" % base_version, title="extra",
                           duration_days=1))
@@ -188,18 +188,41 @@ class ClusterFailover(unittest.TestCase):
             src, dst = resp.Client(source), resp.Client(target)
             dst.call("CLUSTER", "SETSLOT", slot, "IMPORTING", node_id(source))
             src.call("CLUSTER", "SETSLOT", slot, "MIGRATING", node_id(target))
-            # Every key of the slot moved (one MIGRATE: a script meeting
-            # some keys on each side would get TRYAGAIN), the slot still
-            # MIGRATING: the edit meets ASK redirections.
+            # Every key of the slot moved, the slot still MIGRATING: the edit
+            # meets ASK, then TRYAGAIN on the target (its script names keys
+            # that exist nowhere), retried with backoff by the store until
+            # the slot is handed over (SETSLOT NODE, 0.3 s later), then
+            # MOVED. Should the store's retries run out first, the client
+            # retries with the idempotency key.
             keys = src.call("CLUSTER", "GETKEYSINSLOT", slot, 1000)
             self.assertGreaterEqual(len(keys), 2, keys)
             src.call("MIGRATE", "127.0.0.1", target, "", 0, 5000, "KEYS",
                      *keys)
-            self.edit(stub, tenant, plan_id, 1)
+            edited, retried = [], []
+
+            def edit_during_migration():
+                for _ in range(10):
+                    try:
+                        edited.append(self.edit(stub, tenant, plan_id, 1,
+                                                key="during-migration"))
+                        return
+                    except grpc.RpcError as error:
+                        retried.append(error.code())
+                        if error.code() not in GAP_CODES:
+                            return
+                        time.sleep(0.2)
+            editor = threading.Thread(target=edit_during_migration)
+            editor.start()
+            time.sleep(0.3)
             for port in [target] + [p for p in masters if p != target]:
                 n = resp.Client(port)
                 n.call("CLUSTER", "SETSLOT", slot, "NODE", node_id(target))
                 n.close()
+            editor.join(30)
+            self.assertEqual(len(edited), 1, retried)
+            self.assertEqual(edited[0].version, 2)
+            for code in retried:
+                self.assertIn(code, GAP_CODES)
             src.close()
             dst.close()
             self.assertEqual(slot_owner(self.ports, slot), target)
@@ -219,8 +242,9 @@ class ClusterFailover(unittest.TestCase):
             int(x) for x in i.split("-"))))
         for code in ends:
             self.assertIn(code, GAP_CODES)
-        print("watch across migration: %d stream end(s) %r, resumed" %
-              (len(ends), ends))
+        print("watch across migration: %d stream end(s) %r, resumed; the "
+              "edit during it retried by the client %d time(s)" %
+              (len(ends), ends, len(retried)))
 
     def test_3_failover_under_load(self):
         services = {"plain": self.plain, "waiting": self.waiting}
@@ -244,6 +268,7 @@ class ClusterFailover(unittest.TestCase):
                     if code not in GAP_CODES:
                         failures.append((title, code, error.details()))
                 codes[name][code] = codes[name].get(code, 0) + 1
+                time.sleep(0.05)  # Bounds the plans to read back.
 
         threads = [threading.Thread(target=writer, args=(name, w))
                    for name in services for w in range(3)]
