@@ -22,6 +22,7 @@ cluster-node-timeout 3 s) of its own, since the last test kills a node:
 Label `cluster`; about 40 s on a busy 2-core machine.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,6 +109,7 @@ class ClusterFailover(unittest.TestCase):
             if service.proc is not None:
                 service.stop()
         subprocess.run([CLUSTER_SCRIPT, "stop", cls.cluster_dir], check=False)
+        shutil.rmtree(cls.dir, ignore_errors=True)
 
     def stub(self, service):
         return harness.decomposition_pb2_grpc.DecompositionServiceStub(
@@ -149,7 +151,8 @@ class ClusterFailover(unittest.TestCase):
         # ...until the pass queued by that listing has run.
         harness.wait_until(lambda: self.listed(stub, "repair") == ids, 30,
                            "the repaired listing")
-        self.assertIn('"index repaired"', self.plain.logs())
+        self.assertIn('"msg":"index repaired","tenant":"repair","added":1',
+                      self.plain.logs())
 
     def test_2_watch_keeps_delivering_across_a_slot_migration(self):
         stub = self.stub(self.plain)
