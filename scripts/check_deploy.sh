@@ -159,6 +159,17 @@ for overlay in "${overlays[@]}"; do
   done
 done
 
+# overlays/prod-cluster points every service at the Redis Cluster (issue 28):
+# the policy check above validated the seeds; here, that they are there.
+if [[ -f "$TMP/prod-cluster.yaml" ]]; then
+  if grep -q '^  BACKPLAN_REDIS_CLUSTER: backplan-redis-cluster:6379$' "$TMP/prod-cluster.yaml" &&
+     ! grep -q '^  BACKPLAN_REDIS:' "$TMP/prod-cluster.yaml"; then
+    pass "prod-cluster: services get BACKPLAN_REDIS_CLUSTER and no BACKPLAN_REDIS"
+  else
+    fail "prod-cluster: backplan-config must set BACKPLAN_REDIS_CLUSTER and drop BACKPLAN_REDIS"
+  fi
+fi
+
 # ---- monitoring rules (components/monitoring) ------------------------------
 # The PrometheusRule's groups as a plain rule file: `promtool check rules`,
 # then the alert unit tests (deploy/tests/monitoring/alerts_test.yaml).

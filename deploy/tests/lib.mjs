@@ -32,6 +32,7 @@ export const FLAGS = {
   port: null, // per service, SERVICES[name].port
   metrics_port: null,
   redis: '127.0.0.1:6379',
+  redis_cluster: '', // seeds host:port,... instead of --redis (issue 28)
   redis_password: '',
   prioritization_address: null, // scheduling only
   grace_period_s: '10',
@@ -472,8 +473,19 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
     const pw = (c.env ?? []).find((e) => e.name === 'BACKPLAN_REDIS_PASSWORD');
     if (!pw?.valueFrom?.secretKeyRef) fail(w, `${cp}.env[BACKPLAN_REDIS_PASSWORD]`, 'must come from a Secret (valueFrom.secretKeyRef)');
     const redis = effective(c, service, 'redis');
-    if (!redis.from.startsWith('ConfigMap')) fail(w, `${cp}.envFrom`, `BACKPLAN_REDIS must come from a ConfigMap, got ${redis.from}`);
-    if (!/^[^:\s]+:[0-9]+$/.test(String(redis.value ?? ''))) fail(w, `${cp}.env[BACKPLAN_REDIS]`, `must be host:port, got ${redis.value}`);
+    const seeds = effective(c, service, 'redis_cluster');
+    if (seeds.value) {
+      // On a Redis Cluster: seeds from a ConfigMap, and no --redis beside
+      // them (the binary refuses both at once and exits 2).
+      if (!seeds.from.startsWith('ConfigMap')) fail(w, `${cp}.envFrom`, `BACKPLAN_REDIS_CLUSTER must come from a ConfigMap, got ${seeds.from}`);
+      if (String(redis.value) !== FLAGS.redis) fail(w, `${cp}.env[BACKPLAN_REDIS]`, `BACKPLAN_REDIS=${redis.value} beside BACKPLAN_REDIS_CLUSTER: the service refuses both (--redis and --redis_cluster are mutually exclusive)`);
+      for (const seed of String(seeds.value).split(',')) {
+        if (!/^[^:\s]+:[0-9]+$/.test(seed)) fail(w, `${cp}.env[BACKPLAN_REDIS_CLUSTER]`, `seed "${seed}" is not host:port`);
+      }
+    } else {
+      if (!redis.from.startsWith('ConfigMap')) fail(w, `${cp}.envFrom`, `BACKPLAN_REDIS must come from a ConfigMap, got ${redis.from}`);
+      if (!/^[^:\s]+:[0-9]+$/.test(String(redis.value ?? ''))) fail(w, `${cp}.env[BACKPLAN_REDIS]`, `must be host:port, got ${redis.value}`);
+    }
 
     // Scheduling reaches prioritization through the headless Service, dns:///.
     if (service === 'scheduling') {
@@ -534,7 +546,22 @@ export function policyCheck(objs, { profile = 'dev', expectNetworkPolicies = fal
 
   // Redis: in-cluster StatefulSet, or a managed endpoint.
   const serviceContainers = workloads.flatMap((w) => (podSpecOf(w)?.containers ?? []).filter(serviceOfContainer).map((c) => [w, c]));
-  const redisTargets = new Set(serviceContainers.map(([, c]) => String(effective(c, serviceOfContainer(c), 'redis').value ?? '')));
+  const seedsOf = (c) => String(effective(c, serviceOfContainer(c), 'redis_cluster').value ?? '');
+  const redisTargets = new Set(serviceContainers.filter(([, c]) => !seedsOf(c)).map(([, c]) => String(effective(c, serviceOfContainer(c), 'redis').value ?? '')));
+  // Services on a Redis Cluster (--redis_cluster): each in-cluster seed
+  // names a rendered Service, on its port, selecting the cluster's pods.
+  const clusterSeeds = new Set(serviceContainers.flatMap(([, c]) => (seedsOf(c) ? seedsOf(c).split(',') : [])));
+  for (const seed of clusterSeeds) {
+    const [host, port] = seed.split(':');
+    const svcName = host.split('.').length > 1 && /^backplan-redis-cluster-[0-9]+$/.test(host.split('.')[0]) ? host.split('.')[1] : host.split('.')[0];
+    const svc = find('Service', svcName);
+    if (!svc) {
+      if (!expectManagedRedis) fail('ConfigMap', 'BACKPLAN_REDIS_CLUSTER', `${seed}: no Service ${svcName} is rendered`);
+      continue;
+    }
+    if (svc.spec?.selector?.['app.kubernetes.io/name'] !== 'backplan-redis-cluster') fail(svc, 'spec.selector', `does not select the Redis Cluster pods (BACKPLAN_REDIS_CLUSTER=${seed})`);
+    if (!(svc.spec?.ports ?? []).some((p) => String(p.port) === port)) fail(svc, 'spec.ports', `has no port ${port} (BACKPLAN_REDIS_CLUSTER=${seed})`);
+  }
   if (redisWorkload) {
     if (expectManagedRedis) fail(redisWorkload.w, '(render)', 'managed Redis was requested but the in-cluster Redis is still rendered');
     checkRedis(redisWorkload, redisTargets);

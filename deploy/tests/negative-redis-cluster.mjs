@@ -19,6 +19,8 @@ const ctr = (o) => sts(o).spec.template.spec.containers[0];
 const conf = (o) => o.find((x) => x.kind === 'ConfigMap' && x.metadata.name.startsWith('backplan-redis-cluster-config'));
 const setConf = (o, from, to) => { const cm = conf(o); cm.data['redis.conf'] = cm.data['redis.conf'].replace(from, to); return o; };
 const headless = (o) => o.find((x) => x.kind === 'Service' && x.metadata.name === 'backplan-redis-cluster-headless');
+const config = (o) => o.find((x) => x.kind === 'ConfigMap' && x.metadata.name.startsWith('backplan-config'));
+const onCluster = (o, seeds) => { const cm = config(o); delete cm.data.BACKPLAN_REDIS; cm.data.BACKPLAN_REDIS_CLUSTER = seeds; return o; };
 const job = (o) => o.find((x) => x.kind === 'Job' && x.metadata.name === 'backplan-redis-cluster-bootstrap');
 
 // [name, mutate(objs) -> objs, expected text in a failure, options]
@@ -37,6 +39,11 @@ const cases = [
   ['masters without replicas', (o) => { const c = job(o).spec.template.spec.containers[0]; c.args = c.args.map((a) => a.replace('--cluster-replicas 1', '--cluster-replicas 0')); return o; }, 'needs --cluster-replicas 1'],
   ['bootstrap not idempotent', (o) => { const c = job(o).spec.template.spec.containers[0]; c.args = c.args.map((a) => a.replace(/cluster_slots_assigned:16384/g, 'x')); return o; }, 'must skip --cluster create'],
   ['Job as root', (o) => { job(o).spec.template.spec.containers[0].securityContext.runAsUser = 0; return o; }, 'Job/backplan-redis-cluster-bootstrap'],
+  // Services pointed at the cluster (overlays/prod-cluster does this).
+  ['services on the cluster keep BACKPLAN_REDIS', (o) => { config(o).data.BACKPLAN_REDIS_CLUSTER = 'backplan-redis-cluster:6379'; return o; }, 'mutually exclusive'],
+  ['seed names no Service', (o) => onCluster(o, 'nowhere:6379'), 'no Service nowhere is rendered'],
+  ['seed on the wrong port', (o) => onCluster(o, 'backplan-redis-cluster:6380'), 'has no port 6380'],
+  ['seed at the single Redis', (o) => onCluster(o, 'backplan-redis:6379'), 'does not select the Redis Cluster pods'],
   ['component requested, none rendered', (o) => o.filter((x) => !(x.kind === 'StatefulSet' && x.metadata.name === 'backplan-redis-cluster')), 'the redis-cluster component was requested'],
 ];
 

@@ -249,6 +249,7 @@ absl::StatusOr<RedisReplyPtr> RedisRouter::RunCluster(absl::string_view key,
         return reply;
       case cluster::RedirectKind::kMoved: {
         ask_node = cluster::NodeAddress();
+        asked = false;
         std::lock_guard<std::mutex> lock(mu_);
         if (map_ != nullptr) {
           auto moved = std::make_shared<cluster::SlotMap>(*map_);
@@ -261,7 +262,7 @@ absl::StatusOr<RedisReplyPtr> RedisRouter::RunCluster(absl::string_view key,
         break;
       }
       case cluster::RedirectKind::kAsk:
-        if (asked) {  // Once only.
+        if (asked) {  // The ASK target redirected again.
           return absl::UnavailableError(
               absl::StrCat("Redis Cluster: ASK twice: ", Str(reply->get())));
         }
@@ -272,7 +273,11 @@ absl::StatusOr<RedisReplyPtr> RedisRouter::RunCluster(absl::string_view key,
         break;
       case cluster::RedirectKind::kTryAgain:
       case cluster::RedirectKind::kClusterDown:
+        // Back to the slot's owner, which may ASK again: a multi-key
+        // command meets TRYAGAIN on the target of a slot migration while
+        // some of its keys are not there (yet).
         ask_node = cluster::NodeAddress();
+        asked = false;
         last = absl::UnavailableError(
             absl::StrCat("Redis Cluster: ", Str(reply->get())));
         absl::SleepFor(Backoff(attempt));

@@ -13,8 +13,9 @@
 //     master). Every pool uses RedisOptions (AUTH, timeouts, pool size) with
 //     the node's host and port.
 //   - MOVED: the slot is reassigned in the map and the command retried;
-//     ASK: `ASKING` then the command on the named node, once (a second
-//     ASK is UNAVAILABLE); TRYAGAIN and
+//     ASK: `ASKING` then the command on the named node (an ASK from that
+//     node too is UNAVAILABLE; TRYAGAIN from it goes back to the slot's
+//     owner, which may ASK again); TRYAGAIN and
 //     CLUSTERDOWN: retried with backoff (kMaxAttempts in all, ~1 s), then
 //     UNAVAILABLE. A connection error (UNAVAILABLE) refreshes the map and is
 //     returned as is; the next call uses the new map.

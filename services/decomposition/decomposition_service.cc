@@ -135,6 +135,7 @@ grpc::Status DecompositionServiceImpl::ListPlans(
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(call.tenant_status());
     ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    if (index_repair_ != nullptr) index_repair_->Note(call.tenant());
     ASSIGN_OR_RETURN(PlanPage page, store_->ListPlans(call.tenant(), page_size,
                                                       request->page_token()));
     for (const PlanSummary& summary : page.plans) {
@@ -474,6 +475,7 @@ grpc::Status DecompositionServiceImpl::ListRecipeBooks(
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(call.tenant_status());
     ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    if (index_repair_ != nullptr) index_repair_->Note(call.tenant());
     ASSIGN_OR_RETURN(BookPage page, store_->ListBooks(call.tenant(), page_size,
                                                       request->page_token()));
     for (const std::string& name : page.names) response->add_names(name);

@@ -22,6 +22,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/plan_cache.h"
 #include "services/decomposition/book_cache.h"
+#include "services/decomposition/index_repair.h"
 
 namespace backplan {
 
@@ -47,6 +48,10 @@ class DecompositionServiceImpl final
                            std::function<std::string()> new_plan_id,
                            const DecompositionLimits& limits = {})
       : store_(store), new_plan_id_(std::move(new_plan_id)), limits_(limits) {}
+
+  // ListPlans and ListRecipeBooks queue their tenant on `loop` (not owned;
+  // outlives the service) for an index repair pass. Call before serving.
+  void set_index_repair(IndexRepairLoop* loop) { index_repair_ = loop; }
 
   grpc::Status PutRecipeBook(grpc::ServerContext* context,
                              const v1::PutRecipeBookRequest* request,
@@ -99,6 +104,7 @@ class DecompositionServiceImpl final
   PlanStore* store_;
   std::function<std::string()> new_plan_id_;
   const DecompositionLimits limits_;
+  IndexRepairLoop* index_repair_ = nullptr;
   std::mutex watch_mu_;
   int open_watches_ = 0;  // Guarded by watch_mu_.
   absl::flat_hash_map<std::string, int> open_watches_by_tenant_;  // Same.
