@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "libs/schedule/member_calendar.h"
+#include "libs/schedule/plan_demands.h"
 #include "libs/schedule/rcpsp.h"
 #include "libs/schedule/rcpsp_engine.h"
 #include "libs/schedule/resource_slack.h"
@@ -279,22 +280,10 @@ absl::StatusOr<ResourceTimeline> ScheduleWithResources(
     problem.duration[j] = done(j) ? 0 : timeline.nodes[j].duration_days;
     if (node.kind != PlanGraph::Kind::kTask || done(j)) continue;
     const Task& task = plan.tasks[node.source_index];
-    for (const ResourceDemand& demand : task.demands) {
-      auto it = pool_index.find(demand.pool);
-      if (it == pool_index.end()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "tasks[", node.source_index, "].demands: task \"", task.id,
-            "\": unknown resource pool \"", demand.pool, "\""));
-      }
-      int& units = problem.demand[static_cast<size_t>(j) * k + it->second];
-      units += demand.units;
-      if (units > problem.capacity[it->second]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "tasks[", node.source_index, "].demands: task \"", task.id,
-            "\" needs ", units, " of pool \"", demand.pool,
-            "\", which has a capacity of ", problem.capacity[it->second]));
-      }
-    }
+    RETURN_IF_ERROR(internal::AddTaskDemands(
+        task, node.source_index, pool_index, problem.capacity,
+        internal::UnknownPool::kRefuse,
+        absl::MakeSpan(problem.demand).subspan(static_cast<size_t>(j) * k, k)));
     if (backward && task.fixed_deadline) {
       const int64_t fixed_t = calendar.IndexOf(*task.fixed_deadline + 1);
       problem.release[j] =

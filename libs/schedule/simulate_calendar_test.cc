@@ -83,6 +83,20 @@ TEST(SimulateCalendars, WeekOffOfTheOnlyMemberShiftsPercentilesByThatWeek) {
   EXPECT_EQ(after.probability_on_time, 0.0);
 }
 
+TEST(SimulateCalendars, DemandsAddingUpAboveCapacityAreRefused) {
+  // Two demands on "dev" in one task: 2 of a pool of 1 (as in
+  // ScheduleWithResources, which shares the check).
+  Plan plan = TwoTaskPlan(1, "");
+  plan.resources[0].member_calendars.push_back({"ann", {}, {}});
+  plan.tasks[1].demands.push_back({"dev", 1});
+  SimulationOptions options;
+  options.iterations = 10;
+  EXPECT_THAT(Simulate(plan, options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("tasks[1].demands"), HasSubstr("\"b\""),
+                             HasSubstr("needs 2 of pool \"dev\""))));
+}
+
 TEST(SimulateCalendars, NamedMemberIsWaitedForThoughOthersAreFree) {
   // Two people, but both tasks must be done by ann, who is off week two.
   Plan plan = TwoTaskPlan(2, "ann");

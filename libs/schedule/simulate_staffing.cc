@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "libs/schedule/member_calendar.h"
+#include "libs/schedule/plan_demands.h"
 #include "libs/schedule/rcpsp.h"
 #include "libs/schedule/rcpsp_engine.h"
 #include "libs/schedule/simulate_internal.h"
@@ -91,19 +92,10 @@ absl::Status BuildProblem(const Plan& plan, const PlanGraph& graph,
   for (int i = 0; i < m.n; ++i) {
     const PlanGraph::Node& node = graph.nodes[topo[i]];
     if (node.kind != PlanGraph::Kind::kTask) continue;
-    const Task& task = plan.tasks[node.source_index];
-    for (const ResourceDemand& demand : task.demands) {
-      auto it = pool_index.find(demand.pool);
-      if (it == pool_index.end()) continue;  // BuildPlanGraph refused it.
-      int& units = problem.demand[static_cast<size_t>(i) * k + it->second];
-      units += demand.units;
-      if (units > problem.capacity[it->second]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "tasks[", node.source_index, "].demands: task \"", task.id,
-            "\" needs ", units, " of pool \"", demand.pool,
-            "\", which has a capacity of ", problem.capacity[it->second]));
-      }
-    }
+    RETURN_IF_ERROR(internal::AddTaskDemands(
+        plan.tasks[node.source_index], node.source_index, pool_index,
+        problem.capacity, internal::UnknownPool::kSkip,
+        absl::MakeSpan(problem.demand).subspan(static_cast<size_t>(i) * k, k)));
   }
   for (int i = 0; i < m.n; ++i) {
     for (int e = m.pred_off[i]; e < m.pred_off[i + 1]; ++e) {
