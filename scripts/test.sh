@@ -83,16 +83,18 @@ cmake -S . -B build-asan -G Ninja -DBACKPLAN_SANITIZE=address,undefined \
 cmake --build build-asan
 (cd build-asan && ctest --output-on-failure -j2 --timeout 600)
 
-echo "== sanitizers: thread (store, compute pool, simulation, search islands, admission queue)"
+echo "== sanitizers: thread (store, cluster router, compute pool, simulation, search islands, admission queue)"
 cmake -S . -B build-tsan -G Ninja -DBACKPLAN_SANITIZE=thread \
   -DBACKPLAN_BUILD_SERVICES=OFF -DCMAKE_BUILD_TYPE=Debug > /dev/null
 cmake --build build-tsan --target store_redis_plan_store_test \
   store_in_memory_plan_store_test common_compute_pool_test \
   schedule_simulate_test schedule_simulate_calendar_test \
   schedule_rcpsp_genetic_test store_redis_limits_test \
-  store_redis_pool_observer_test rpc_admission_test store_digest_cache_test
+  store_redis_pool_observer_test rpc_admission_test store_digest_cache_test \
+  store_redis_cluster_store_test store_cluster_slots_cluster_test \
+  store_cluster_slots_test
 (cd build-tsan && ctest --output-on-failure -j2 --timeout 600 \
-  -R "(Store|Redis|Pool|simulate|genetic|Admission|DigestCache)")
+  -R "(Store|Redis|Pool|simulate|genetic|Admission|DigestCache|cluster)")
 
 echo "== fuzzing (libFuzzer, clang): ${BACKPLAN_FUZZ_SECONDS:-30} s per target"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DBACKPLAN_FUZZ=ON \
