@@ -17,7 +17,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // Outcome goal "g" <- task "a" (2 days, needs one "dev"), by 2027-06-30.
-Plan SmallPlan() {
+Plan StaffedOneTaskPlan() {
   Plan plan;
   plan.outcome.title = "ship it";
   plan.outcome.target_date = absl::CivilDay(2027, 6, 30);
@@ -47,7 +47,7 @@ PlanEdit SetEdit(PlanEdit::Kind kind) {
 }
 
 TEST(SetEdits, SetOutcomeReplacesTheWholeOutcomeOnly) {
-  Plan plan = SmallPlan();
+  Plan plan = StaffedOneTaskPlan();
   PlanEdit edit = SetEdit(PlanEdit::Kind::kSetOutcome);
   edit.outcome.title = "ship it sooner";
   edit.outcome.target_date = absl::CivilDay(2027, 5, 31);
@@ -65,7 +65,7 @@ TEST(SetEdits, SetOutcomeReplacesTheWholeOutcomeOnly) {
 }
 
 TEST(SetEdits, EditsApplyInOrderSoTheLaterTargetWins) {
-  Plan plan = SmallPlan();
+  Plan plan = StaffedOneTaskPlan();
   PlanEdit outcome = SetEdit(PlanEdit::Kind::kSetOutcome);
   outcome.outcome.title = "renamed";
   outcome.outcome.target_date = absl::CivilDay(2027, 1, 15);
@@ -77,13 +77,13 @@ TEST(SetEdits, EditsApplyInOrderSoTheLaterTargetWins) {
   EXPECT_EQ(plan.outcome.target_date, absl::CivilDay(2027, 9, 1));
 
   // The other way round the outcome edit's date stands.
-  plan = SmallPlan();
+  plan = StaffedOneTaskPlan();
   ASSERT_OK(ApplyPlanEdits({target, outcome}, &plan).status());
   EXPECT_EQ(plan.outcome.target_date, absl::CivilDay(2027, 1, 15));
 }
 
 TEST(SetEdits, SetCalendarReplacesWeekdaysAndHolidays) {
-  Plan plan = SmallPlan();
+  Plan plan = StaffedOneTaskPlan();
   plan.calendar.holidays = {absl::CivilDay(2027, 5, 31)};
   PlanEdit edit = SetEdit(PlanEdit::Kind::kSetCalendar);
   edit.calendar.working_weekdays = {absl::Weekday::monday,
@@ -96,7 +96,7 @@ TEST(SetEdits, SetCalendarReplacesWeekdaysAndHolidays) {
 }
 
 TEST(SetEdits, SetResourcesReplacesAllPoolsAndValidationJudgesTheResult) {
-  Plan plan = SmallPlan();
+  Plan plan = StaffedOneTaskPlan();
   PlanEdit edit = SetEdit(PlanEdit::Kind::kSetResources);
   ResourcePool qa;
   qa.name = "qa";
@@ -110,7 +110,7 @@ TEST(SetEdits, SetResourcesReplacesAllPoolsAndValidationJudgesTheResult) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("dev")));
 
   // With the task's demand moved in the same edit list, it holds together.
-  plan = SmallPlan();
+  plan = StaffedOneTaskPlan();
   PlanEdit update;
   update.kind = PlanEdit::Kind::kUpdateTask;
   update.tasks = {plan.tasks[0]};
@@ -120,7 +120,7 @@ TEST(SetEdits, SetResourcesReplacesAllPoolsAndValidationJudgesTheResult) {
   EXPECT_EQ(plan.tasks[0].demands[0].pool, "qa");
 
   // An empty list removes every pool.
-  plan = SmallPlan();
+  plan = StaffedOneTaskPlan();
   plan.tasks[0].demands.clear();
   PlanEdit none = SetEdit(PlanEdit::Kind::kSetResources);
   ASSERT_OK(ApplyPlanEdits({none}, &plan).status());

@@ -60,7 +60,7 @@ double Sample(const std::string& name, const std::string& labels) {
   return -1;
 }
 
-constexpr int kServing = 1;
+constexpr int kHealthServing = 1;
 
 constexpr char kPrioritize[] =
     "grpc_method=\"Prioritize\",grpc_service=\"backplan.v1."
@@ -130,9 +130,9 @@ class ObservabilityTest : public ::testing::Test {
 };
 
 TEST_F(ObservabilityTest, HealthAnswersEveryServedServiceByFullName) {
-  EXPECT_EQ(Health(""), kServing);
-  EXPECT_EQ(Health("backplan.v1.PrioritizationService"), kServing);
-  EXPECT_EQ(Health("backplan.v1.DecompositionService"), kServing);
+  EXPECT_EQ(Health(""), kHealthServing);
+  EXPECT_EQ(Health("backplan.v1.PrioritizationService"), kHealthServing);
+  EXPECT_EQ(Health("backplan.v1.DecompositionService"), kHealthServing);
   EXPECT_EQ(Health("backplan.v1.SchedulingService"),
             -static_cast<int>(grpc::StatusCode::NOT_FOUND));
   // No store probe: no store entry.

@@ -14,11 +14,13 @@
 #include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace {
 
 using ::backplan::testing::D;
+using ::backplan::testing::ScheduleOrDie;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -49,12 +51,6 @@ Plan ExportPlan() {
   plan.goals = {g};
   plan.dependencies = {{"a", "b", 0}};
   return plan;
-}
-
-Timeline ScheduleOrDie(const Plan& plan) {
-  absl::StatusOr<Timeline> t = Schedule(plan, ScheduleRequest{});
-  EXPECT_TRUE(t.ok()) << t.status();
-  return *t;
 }
 
 IcsOptions Options() {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/schedule/gantt_chart.h"
 #include "libs/schedule/gantt_page.h"
 
 namespace backplan::gantt_internal {
@@ -14,8 +15,6 @@ namespace {
 std::string Label(double percentile) {
   return absl::StrFormat("P%g", percentile);
 }
-
-std::string Num(double v) { return absl::StrFormat("%.2f", v); }
 
 }  // namespace
 

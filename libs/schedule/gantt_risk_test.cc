@@ -15,43 +15,23 @@
 #include "libs/schedule/cpm.h"
 #include "libs/schedule/gantt.h"
 #include "libs/schedule/simulate.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace {
 
 using ::backplan::testing::D;
 using ::backplan::testing::StatusIs;
+using ::backplan::testing::SvgAttr;
+using ::backplan::testing::SvgAttrNum;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// The value of attribute `name` in the element whose opening tag contains
-// `marker`.
-std::string Attr(absl::string_view text, absl::string_view marker,
-                 absl::string_view name) {
-  const size_t at = text.find(marker);
-  if (at == absl::string_view::npos) return "<missing element>";
-  const size_t tag = text.rfind('<', at);
-  const absl::string_view element = text.substr(tag, text.find('>', at) - tag);
-  const std::string key = absl::StrCat(" ", name, "=\"");
-  const size_t a = element.find(key);
-  if (a == absl::string_view::npos) return "<missing attribute>";
-  const size_t b = element.find('"', a + key.size());
-  return std::string(element.substr(a + key.size(), b - a - key.size()));
-}
-
-double AttrNum(absl::string_view text, absl::string_view marker,
-               absl::string_view name) {
-  double v = -1;
-  EXPECT_TRUE(absl::SimpleAtod(Attr(text, marker, name), &v))
-      << marker << " " << name;
-  return v;
-}
 
 // The chart's first day (data-axis-start).
 absl::CivilDay AxisStart(absl::string_view svg) {
   absl::CivilDay day;
   EXPECT_TRUE(absl::ParseCivilTime(
-      Attr(svg, "class=\"gantt\"", "data-axis-start"), &day));
+      SvgAttr(svg, "class=\"gantt\"", "data-axis-start"), &day));
   return day;
 }
 
@@ -93,8 +73,8 @@ TEST(GanttRisk, PercentileLinesSitAtTheEndOfTheirDays) {
   // before the latest start of a.
   const absl::CivilDay axis = AxisStart(svg);
   EXPECT_EQ(axis, D(2026, 2, 23));
-  const double dw = AttrNum(svg, "class=\"gantt\"", "data-day-width");
-  const double left = AttrNum(svg, "class=\"gantt\"", "data-chart-left");
+  const double dw = SvgAttrNum(svg, "class=\"gantt\"", "data-day-width");
+  const double left = SvgAttrNum(svg, "class=\"gantt\"", "data-chart-left");
   for (double q : {50.0, 80.0, 95.0}) {
     const absl::CivilDay day = result.Percentile(q)->day;
     const std::string marker =
@@ -104,13 +84,13 @@ TEST(GanttRisk, PercentileLinesSitAtTheEndOfTheirDays) {
     // Day d's column starts at left + (d - axis start) * dw; the line is at
     // its end, as the target line.
     const double x = left + (day - axis + 1) * dw;
-    EXPECT_NEAR(AttrNum(svg, marker, "x1"), x, 0.005);
-    EXPECT_NEAR(AttrNum(svg, marker, "x2"), x, 0.005);
+    EXPECT_NEAR(SvgAttrNum(svg, marker, "x1"), x, 0.005);
+    EXPECT_NEAR(SvgAttrNum(svg, marker, "x2"), x, 0.005);
     EXPECT_THAT(svg, HasSubstr(absl::StrCat(">P", q, "</text>")));
   }
   // P95 after the target here: the axis reaches it.
   EXPECT_GT(result.Percentile(95)->day, plan.outcome.target_date);
-  EXPECT_GT(AttrNum(svg, "class=\"gantt\"", "width"),
+  EXPECT_GT(SvgAttrNum(svg, "class=\"gantt\"", "width"),
             left + (result.Percentile(95)->day - axis + 1) * dw);
   EXPECT_THAT(svg, HasSubstr("class=\"risk-legend\""));
   EXPECT_THAT(svg,
@@ -129,14 +109,14 @@ TEST(GanttRisk, KnownDatesAtKnownColumnsAndInTheHtmlLegend) {
       0};
   ASSERT_OK_AND_ASSIGN(std::string svg,
                        ExportGanttSvg(plan, timeline, options));
-  const double dw = AttrNum(svg, "class=\"gantt\"", "data-day-width");
-  const double left = AttrNum(svg, "class=\"gantt\"", "data-chart-left");
+  const double dw = SvgAttrNum(svg, "class=\"gantt\"", "data-day-width");
+  const double left = SvgAttrNum(svg, "class=\"gantt\"", "data-chart-left");
   // Fri 13 is day 18 of the axis (from Mon 2026-02-23): its end is 19
   // columns in; Tue 24 ends 30 columns in.
   ASSERT_EQ(AxisStart(svg), D(2026, 2, 23));
-  EXPECT_NEAR(AttrNum(svg, "data-percentile=\"50\"", "x1"), left + 19 * dw,
+  EXPECT_NEAR(SvgAttrNum(svg, "data-percentile=\"50\"", "x1"), left + 19 * dw,
               0.005);
-  EXPECT_NEAR(AttrNum(svg, "data-percentile=\"95\"", "x1"), left + 30 * dw,
+  EXPECT_NEAR(SvgAttrNum(svg, "data-percentile=\"95\"", "x1"), left + 30 * dw,
               0.005);
   ASSERT_OK_AND_ASSIGN(std::string html,
                        ExportGanttHtml(plan, timeline, options));

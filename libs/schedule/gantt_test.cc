@@ -14,11 +14,15 @@
 #include "libs/common/status_matchers.h"
 #include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/cpm.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace {
 
 using ::backplan::testing::D;
+using ::backplan::testing::ScheduleOrDie;
+using ::backplan::testing::SvgAttr;
+using ::backplan::testing::SvgAttrNum;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -52,12 +56,6 @@ Plan ChartPlan() {
   return plan;
 }
 
-Timeline ScheduleOrDie(const Plan& plan, ScheduleRequest request = {}) {
-  absl::StatusOr<Timeline> t = Schedule(plan, request);
-  EXPECT_TRUE(t.ok()) << t.status();
-  return *t;
-}
-
 int Count(absl::string_view text, absl::string_view needle) {
   int n = 0;
   for (size_t at = text.find(needle); at != absl::string_view::npos;
@@ -65,30 +63,6 @@ int Count(absl::string_view text, absl::string_view needle) {
     ++n;
   }
   return n;
-}
-
-// The value of attribute `name` in the first element (after `from`) that
-// contains `marker` in its opening tag.
-std::string Attr(absl::string_view text, absl::string_view marker,
-                 absl::string_view name) {
-  const size_t at = text.find(marker);
-  if (at == absl::string_view::npos) return "<missing element>";
-  const size_t tag = text.rfind('<', at);
-  const size_t end = text.find('>', at);
-  absl::string_view element = text.substr(tag, end - tag);
-  const std::string key = absl::StrCat(" ", name, "=\"");
-  const size_t a = element.find(key);
-  if (a == absl::string_view::npos) return "<missing attribute>";
-  const size_t b = element.find('"', a + key.size());
-  return std::string(element.substr(a + key.size(), b - a - key.size()));
-}
-
-double AttrNum(absl::string_view text, absl::string_view marker,
-               absl::string_view name) {
-  double v = -1;
-  EXPECT_TRUE(absl::SimpleAtod(Attr(text, marker, name), &v))
-      << marker << " " << name;
-  return v;
 }
 
 std::string Between(absl::string_view text, absl::string_view open,
@@ -126,11 +100,11 @@ TEST(GanttSvg, OneBarPerTaskWithDatesCritAndDeadlines) {
   for (const ScheduledNode& node : timeline.nodes) {
     if (node.kind != PlanGraph::Kind::kTask) continue;
     const std::string marker = absl::StrCat("data-id=\"", node.id, "\"");
-    EXPECT_EQ(Attr(svg, marker, "data-start"),
+    EXPECT_EQ(SvgAttr(svg, marker, "data-start"),
               absl::FormatCivilTime(node.planned_start));
-    EXPECT_EQ(Attr(svg, marker, "data-end"),
+    EXPECT_EQ(SvgAttr(svg, marker, "data-end"),
               absl::FormatCivilTime(node.deadline));
-    EXPECT_EQ(absl::StrContains(Attr(svg, marker, "class"), "crit"),
+    EXPECT_EQ(absl::StrContains(SvgAttr(svg, marker, "class"), "crit"),
               node.critical)
         << node.id;
   }
@@ -149,25 +123,25 @@ TEST(GanttSvg, GeometryPutsTargetAndNonWorkingDaysOnTheAxis) {
   ASSERT_OK_AND_ASSIGN(std::string svg,
                        ExportGanttSvg(plan, ScheduleOrDie(plan), {}));
   // The axis starts on the Monday of the start week.
-  EXPECT_EQ(Attr(svg, "class=\"gantt\"", "data-axis-start"), "2026-03-02");
-  const double dw = AttrNum(svg, "class=\"gantt\"", "data-day-width");
-  const double left = AttrNum(svg, "class=\"gantt\"", "data-chart-left");
+  EXPECT_EQ(SvgAttr(svg, "class=\"gantt\"", "data-axis-start"), "2026-03-02");
+  const double dw = SvgAttrNum(svg, "class=\"gantt\"", "data-day-width");
+  const double left = SvgAttrNum(svg, "class=\"gantt\"", "data-chart-left");
   EXPECT_GE(dw, 2);
   // Target Fri 20 = day 18 of the axis; the line is at the end of that day.
-  EXPECT_DOUBLE_EQ(AttrNum(svg, "class=\"target fullv\"", "x1"),
+  EXPECT_DOUBLE_EQ(SvgAttrNum(svg, "class=\"target fullv\"", "x1"),
                    left + 19 * dw);
   // The first weekend (Sat 7, Sun 8) is one shaded block of two days; the
   // holiday on Mon 16 is its own block, marked as a holiday.
   const std::string weekend =
       absl::StrCat("class=\"nonwork fullh\" x=\"", left + 5 * dw, "\"");
-  EXPECT_EQ(AttrNum(svg, weekend, "width"), 2 * dw);
+  EXPECT_EQ(SvgAttrNum(svg, weekend, "width"), 2 * dw);
   const std::string holiday = absl::StrCat(
       "class=\"nonwork fullh holiday\" x=\"", left + 14 * dw, "\"");
-  EXPECT_EQ(AttrNum(svg, holiday, "width"), dw);
+  EXPECT_EQ(SvgAttrNum(svg, holiday, "width"), dw);
   // b (4 days, ending on the target) runs Tue 17 - Fri 20, after the
   // holiday; its bar starts at Tue 17's column.
   const size_t b = svg.find("data-id=\"b\"");
-  EXPECT_EQ(AttrNum(absl::string_view(svg).substr(b), "class=\"fill\"", "x"),
+  EXPECT_EQ(SvgAttrNum(absl::string_view(svg).substr(b), "class=\"fill\"", "x"),
             left + 15 * dw);
 }
 
@@ -214,16 +188,16 @@ TEST(GanttHtml, ProgressFillsBars) {
     return absl::string_view(svg).substr(
         svg.find(absl::StrCat("data-id=\"", id, "\"")));
   };
-  EXPECT_THAT(Attr(svg, "data-id=\"a\"", "class"), HasSubstr("done"));
-  EXPECT_EQ(AttrNum(part("a"), "class=\"progress\"", "width"),
-            AttrNum(part("a"), "class=\"fill\"", "width"));
-  EXPECT_THAT(Attr(svg, "data-id=\"b\"", "class"), HasSubstr("active"));
-  EXPECT_DOUBLE_EQ(AttrNum(part("b"), "class=\"progress\"", "width"),
-                   AttrNum(part("b"), "class=\"fill\"", "width") * 0.25);
+  EXPECT_THAT(SvgAttr(svg, "data-id=\"a\"", "class"), HasSubstr("done"));
+  EXPECT_EQ(SvgAttrNum(part("a"), "class=\"progress\"", "width"),
+            SvgAttrNum(part("a"), "class=\"fill\"", "width"));
+  EXPECT_THAT(SvgAttr(svg, "data-id=\"b\"", "class"), HasSubstr("active"));
+  EXPECT_DOUBLE_EQ(SvgAttrNum(part("b"), "class=\"progress\"", "width"),
+                   SvgAttrNum(part("b"), "class=\"fill\"", "width") * 0.25);
   // The in-progress bar starts where the work began (Mon 9).
-  const double dw = AttrNum(svg, "class=\"gantt\"", "data-day-width");
-  EXPECT_EQ(AttrNum(part("b"), "class=\"fill\"", "x"),
-            AttrNum(svg, "class=\"gantt\"", "data-chart-left") + 7 * dw);
+  const double dw = SvgAttrNum(svg, "class=\"gantt\"", "data-day-width");
+  EXPECT_EQ(SvgAttrNum(part("b"), "class=\"fill\"", "x"),
+            SvgAttrNum(svg, "class=\"gantt\"", "data-chart-left") + 7 * dw);
   EXPECT_EQ(Count(svg, "class=\"progress\""), 2);
   EXPECT_THAT(svg,
               HasSubstr("<line class=\"asof fullv\" data-day=\"2026-03-09\""));
@@ -256,11 +230,11 @@ TEST(GanttSvg, MembersBecomeSwimLanes) {
   EXPECT_EQ(Count(svg, "class=\"also\""), 1);  // c in Ana's lane too.
   // a's bar in a lane carries its title, cut between characters: Tue 3 to
   // Mon 9 is 7 calendar days, 168 px, room for 24 characters of 7 px.
-  EXPECT_EQ(AttrNum(svg, "class=\"gantt\"", "data-day-width"), 24);
+  EXPECT_EQ(SvgAttrNum(svg, "class=\"gantt\"", "data-day-width"), 24);
   EXPECT_THAT(svg, HasSubstr(absl::StrCat(">", cut, "\xE2\x80\xA6</text>")));
   // a and b share Ana's row; the arrow a -> b stays in it.
-  EXPECT_EQ(Attr(svg, "data-from=\"a\" data-to=\"b\"", "data-r1"),
-            Attr(svg, "data-from=\"a\" data-to=\"b\"", "data-r2"));
+  EXPECT_EQ(SvgAttr(svg, "data-from=\"a\" data-to=\"b\"", "data-r1"),
+            SvgAttr(svg, "data-from=\"a\" data-to=\"b\"", "data-r2"));
 }
 
 TEST(GanttExport, RefusesBadInput) {

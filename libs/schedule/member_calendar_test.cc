@@ -17,23 +17,17 @@
 #include "gtest/gtest.h"
 #include "libs/common/status_matchers.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::kMonday;
+using ::backplan::testing::MondayRequest;
 using ::backplan::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-const absl::CivilDay kMonday(2026, 3, 2);
-
-ScheduleRequest Request(ScheduleMode mode) {
-  ScheduleRequest request;
-  request.mode = mode;
-  request.today = kMonday;
-  return request;
-}
 
 // Written from the contract, not from member_calendar.cc.
 bool Works(const ResourcePool& pool, const std::string& member,
@@ -221,7 +215,7 @@ TEST(MemberCalendar, RandomPlansNeverUseAMemberOnTheirDaysOff) {
       options.seed = static_cast<uint64_t>(round);
       options.max_schedules = 50;
       absl::StatusOr<ResourceTimeline> rt =
-          ScheduleWithResources(plan, Request(mode), options);
+          ScheduleWithResources(plan, MondayRequest(mode), options);
       if (!rt.ok()) {
         // Only a task whose pools never have the people for its length.
         EXPECT_THAT(rt.status().message(), HasSubstr("in a row"))
@@ -247,8 +241,8 @@ TEST(MemberCalendar, RandomReplansFromProgressKeepCalendars) {
     ResourceScheduleOptions options;
     options.seed = static_cast<uint64_t>(round);
     options.max_schedules = 50;
-    absl::StatusOr<ResourceTimeline> first =
-        ScheduleWithResources(plan, Request(ScheduleMode::kForward), options);
+    absl::StatusOr<ResourceTimeline> first = ScheduleWithResources(
+        plan, MondayRequest(ScheduleMode::kForward), options);
     if (!first.ok()) continue;
     for (size_t n = 0; n < first->timeline.nodes.size(); ++n) {
       const ScheduledNode& node = first->timeline.nodes[n];
@@ -268,7 +262,7 @@ TEST(MemberCalendar, RandomReplansFromProgressKeepCalendars) {
     }
     for (const ScheduleMode mode :
          {ScheduleMode::kForward, ScheduleMode::kBackward}) {
-      ScheduleRequest request = Request(mode);
+      ScheduleRequest request = MondayRequest(mode);
       request.as_of = as_of;
       absl::StatusOr<ResourceTimeline> again =
           ScheduleWithResources(plan, request, options);
@@ -307,7 +301,7 @@ TEST(MemberCalendar, NamedMemberWaitsForTheirDayOff) {
       {"ann", {}, {absl::CivilDay(2026, 3, 3)}});
   ASSERT_OK_AND_ASSIGN(
       ResourceTimeline rt,
-      ScheduleWithResources(plan, Request(ScheduleMode::kForward),
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward),
                             ResourceScheduleOptions()));
   EXPECT_EQ(rt.timeline.nodes[0].planned_start, absl::CivilDay(2026, 3, 4));
   EXPECT_EQ(rt.timeline.nodes[0].deadline, absl::CivilDay(2026, 3, 5));
@@ -315,7 +309,7 @@ TEST(MemberCalendar, NamedMemberWaitsForTheirDayOff) {
   // Unnamed, Bob takes it on Monday.
   plan.tasks[0].demands[0].member.clear();
   ASSERT_OK_AND_ASSIGN(
-      rt, ScheduleWithResources(plan, Request(ScheduleMode::kForward),
+      rt, ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward),
                                 ResourceScheduleOptions()));
   EXPECT_EQ(rt.timeline.nodes[0].planned_start, kMonday);
   EXPECT_THAT(rt.assignees[0], ElementsAre("bob"));
@@ -328,7 +322,7 @@ TEST(MemberCalendar, TwoTasksNamingOneMemberDoNotOverlap) {
   plan.tasks.push_back(other);
   ASSERT_OK_AND_ASSIGN(
       ResourceTimeline rt,
-      ScheduleWithResources(plan, Request(ScheduleMode::kForward),
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward),
                             ResourceScheduleOptions()));
   CheckStaffing(plan, rt);
   EXPECT_EQ(rt.makespan_days, 4);
@@ -339,7 +333,7 @@ TEST(MemberCalendar, PartTimeMemberTooShortForTaskIsRefused) {
   plan.resources[0].member_calendars.push_back(
       {"ann", {absl::Weekday::monday, absl::Weekday::wednesday}, {}});
   EXPECT_THAT(
-      ScheduleWithResources(plan, Request(ScheduleMode::kForward),
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward),
                             ResourceScheduleOptions()),
       StatusIs(absl::StatusCode::kInvalidArgument,
                AllOf(HasSubstr("task \"build\""), HasSubstr("\"ann\""))));
@@ -349,7 +343,7 @@ TEST(MemberCalendar, ValidationNamesMemberAndDate) {
   Plan plan = OneMemberPlan();
   plan.resources[0].member_calendars.push_back(
       {"ann", {}, {absl::CivilDay(2026, 3, 3), absl::CivilDay(2026, 3, 3)}});
-  EXPECT_THAT(ScheduleWithResources(plan, Request(ScheduleMode::kForward),
+  EXPECT_THAT(ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward),
                                     ResourceScheduleOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("resources[0].member_calendars[0].days_off[1]:"
@@ -357,13 +351,13 @@ TEST(MemberCalendar, ValidationNamesMemberAndDate) {
                                  "twice")));
   plan = OneMemberPlan();
   plan.resources[0].member_calendars.push_back({"zed", {}, {}});
-  EXPECT_THAT(ScheduleWithResources(plan, Request(ScheduleMode::kForward),
+  EXPECT_THAT(ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward),
                                     ResourceScheduleOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("member \"zed\" is not in pool \"dev\"")));
   plan = OneMemberPlan();
   plan.tasks[0].demands[0].member = "zed";
-  EXPECT_THAT(ScheduleWithResources(plan, Request(ScheduleMode::kForward),
+  EXPECT_THAT(ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward),
                                     ResourceScheduleOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("tasks[0].demands[0].member: task \"build\": "

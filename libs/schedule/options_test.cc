@@ -27,10 +27,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr absl::CivilDay kStart(2027, 3, 1);  // A Monday.
+constexpr absl::CivilDay kPlanStart(2027, 3, 1);  // A Monday.
 
-Task MakeTask(const std::string& id, int days, bool optional = false,
-              int importance = 0) {
+Task ScoredTask(const std::string& id, int days, bool optional = false,
+                int importance = 0) {
   Task task;
   task.id = id;
   task.title = id;
@@ -43,7 +43,7 @@ Task MakeTask(const std::string& id, int days, bool optional = false,
 OptionsRequest Request(absl::CivilDay target) {
   OptionsRequest request;
   request.target = target;
-  request.today = kStart;
+  request.today = kPlanStart;
   request.simulation.iterations = 50;
   request.simulation.seed = 3;
   request.resources.max_schedules = 30;
@@ -54,7 +54,7 @@ OptionsRequest Request(absl::CivilDay target) {
 absl::CivilDay EarliestFinish(const Plan& plan) {
   ScheduleRequest request;
   request.mode = ScheduleMode::kForward;
-  request.today = kStart;
+  request.today = kPlanStart;
   absl::StatusOr<Timeline> timeline = Schedule(plan, request);
   EXPECT_TRUE(timeline.ok()) << timeline.status();
   return timeline->earliest_finish;
@@ -63,37 +63,37 @@ absl::CivilDay EarliestFinish(const Plan& plan) {
 TEST(CutScope, CutsTheCheapestWorkOnTheCriticalChain) {
   // a (10, mandatory) and b (8, optional) and c (6, optional) in a chain:
   // the target needs 6 days gone; c is cheaper than b.
-  Plan plan = SevenDayPlan(kStart, kStart + 11);
-  plan.tasks = {MakeTask("a", 10), MakeTask("b", 8, true, 9),
-                MakeTask("c", 6, true, 2)};
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 11);
+  plan.tasks = {ScoredTask("a", 10), ScoredTask("b", 8, true, 9),
+                ScoredTask("c", 6, true, 2)};
   plan.dependencies = {{"a", "b", 0}, {"b", "c", 0}};
   ASSERT_OK_AND_ASSIGN(PlanOptions options,
-                       FindOptions(plan, Request(kStart + 17)));
+                       FindOptions(plan, Request(kPlanStart + 17)));
   EXPECT_TRUE(options.cut.found);
   EXPECT_TRUE(options.cut.exact);
   EXPECT_THAT(options.cut.cut_ids, ElementsAre("c"));
   EXPECT_DOUBLE_EQ(options.cut.value_lost, 2);
   EXPECT_EQ(options.cut.days_gained, 6);
-  EXPECT_EQ(options.cut.score.finish, kStart + 17);
-  EXPECT_EQ(options.baseline.finish, kStart + 23);
+  EXPECT_EQ(options.cut.score.finish, kPlanStart + 17);
+  EXPECT_EQ(options.baseline.finish, kPlanStart + 23);
   EXPECT_TRUE(options.cut.score.holds);
   EXPECT_DOUBLE_EQ(options.cut.score.probability_on_time, 1.0);
-  EXPECT_EQ(options.date.date, kStart + 23);
+  EXPECT_EQ(options.date.date, kPlanStart + 23);
   EXPECT_EQ(options.date.working_days_later, 6);
   EXPECT_FALSE(options.people.applicable);
 }
 
 TEST(CutScope, SaysWhenNoCutCanReachTheTarget) {
-  Plan plan = SevenDayPlan(kStart, kStart + 30);
-  plan.tasks = {MakeTask("a", 20), MakeTask("b", 5, true)};
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 30);
+  plan.tasks = {ScoredTask("a", 20), ScoredTask("b", 5, true)};
   plan.dependencies = {{"a", "b", 0}};
   ASSERT_OK_AND_ASSIGN(PlanOptions options,
-                       FindOptions(plan, Request(kStart + 10)));
+                       FindOptions(plan, Request(kPlanStart + 10)));
   EXPECT_FALSE(options.cut.found);
   EXPECT_THAT(options.cut.note, HasSubstr("cannot reach"));
   EXPECT_EQ(options.cut.optional_items, 1);
   options.cut = {};
-  OptionsRequest greedy = Request(kStart + 10);
+  OptionsRequest greedy = Request(kPlanStart + 10);
   greedy.max_exact_items = 0;
   ASSERT_OK_AND_ASSIGN(options, FindOptions(plan, greedy));
   EXPECT_FALSE(options.cut.found);
@@ -102,9 +102,10 @@ TEST(CutScope, SaysWhenNoCutCanReachTheTarget) {
 
 TEST(CutScope, AGoalTakesItsSubTreeButNotSharedWork) {
   // g-extra (optional) lists x and shared; g-core lists shared too.
-  Plan plan = SevenDayPlan(kStart, kStart + 60);
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 60);
   plan.outcome_goal_id = "g-out";
-  plan.tasks = {MakeTask("core", 5), MakeTask("shared", 3), MakeTask("x", 20)};
+  plan.tasks = {ScoredTask("core", 5), ScoredTask("shared", 3),
+                ScoredTask("x", 20)};
   Goal out{"g-out", "out", {"g-core", "g-extra"}, {}};
   Goal core{"g-core", "core", {}, {"core", "shared"}};
   Goal extra{"g-extra", "extra", {}, {"x", "shared"}};
@@ -115,20 +116,20 @@ TEST(CutScope, AGoalTakesItsSubTreeButNotSharedWork) {
   EXPECT_THAT(removed, ElementsAre("x"));
   EXPECT_EQ(cut.goals.size(), 2u);
   ASSERT_OK_AND_ASSIGN(PlanOptions options,
-                       FindOptions(plan, Request(kStart + 6)));
+                       FindOptions(plan, Request(kPlanStart + 6)));
   EXPECT_THAT(options.cut.cut_ids, ElementsAre("g-extra"));
   EXPECT_THAT(options.cut.removed_task_ids, ElementsAre("x"));
   EXPECT_DOUBLE_EQ(options.cut.value_lost, 5);  // x's unset importance.
 }
 
 TEST(CutScope, AMandatoryDependentKeepsItsPredecessor) {
-  Plan plan = SevenDayPlan(kStart, kStart + 60);
-  plan.tasks = {MakeTask("opt", 10, true), MakeTask("must", 2)};
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 60);
+  plan.tasks = {ScoredTask("opt", 10, true), ScoredTask("must", 2)};
   plan.dependencies = {{"opt", "must", 0}};
   EXPECT_THAT(PlanWithout(plan, {"opt"}, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must")));
   ASSERT_OK_AND_ASSIGN(PlanOptions options,
-                       FindOptions(plan, Request(kStart + 3)));
+                       FindOptions(plan, Request(kPlanStart + 3)));
   EXPECT_FALSE(options.cut.found);
 }
 
@@ -136,7 +137,7 @@ TEST(CutScope, AMandatoryDependentKeepsItsPredecessor) {
 // explicit dependencies, up to 12 optional items.
 Plan RandomPlan(std::mt19937& gen) {
   for (;;) {
-    Plan plan = SevenDayPlan(kStart, kStart + 200);
+    Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 200);
     plan.outcome_goal_id = "g0";
     const int goals = absl::Uniform(gen, 1, 5);
     const int tasks = absl::Uniform(gen, 3, 10);
@@ -151,8 +152,8 @@ Plan RandomPlan(std::mt19937& gen) {
       plan.goals.push_back(goal);
     }
     for (int t = 0; t < tasks; ++t) {
-      Task task = MakeTask(absl::StrCat("t", t), absl::Uniform(gen, 1, 9),
-                           absl::Bernoulli(gen, 0.6));
+      Task task = ScoredTask(absl::StrCat("t", t), absl::Uniform(gen, 1, 9),
+                             absl::Bernoulli(gen, 0.6));
       plan.tasks.push_back(task);
       plan.goals[absl::Uniform(gen, 0, goals)].task_ids.push_back(task.id);
       if (absl::Bernoulli(gen, 0.2)) {
@@ -183,7 +184,7 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
   for (int round = 0; round < 150; ++round) {
     Plan plan = RandomPlan(gen);
     ASSERT_OK_AND_ASSIGN(PlanGraph graph, BuildPlanGraph(plan));
-    OptionsRequest request = Request(kStart);
+    OptionsRequest request = Request(kPlanStart);
     for (const Task& task : plan.tasks) {
       request.task_values[task.id] = absl::Uniform(gen, 0, 6);
     }
@@ -192,7 +193,7 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
     ASSERT_LE(items.size(), 12u);
     const absl::CivilDay full = EarliestFinish(plan);
     request.target = full - absl::Uniform(gen, 0, 12);
-    if (request.target < kStart) request.target = kStart;
+    if (request.target < kPlanStart) request.target = kPlanStart;
 
     // Every subset of the optional items.
     double best = std::numeric_limits<double>::infinity();
@@ -212,7 +213,7 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
       const absl::CivilDay finish = EarliestFinish(*without);
       model.Close(&removed);
       // The search's own pass agrees with cpm.h on the rebuilt plan.
-      ASSERT_EQ(kStart + model.Finish(removed, &scratch), finish)
+      ASSERT_EQ(kPlanStart + model.Finish(removed, &scratch), finish)
           << "round " << round << " mask " << mask;
       if (finish > request.target) continue;
       double value = 0;
@@ -257,15 +258,15 @@ TEST(CutScope, ExactMatchesBruteForceOnRandomPlans) {
 }
 
 TEST(CutScope, StopEndsTheSearch) {
-  Plan plan = SevenDayPlan(kStart, kStart + 400);
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 400);
   for (int t = 0; t < 20; ++t) {
-    plan.tasks.push_back(MakeTask(absl::StrCat("t", t), 10, true));
+    plan.tasks.push_back(ScoredTask(absl::StrCat("t", t), 10, true));
     if (t > 0) {
       plan.dependencies.push_back(
           {absl::StrCat("t", t - 1), absl::StrCat("t", t), 0});
     }
   }
-  OptionsRequest request = Request(kStart + 50);
+  OptionsRequest request = Request(kPlanStart + 50);
   int polls = 0;
   request.stop = [&polls] { return ++polls > 3; };
   EXPECT_THAT(FindOptions(plan, request),
@@ -273,40 +274,40 @@ TEST(CutScope, StopEndsTheSearch) {
 }
 
 TEST(Options, RefusesBadInput) {
-  Plan plan = SevenDayPlan(kStart, kStart + 30);
-  plan.tasks = {MakeTask("a", 3)};
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 30);
+  plan.tasks = {ScoredTask("a", 3)};
   for (double c : {0.0, 1.0, -0.5, 1.5}) {
-    OptionsRequest request = Request(kStart + 10);
+    OptionsRequest request = Request(kPlanStart + 10);
     request.confidence = c;
     EXPECT_THAT(
         FindOptions(plan, request),
         StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("confidence")));
   }
   EXPECT_THAT(
-      FindOptions(plan, Request(kStart - 1)),
+      FindOptions(plan, Request(kPlanStart - 1)),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("target")));
   plan.outcome_goal_id = "g";
   plan.goals = {Goal{"g", "g", {}, {"a"}}};
   plan.goals[0].optional = true;
-  EXPECT_THAT(FindOptions(plan, Request(kStart + 10)),
+  EXPECT_THAT(FindOptions(plan, Request(kPlanStart + 10)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("goals[0].optional")));
 }
 
 TEST(Options, ConfidenceMovesTheDateToThePercentile) {
-  Plan plan = SevenDayPlan(kStart, kStart + 30);
-  Task a = MakeTask("a", 10);
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 30);
+  Task a = ScoredTask("a", 10);
   a.optimistic_days = 8;
   a.pessimistic_days = 20;
-  plan.tasks = {a, MakeTask("b", 4, true)};
+  plan.tasks = {a, ScoredTask("b", 4, true)};
   plan.dependencies = {{"a", "b", 0}};
-  OptionsRequest request = Request(kStart + 13);
+  OptionsRequest request = Request(kPlanStart + 13);
   request.confidence = 0.8;
   request.simulation.iterations = 400;
   ASSERT_OK_AND_ASSIGN(PlanOptions options, FindOptions(plan, request));
-  EXPECT_EQ(options.baseline.finish, kStart + 13);
+  EXPECT_EQ(options.baseline.finish, kPlanStart + 13);
   EXPECT_FALSE(options.baseline.holds);  // Deterministically just on time.
-  EXPECT_GT(options.date.date, kStart + 13);
+  EXPECT_GT(options.date.date, kPlanStart + 13);
   EXPECT_GE(options.date.probability_on_time, 0.8);
   EXPECT_EQ(options.date.date, options.baseline.finish_at_confidence);
   // The cut aims earlier by the plan's buffer, so b goes.
@@ -321,12 +322,12 @@ TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
   std::mt19937 gen(22);
   int found = 0, helped = 0;
   for (int round = 0; round < 25; ++round) {
-    Plan plan = SevenDayPlan(kStart, kStart + 200);
+    Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 200);
     plan.resources = {ResourcePool{"dev", 1, {}, {}},
                       ResourcePool{"qa", absl::Uniform(gen, 1, 3), {}, {}}};
     const int tasks = absl::Uniform(gen, 3, 8);
     for (int t = 0; t < tasks; ++t) {
-      Task task = MakeTask(absl::StrCat("t", t), absl::Uniform(gen, 1, 6));
+      Task task = ScoredTask(absl::StrCat("t", t), absl::Uniform(gen, 1, 6));
       task.demands.push_back({absl::Bernoulli(gen, 0.6) ? "dev" : "qa", 1});
       plan.tasks.push_back(task);
       if (t > 0 && absl::Bernoulli(gen, 0.3)) {
@@ -334,11 +335,11 @@ TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
             {absl::StrCat("t", absl::Uniform(gen, 0, t)), task.id, 0});
       }
     }
-    OptionsRequest request = Request(kStart);
+    OptionsRequest request = Request(kPlanStart);
     request.max_extra_units = 3;
     ScheduleRequest forward;
     forward.mode = ScheduleMode::kForward;
-    forward.today = kStart;
+    forward.today = kPlanStart;
     auto finish_with = [&](int dev, int qa) {
       Plan p = plan;
       p.resources[0].capacity += dev;
@@ -349,7 +350,7 @@ TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
       return rt->timeline.final_milestone;
     };
     const absl::CivilDay now = finish_with(0, 0);
-    request.target = std::max(kStart, now - absl::Uniform(gen, 0, 8));
+    request.target = std::max(kPlanStart, now - absl::Uniform(gen, 0, 8));
     // Fewest units in total, then the lexicographically smallest split.
     int best_dev = -1, best_qa = -1;
     for (int total = 0; total <= 3 && best_dev < 0; ++total) {
@@ -379,10 +380,10 @@ TEST(AddPeople, MatchesExhaustiveSearchOnRandomPlans) {
 }
 
 TEST(AddPeople, NotApplicableWithoutPools) {
-  Plan plan = SevenDayPlan(kStart, kStart + 30);
-  plan.tasks = {MakeTask("a", 3)};
+  Plan plan = SevenDayPlan(kPlanStart, kPlanStart + 30);
+  plan.tasks = {ScoredTask("a", 3)};
   ASSERT_OK_AND_ASSIGN(PlanOptions options,
-                       FindOptions(plan, Request(kStart + 30)));
+                       FindOptions(plan, Request(kPlanStart + 30)));
   EXPECT_FALSE(options.people.applicable);
   EXPECT_TRUE(options.cut.found);  // Already on time: nothing to cut.
   EXPECT_THAT(options.cut.cut_ids, IsEmpty());

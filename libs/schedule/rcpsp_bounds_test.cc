@@ -3,8 +3,6 @@
 // the one that counts.
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -12,18 +10,13 @@
 #include "gtest/gtest.h"
 #include "libs/schedule/rcpsp.h"
 #include "libs/schedule/rcpsp_psplib.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace rcpsp {
 namespace {
 
-std::string ReadPsplib(const std::string& relative) {
-  std::ifstream in(std::string(BACKPLAN_PSPLIB_DIR) + "/" + relative);
-  if (!in) return "";
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using ::backplan::testing::ReadPsplib;
 
 Result Bounds(const Problem& problem) {
   Options options;

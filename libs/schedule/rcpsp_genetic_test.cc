@@ -196,7 +196,7 @@ TEST(RcpspGenetic, SameScheduleAcrossProcesses) {
   const std::string mine =
       absl::StrCat("SCHEDULE ", absl::StrJoin(r.start, ","));
 
-  const std::string out = testing::TempDir() + "/rcpsp_other_process.txt";
+  const std::string out = ::testing::TempDir() + "/rcpsp_other_process.txt";
   const std::string filter =
       "--gtest_filter=RcpspGenetic.PrintScheduleForAnotherProcess";
   const std::string self = std::filesystem::read_symlink("/proc/self/exe");

@@ -13,15 +13,16 @@
 #include "gtest/gtest.h"
 #include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/rcpsp_plan.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::kMonday;
+using ::backplan::testing::MondayRequest;
 using ::backplan::testing::TeamPlanShape;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-const absl::CivilDay kMonday(2026, 3, 2);
 
 // 16 tasks of 1-5 days; "ops" has one person; "team" one on 2026-03-17.
 Plan RandomTeamPlan(std::mt19937& gen) {
@@ -30,13 +31,6 @@ Plan RandomTeamPlan(std::mt19937& gen) {
   shape.target = absl::CivilDay(2026, 7, 31);
   shape.team_reduced_day = absl::CivilDay(2026, 3, 17);
   return ::backplan::testing::RandomTeamPlan(gen, shape);
-}
-
-ScheduleRequest Request(ScheduleMode mode) {
-  ScheduleRequest request;
-  request.mode = mode;
-  request.today = kMonday;
-  return request;
 }
 
 int Capacity(const ResourcePool& pool, absl::CivilDay day) {
@@ -114,8 +108,8 @@ TEST(ResourceProgress, ReplansTheRestWithoutDoubleBooking) {
     ResourceScheduleOptions options;
     options.seed = round;
     options.max_schedules = 100;
-    absl::StatusOr<ResourceTimeline> first =
-        ScheduleWithResources(plan, Request(ScheduleMode::kForward), options);
+    absl::StatusOr<ResourceTimeline> first = ScheduleWithResources(
+        plan, MondayRequest(ScheduleMode::kForward), options);
     ASSERT_TRUE(first.ok()) << first.status();
     // A week and a half in: what ended is done (a day late, to move
     // things), what runs is in progress with its people kept.
@@ -139,7 +133,7 @@ TEST(ResourceProgress, ReplansTheRestWithoutDoubleBooking) {
     }
     for (ScheduleMode mode :
          {ScheduleMode::kForward, ScheduleMode::kBackward}) {
-      ScheduleRequest request = Request(mode);
+      ScheduleRequest request = MondayRequest(mode);
       request.as_of = as_of;
       absl::StatusOr<ResourceTimeline> again =
           ScheduleWithResources(plan, request, options);
@@ -182,7 +176,7 @@ TEST(ResourceProgress, DoneTasksFreeTheirPeople) {
   }
   plan.tasks[0].progress.status = TaskStatus::kDone;
   plan.tasks[0].progress.actual_finish = absl::CivilDay(2026, 3, 3);
-  ScheduleRequest request = Request(ScheduleMode::kForward);
+  ScheduleRequest request = MondayRequest(ScheduleMode::kForward);
   request.as_of = absl::CivilDay(2026, 3, 4);
   absl::StatusOr<ResourceTimeline> rt =
       ScheduleWithResources(plan, request, {});
@@ -213,7 +207,7 @@ TEST(ResourceSlackOfPlan, TesterQueueIsResourceCritical) {
   add("t-qa", 4, true);
   add("t-docs", 4, true);
   absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kForward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward), {});
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(rt->makespan_days, 8);
   EXPECT_EQ(rt->resource_slack_days[0], 5);
@@ -234,7 +228,7 @@ TEST(ResourceSlackOfPlan, TesterQueueIsResourceCritical) {
   EXPECT_EQ(wait.text, "waits for pool testers after " + wait.task + " (tess)");
 
   absl::StatusOr<ResourceTimeline> back =
-      ScheduleWithResources(plan, Request(ScheduleMode::kBackward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kBackward), {});
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(back->resource_critical[1]);
   EXPECT_TRUE(back->resource_critical[2]);
@@ -260,15 +254,15 @@ TEST(ResourceSearch, StoppedRunRepeatsWithItsScheduleCount) {
     int calls = 0;
     const int stop_after = 40 + 60 * round;  // A deterministic "clock".
     stopped.out_of_time = [&] { return ++calls > stop_after; };
-    absl::StatusOr<ResourceTimeline> a =
-        ScheduleWithResources(plan, Request(ScheduleMode::kBackward), stopped);
+    absl::StatusOr<ResourceTimeline> a = ScheduleWithResources(
+        plan, MondayRequest(ScheduleMode::kBackward), stopped);
     ASSERT_TRUE(a.ok()) << a.status();
     ASSERT_LT(a->schedules, stopped.max_schedules);
     ResourceScheduleOptions counted;
     counted.seed = round;
     counted.max_schedules = a->schedules;
-    absl::StatusOr<ResourceTimeline> b =
-        ScheduleWithResources(plan, Request(ScheduleMode::kBackward), counted);
+    absl::StatusOr<ResourceTimeline> b = ScheduleWithResources(
+        plan, MondayRequest(ScheduleMode::kBackward), counted);
     ASSERT_TRUE(b.ok()) << b.status();
     EXPECT_EQ(b->schedules, a->schedules);
     EXPECT_EQ(b->makespan_days, a->makespan_days) << round;

@@ -9,15 +9,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/core/testing/plan_builders.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace {
 
+using ::backplan::testing::kMonday;
+using ::backplan::testing::MondayRequest;
 using ::backplan::testing::TeamPlanShape;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-const absl::CivilDay kMonday(2026, 3, 2);
 
 Plan TwoTaskPlan(absl::CivilDay target) {
   Plan plan;
@@ -41,18 +42,11 @@ const ScheduledNode& Node(const ResourceTimeline& rt, const std::string& id) {
   return *node;
 }
 
-ScheduleRequest Request(ScheduleMode mode) {
-  ScheduleRequest request;
-  request.mode = mode;
-  request.today = kMonday;
-  return request;
-}
-
 TEST(ScheduleWithResources, BackwardEndsOnTheTarget) {
   // Target on a Sunday: the final milestone is the Friday before.
   const Plan plan = TwoTaskPlan(absl::CivilDay(2026, 3, 15));
   absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kBackward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kBackward), {});
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(rt->timeline.final_milestone, absl::CivilDay(2026, 3, 13));
   const ScheduledNode& a = Node(*rt, "a");
@@ -76,7 +70,7 @@ TEST(ScheduleWithResources, BackwardEndsOnTheTarget) {
 TEST(ScheduleWithResources, ForwardFromTheStartDate) {
   const Plan plan = TwoTaskPlan(absl::CivilDay(2026, 3, 31));
   absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kForward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward), {});
   ASSERT_TRUE(rt.ok()) << rt.status();
   const ScheduledNode& a = Node(*rt, "a");
   const ScheduledNode& b = Node(*rt, "b");
@@ -96,7 +90,7 @@ TEST(ScheduleWithResources, ReducedCapacityDaysAreRespected) {
   // Nobody on Wednesday: three days in a row means Thursday to Monday.
   plan.resources[0].reduced_days.push_back({absl::CivilDay(2026, 3, 4), 0});
   absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kForward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kForward), {});
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(Node(*rt, "a").planned_start, absl::CivilDay(2026, 3, 5));
   EXPECT_EQ(Node(*rt, "a").deadline, absl::CivilDay(2026, 3, 9));
@@ -105,7 +99,7 @@ TEST(ScheduleWithResources, ReducedCapacityDaysAreRespected) {
   // Backward from Friday the 6th: Wednesday blocked, so Thursday-Friday is
   // too short; the task ends Tuesday.
   plan.outcome.target_date = absl::CivilDay(2026, 3, 6);
-  rt = ScheduleWithResources(plan, Request(ScheduleMode::kBackward), {});
+  rt = ScheduleWithResources(plan, MondayRequest(ScheduleMode::kBackward), {});
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(Node(*rt, "a").deadline, absl::CivilDay(2026, 3, 3));
   EXPECT_EQ(Node(*rt, "a").planned_start, absl::CivilDay(2026, 2, 27));
@@ -116,7 +110,7 @@ TEST(ScheduleWithResources, ReducedCapacityDaysAreRespected) {
 TEST(ScheduleWithResources, InfeasibleTargetIsAnAnswer) {
   const Plan plan = TwoTaskPlan(absl::CivilDay(2026, 3, 4));
   absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kBackward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kBackward), {});
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(rt->timeline.final_milestone, absl::CivilDay(2026, 3, 4));
   EXPECT_FALSE(rt->timeline.feasible);
@@ -128,7 +122,7 @@ TEST(ScheduleWithResources, FixedDeadlineHoldsBackward) {
   Plan plan = TwoTaskPlan(absl::CivilDay(2026, 3, 31));
   plan.tasks[1].fixed_deadline = absl::CivilDay(2026, 3, 20);
   absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kBackward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kBackward), {});
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(Node(*rt, "b").deadline, absl::CivilDay(2026, 3, 20));
   EXPECT_EQ(Node(*rt, "a").deadline, absl::CivilDay(2026, 3, 31));
@@ -139,7 +133,7 @@ TEST(ScheduleWithResources, DemandsAddingUpAboveCapacityAreRefused) {
   Plan plan = TwoTaskPlan(absl::CivilDay(2026, 3, 31));
   plan.tasks[1].demands.push_back({"dev", 1});
   absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kBackward), {});
+      ScheduleWithResources(plan, MondayRequest(ScheduleMode::kBackward), {});
   EXPECT_EQ(rt.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(rt.status().message(), HasSubstr("\"b\""));
   EXPECT_THAT(rt.status().message(), HasSubstr("\"dev\""));
@@ -150,13 +144,14 @@ TEST(ScheduleWithResources, CallerOrderIsFollowed) {
   ResourceScheduleOptions options;
   options.max_schedules = 1;
   options.priority_order = {"b", "a"};
-  absl::StatusOr<ResourceTimeline> rt =
-      ScheduleWithResources(plan, Request(ScheduleMode::kForward), options);
+  absl::StatusOr<ResourceTimeline> rt = ScheduleWithResources(
+      plan, MondayRequest(ScheduleMode::kForward), options);
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(Node(*rt, "b").planned_start, kMonday);
   EXPECT_EQ(rt->best_rule, "caller order");
   // Backward: b still comes first, a ends on the target.
-  rt = ScheduleWithResources(plan, Request(ScheduleMode::kBackward), options);
+  rt = ScheduleWithResources(plan, MondayRequest(ScheduleMode::kBackward),
+                             options);
   ASSERT_TRUE(rt.ok()) << rt.status();
   EXPECT_EQ(Node(*rt, "a").deadline, absl::CivilDay(2026, 3, 31));
 }
@@ -188,7 +183,7 @@ TEST(ScheduleWithResources, NamedMembersAreNeverDoubleBooked) {
       options.seed = seed;
       options.max_schedules = 100;
       absl::StatusOr<ResourceTimeline> rt =
-          ScheduleWithResources(plan, Request(mode), options);
+          ScheduleWithResources(plan, MondayRequest(mode), options);
       ASSERT_TRUE(rt.ok()) << rt.status();
       const WorkingCalendar calendar = WorkingCalendar::Default();
       std::set<std::pair<std::string, int64_t>> busy;  // (member, day index)
@@ -238,10 +233,10 @@ TEST(ScheduleWithResources, DeterministicPerSeed) {
   ResourceScheduleOptions options;
   options.seed = 99;
   options.max_schedules = 300;
-  absl::StatusOr<ResourceTimeline> a =
-      ScheduleWithResources(plan, Request(ScheduleMode::kBackward), options);
-  absl::StatusOr<ResourceTimeline> b =
-      ScheduleWithResources(plan, Request(ScheduleMode::kBackward), options);
+  absl::StatusOr<ResourceTimeline> a = ScheduleWithResources(
+      plan, MondayRequest(ScheduleMode::kBackward), options);
+  absl::StatusOr<ResourceTimeline> b = ScheduleWithResources(
+      plan, MondayRequest(ScheduleMode::kBackward), options);
   ASSERT_TRUE(a.ok() && b.ok());
   for (size_t n = 0; n < a->timeline.nodes.size(); ++n) {
     EXPECT_EQ(a->timeline.nodes[n].deadline, b->timeline.nodes[n].deadline);

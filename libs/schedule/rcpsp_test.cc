@@ -1,11 +1,9 @@
 #include "libs/schedule/rcpsp.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,18 +12,20 @@
 #include "gtest/gtest.h"
 #include "libs/schedule/rcpsp_psplib.h"
 #include "libs/schedule/testing/random_problems.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace rcpsp {
 namespace {
 
 using ::backplan::testing::RandomSmallProblem;
+using ::backplan::testing::ReadPsplib;
 using ::backplan::testing::SmallProblemShape;
 using ::testing::ElementsAre;
 
 // A random tiny instance: `n` jobs, 2 resources, forward-only precedences,
 // three reduced periods if `reduced`.
-Problem RandomProblem(int n, uint32_t seed, bool reduced) {
+Problem SeededSmallProblem(int n, uint32_t seed, bool reduced) {
   std::mt19937 gen(seed);
   SmallProblemShape shape;
   shape.jobs = n;
@@ -55,8 +55,8 @@ int BestOverLists(const Problem& p) {
 }
 
 // Best makespan over every vector of start times in [0, horizon). Jobs are
-// enumerated in index order (RandomProblem's precedences point forward), each
-// from its predecessors' ends only, which prunes nothing feasible.
+// enumerated in index order (SeededSmallProblem's precedences point forward),
+// each from its predecessors' ends only, which prunes nothing feasible.
 int BestOverStarts(const Problem& p, int horizon) {
   const int n = p.num_jobs();
   std::vector<int> start(n, 0);
@@ -154,7 +154,7 @@ TEST(RcpspSolve, ZeroCapacityPeriodBlocksEveryone) {
 TEST(RcpspBruteForce, ListsReachTheOptimumOverAllStartTimes) {
   for (uint32_t seed = 1; seed <= 40; ++seed) {
     SCOPED_TRACE(seed);
-    const Problem p = RandomProblem(5, seed, /*reduced=*/seed % 2 == 0);
+    const Problem p = SeededSmallProblem(5, seed, /*reduced=*/seed % 2 == 0);
     int horizon = 8;
     for (int d : p.duration) horizon += d + 1;
     horizon = std::min(horizon, 12);
@@ -171,7 +171,7 @@ TEST(RcpspBruteForce, ListsReachTheOptimumOverAllStartTimes) {
 TEST(RcpspBruteForce, SolveFindsTheOptimumOfTinyInstances) {
   for (uint32_t seed = 100; seed < 160; ++seed) {
     SCOPED_TRACE(seed);
-    const Problem p = RandomProblem(7, seed, /*reduced=*/seed % 3 == 0);
+    const Problem p = SeededSmallProblem(7, seed, /*reduced=*/seed % 3 == 0);
     const int optimum = BestOverLists(p);
     Options options;
     options.max_schedules = 300;
@@ -186,7 +186,7 @@ TEST(RcpspBruteForce, SolveFindsTheOptimumOfTinyInstances) {
 
 TEST(RcpspSolve, EverySampledScheduleIsFeasible) {
   for (uint32_t seed = 1; seed <= 30; ++seed) {
-    const Problem p = RandomProblem(25, seed, /*reduced=*/true);
+    const Problem p = SeededSmallProblem(25, seed, /*reduced=*/true);
     for (int budget : {1, 2, 3, 7, 50}) {
       Options options;
       options.max_schedules = budget;
@@ -203,7 +203,7 @@ TEST(RcpspSolve, EverySampledScheduleIsFeasible) {
 }
 
 TEST(RcpspSolve, DeterministicPerSeed) {
-  const Problem p = RandomProblem(40, 7, /*reduced=*/true);
+  const Problem p = SeededSmallProblem(40, 7, /*reduced=*/true);
   Options options;
   options.max_schedules = 200;
   options.seed = 42;
@@ -229,7 +229,7 @@ TEST(RcpspSolve, CallerOrderIsAPass) {
 }
 
 TEST(RcpspSolve, OutOfTimeStopsAfterTheFirstSchedule) {
-  const Problem p = RandomProblem(30, 3, /*reduced=*/false);
+  const Problem p = SeededSmallProblem(30, 3, /*reduced=*/false);
   Options options;
   options.max_schedules = 1000;
   options.out_of_time = [] { return true; };
@@ -259,14 +259,6 @@ TEST(RcpspCheck, FindsOverloadAndPrecedence) {
   EXPECT_TRUE(CheckSchedule(p, std::vector<int>{0, 2}).ok());
   p.precedences = {{1, 0, 0}};
   EXPECT_FALSE(CheckSchedule(p, std::vector<int>{0, 2}).ok());
-}
-
-std::string ReadPsplib(const std::string& relative) {
-  std::ifstream in(std::string(BACKPLAN_PSPLIB_DIR) + "/" + relative);
-  if (!in) return "";
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(RcpspPsplib, ParsesAndSolvesAJ30Instance) {

@@ -15,17 +15,17 @@
 #include "libs/core/testing/plan_builders.h"
 #include "libs/schedule/rcpsp_plan.h"
 #include "libs/schedule/simulate.h"
+#include "libs/schedule/testing/test_helpers.h"
 
 namespace backplan {
 namespace {
 
 using ::backplan::testing::D;
+using ::backplan::testing::kMonday;
 using ::backplan::testing::StatusIs;
 using ::testing::_;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-
-const absl::CivilDay kMonday = D(2026, 3, 2);
 
 Task Fixed(const std::string& id, int days, ResourceDemand demand) {
   Task task;

@@ -30,8 +30,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-constexpr absl::string_view kTenant = "acme";
-
 EventInfo Event(absl::string_view type, absl::string_view request_id) {
   return EventInfo{std::string(type), std::string(request_id)};
 }

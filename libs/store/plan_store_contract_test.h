@@ -16,10 +16,14 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "libs/store/plan_store.h"
 
 namespace backplan::testing {
+
+// The tenant the contract suites store under.
+inline constexpr absl::string_view kTenant = "acme";
 
 // Owns a store under test and what backs it (e.g. a redis-server).
 class StoreHarness {

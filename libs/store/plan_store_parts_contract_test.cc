@@ -13,8 +13,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr absl::string_view kTenant = "acme";
-
 EventInfo Event(absl::string_view type) {
   return EventInfo{std::string(type), "r"};
 }

@@ -19,8 +19,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-constexpr absl::string_view kTenant = "acme";
-
 EventInfo WithSummary(absl::string_view type, absl::string_view summary) {
   EventInfo event;
   event.type = std::string(type);

@@ -8,16 +8,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "libs/store/redis_reply.h"
 
 namespace backplan {
 
 using store_internal::EventPosition;
+using store_internal::Str;
 
 namespace {
-
-absl::string_view Str(const redisReply* reply) {
-  return absl::string_view(reply->str, reply->len);
-}
 
 // The hub's own connection: one, and never waited for.
 RedisOptions ReaderOptions(RedisOptions options) {

@@ -55,6 +55,11 @@ inline v1::Date DayProto(int year, int month, int day) {
   return date;
 }
 
+// "2027-6-30": a date as the tests write it, unpadded.
+inline std::string Ymd(const v1::Date& date) {
+  return absl::StrCat(date.year(), "-", date.month(), "-", date.day());
+}
+
 // The end-to-end suites' plan: a (2 days, importance 3) -> b (3 days,
 // importance 9), c (1 day, importance 6); start Mon 2027-06-07, target Wed
 // 2027-06-30.

@@ -11,12 +11,12 @@
 #include "libs/common/status_macros.h"
 #include "libs/convert/plan_convert.h"
 #include "libs/schedule/options.h"
+#include "services/scheduling/scheduling_internal.h"
 #include "services/scheduling/scheduling_service.h"
 
 namespace backplan {
 namespace {
 
-constexpr int kDefaultIterations = 1000;
 // Resource schedules per layout scored (each a short SGS search).
 constexpr int kOptionsMaxSchedules = 200;
 
@@ -102,14 +102,9 @@ absl::Status SchedulingServiceImpl::DoOptions(const rpc::CallScope& call,
   const OptionsLimits& limits = options_limits_;
   OptionsRequest options;
   if (request.confidence() != 0) options.confidence = request.confidence();
-  if (request.iterations() < 0 ||
-      request.iterations() > limits.max_iterations) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("iterations: ", request.iterations(), " is outside 0..",
-                     limits.max_iterations, " (0: ", kDefaultIterations, ")"));
-  }
-  options.simulation.iterations =
-      request.iterations() == 0 ? kDefaultIterations : request.iterations();
+  ASSIGN_OR_RETURN(options.simulation.iterations,
+                   scheduling_internal::IterationsFromProto(
+                       request.iterations(), limits.max_iterations));
   options.simulation.seed = request.seed();
   options.simulation.pool = compute_pool_;
   switch (request.distribution()) {

@@ -15,12 +15,9 @@ namespace {
 
 using ::backplan::testing::Context;
 using ::backplan::testing::DayProto;
+using ::backplan::testing::Ymd;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::string Ymd(const v1::Date& d) {
-  return absl::StrCat(d.year(), "-", d.month(), "-", d.day());
-}
 
 v1::Task* AddTask(v1::Plan* plan, const std::string& id, int days,
                   bool optional, int importance) {

@@ -27,6 +27,12 @@ namespace backplan::scheduling_internal {
 // an unknown value.
 absl::StatusOr<ScheduleMode> ModeFromProto(v1::ScheduleMode mode);
 
+// Simulation runs asked for in a request's `iterations` (Simulate, Options):
+// 0 means kDefaultSimulationIterations; outside 0..`max` is INVALID_ARGUMENT
+// naming the field.
+inline constexpr int kDefaultSimulationIterations = 1000;
+absl::StatusOr<int> IterationsFromProto(int iterations, int max);
+
 // Resource options: 0 means the server default; negative or above the
 // limits is INVALID_ARGUMENT naming the field. The search ends at the time
 // limit or as soon as `stop` (e.g. the call's ShouldStop) returns true;

@@ -23,12 +23,9 @@ namespace {
 using ::backplan::testing::ChainPlan;
 using ::backplan::testing::Context;
 using ::backplan::testing::DayProto;
+using ::backplan::testing::Ymd;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-std::string Ymd(const v1::Date& d) {
-  return absl::StrCat(d.year(), "-", d.month(), "-", d.day());
-}
 
 class SchedulingServiceTest : public ::testing::Test {
  protected:

@@ -12,24 +12,19 @@
 #include "libs/convert/plan_convert.h"
 #include "libs/schedule/simulate.h"
 #include "services/common/idempotency.h"
+#include "services/scheduling/scheduling_internal.h"
 #include "services/scheduling/scheduling_service.h"
 
 namespace backplan {
 namespace {
 
-constexpr int kDefaultIterations = 1000;
 constexpr int kMaxStoredAttempts = 3;
 
 absl::Status OptionsFromProto(const v1::SimulateRequest& request,
                               SimulationOptions* options) {
-  if (request.iterations() < 0 ||
-      request.iterations() > kMaxSimulationIterations) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "iterations: ", request.iterations(), " is outside 0..",
-        kMaxSimulationIterations, " (0: ", kDefaultIterations, ")"));
-  }
-  options->iterations =
-      request.iterations() == 0 ? kDefaultIterations : request.iterations();
+  ASSIGN_OR_RETURN(options->iterations,
+                   scheduling_internal::IterationsFromProto(
+                       request.iterations(), kMaxSimulationIterations));
   options->seed = request.seed();
   switch (request.distribution()) {
     case v1::DURATION_DISTRIBUTION_UNSPECIFIED:
@@ -122,6 +117,16 @@ void FillResponse(const SimulationResult& r, v1::DurationDistribution dist,
 }
 
 }  // namespace
+
+absl::StatusOr<int> scheduling_internal::IterationsFromProto(int iterations,
+                                                             int max) {
+  if (iterations < 0 || iterations > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("iterations: ", iterations, " is outside 0..", max,
+                     " (0: ", kDefaultSimulationIterations, ")"));
+  }
+  return iterations == 0 ? kDefaultSimulationIterations : iterations;
+}
 
 grpc::Status SchedulingServiceImpl::Simulate(grpc::ServerContext* context,
                                              const v1::SimulateRequest* request,

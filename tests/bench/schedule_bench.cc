@@ -25,15 +25,15 @@ constexpr int kTasks = 100000;
 constexpr int kPredecessors = 3;
 constexpr int kWindow = 2000;  // Predecessors come from the last 2,000 tasks.
 
-struct Fixture {
+struct LargePlan {
   Plan plan;
   PlanGraph graph;
   WorkingCalendar calendar = WorkingCalendar::Default();
 };
 
-const Fixture& GetFixture() {
-  static const Fixture* fixture = [] {
-    auto* f = new Fixture;
+const LargePlan& GetLargePlan() {
+  static const LargePlan* fixture = [] {
+    auto* f = new LargePlan;
     std::mt19937 gen(20260302);
     Plan& plan = f->plan;
     plan.id = "bench";
@@ -73,7 +73,7 @@ void SetCounters(benchmark::State& state, const PlanGraph& graph) {
 }
 
 void RunSchedule(benchmark::State& state, ScheduleMode mode) {
-  const Fixture& f = GetFixture();
+  const LargePlan& f = GetLargePlan();
   ScheduleRequest request;
   request.mode = mode;
   request.today = absl::CivilDay(2026, 1, 5);
@@ -100,7 +100,7 @@ BENCHMARK(BM_ScheduleForward)->Unit(benchmark::kMillisecond);
 
 // What a stateless service call pays: validation and graph building too.
 void BM_BuildGraphAndSchedule(benchmark::State& state) {
-  const Fixture& f = GetFixture();
+  const LargePlan& f = GetLargePlan();
   ScheduleRequest request;
   request.today = absl::CivilDay(2026, 1, 5);
   for (auto _ : state) {
@@ -157,7 +157,7 @@ void BareBackward(const PlanGraph& graph, Bare& b, int64_t end) {
 }
 
 void BM_BareForward(benchmark::State& state) {
-  const Fixture& f = GetFixture();
+  const LargePlan& f = GetLargePlan();
   Bare b = MakeBare(f.graph);
   for (auto _ : state) {
     BareForward(f.graph, b);
@@ -169,7 +169,7 @@ void BM_BareForward(benchmark::State& state) {
 BENCHMARK(BM_BareForward)->Unit(benchmark::kMillisecond);
 
 void BM_BareForwardBackward(benchmark::State& state) {
-  const Fixture& f = GetFixture();
+  const LargePlan& f = GetLargePlan();
   Bare b = MakeBare(f.graph);
   for (auto _ : state) {
     BareForward(f.graph, b);

@@ -26,9 +26,9 @@
 namespace backplan {
 namespace {
 
-constexpr int kTasks = 1000;
-constexpr int kPredecessors = 3;
-constexpr int kWindow = 100;
+constexpr int kSimulatedTasks = 1000;
+constexpr int kSimulatedPredecessors = 3;
+constexpr int kSimulatedWindow = 100;
 constexpr int kRuns = 10000;
 
 Plan MakePlan(bool people, bool calendars = false) {
@@ -55,7 +55,7 @@ Plan MakePlan(bool people, bool calendars = false) {
       team.member_calendars.push_back(std::move(c));
     }
   }
-  for (int i = 0; i < kTasks; ++i) {
+  for (int i = 0; i < kSimulatedTasks; ++i) {
     Task task;
     task.id = absl::StrCat("t", i);
     task.duration_days = 1 + static_cast<int>(gen() % 10);
@@ -70,8 +70,8 @@ Plan MakePlan(bool people, bool calendars = false) {
       task.demands[0].member = absl::StrCat("m", 2 + i % 8);
     }
     plan.tasks.push_back(std::move(task));
-    for (int k = 0; k < kPredecessors && i > 0; ++k) {
-      const int lo = std::max(0, i - kWindow);
+    for (int k = 0; k < kSimulatedPredecessors && i > 0; ++k) {
+      const int lo = std::max(0, i - kSimulatedWindow);
       const int from = lo + static_cast<int>(gen() % (i - lo));
       plan.dependencies.push_back(
           {plan.tasks[from].id, plan.tasks[i].id, gen() % 8 == 0 ? 1 : 0});

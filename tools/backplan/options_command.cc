@@ -1,33 +1,15 @@
 #include "tools/backplan/options_command.h"
 
-#include <filesystem>
-#include <system_error>
-
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "backplan/v1/scheduling.grpc.pb.h"
+#include "tools/backplan/command_helpers.h"
 #include "tools/backplan/plan_file.h"
 #include "tools/backplan/table.h"
 
 namespace backplan::cli {
 namespace {
-
-// As the other PLAN_ID|FILE commands: an existing path, or a name ending
-// like a plan file, is a file.
-bool IsPlanFile(const std::string& arg) {
-  std::error_code error;
-  if (std::filesystem::is_regular_file(arg, error)) return true;
-  const std::string lower = absl::AsciiStrToLower(arg);
-  return absl::EndsWith(lower, ".yaml") || absl::EndsWith(lower, ".yml") ||
-         absl::EndsWith(lower, ".json");
-}
-
-std::string Day(const v1::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
 
 std::string Percent(double p) { return absl::StrFormat("%.1f%%", 100 * p); }
 
@@ -42,13 +24,7 @@ int RunOptions(Client& client, const std::vector<std::string>& args) {
     return code;
   }
   v1::OptionsRequest request;
-  if (IsPlanFile(args[0])) {
-    absl::StatusOr<v1::Plan> plan = LoadPlanFile(args[0]);
-    if (!plan.ok()) return client.Usage(plan.status().message());
-    *request.mutable_plan() = *std::move(plan);
-  } else {
-    request.set_plan_id(args[0]);
-  }
+  if (!SetSource(client, args[0], &request)) return kExitUsage;
   const Options& options = client.options();
   if (!options.target.empty()) {
     const std::optional<absl::CivilDay> day = ParseIsoDay(options.target);
@@ -81,11 +57,12 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
   if (!r.plan_id().empty()) {
     absl::StrAppend(&out, "plan ", r.plan_id(), " v", r.plan_version(), " | ");
   }
-  absl::StrAppend(&out, "start ", Day(r.start_date()), " | target ",
-                  Day(r.target_date()), " | finish ", Day(r.finish()));
+  absl::StrAppend(&out, "start ", FormatIsoDate(r.start_date()), " | target ",
+                  FormatIsoDate(r.target_date()), " | finish ",
+                  FormatIsoDate(r.finish()));
   if (confident) {
     absl::StrAppend(&out, absl::StrFormat(" | P%g ", 100 * r.confidence()),
-                    Day(r.finish_at_confidence()));
+                    FormatIsoDate(r.finish_at_confidence()));
   }
   absl::StrAppend(&out, " | P(on time) ", Percent(r.probability_on_time()),
                   r.on_time() ? " | already on time" : "", "\n");
@@ -101,7 +78,7 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
     table.AddRow(
         {"cut scope",
          cut.cut_ids().empty() ? "nothing" : absl::StrJoin(cut.cut_ids(), ", "),
-         Day(confident ? cut.finish_at_confidence() : cut.finish()),
+         FormatIsoDate(confident ? cut.finish_at_confidence() : cut.finish()),
          Percent(cut.probability_on_time()),
          absl::StrFormat("value %g lost, %d days gained (%s)", cut.value_lost(),
                          cut.days_gained(), cut.exact() ? "exact" : "greedy")});
@@ -114,18 +91,20 @@ std::string FormatOptions(const v1::OptionsResponse& r) {
     for (const auto& p : people.extra()) {
       extra.push_back(absl::StrCat("+", p.extra_units(), " ", p.pool()));
     }
-    table.AddRow(
-        {"add people", extra.empty() ? "nobody" : absl::StrJoin(extra, ", "),
-         Day(confident ? people.finish_at_confidence() : people.finish()),
-         Percent(people.probability_on_time()),
-         absl::StrCat(people.total_extra_units(), " more people")});
+    table.AddRow({"add people",
+                  extra.empty() ? "nobody" : absl::StrJoin(extra, ", "),
+                  FormatIsoDate(confident ? people.finish_at_confidence()
+                                          : people.finish()),
+                  Percent(people.probability_on_time()),
+                  absl::StrCat(people.total_extra_units(), " more people")});
   } else {
     table.AddRow({"add people", "-", "-", "-", "not possible (below)"});
   }
   const v1::OptionsResponse::MoveDate& date = r.move_date();
   table.AddRow(
-      {"move the date", absl::StrCat("target ", Day(date.target_date())),
-       Day(date.target_date()), Percent(date.probability_on_time()),
+      {"move the date",
+       absl::StrCat("target ", FormatIsoDate(date.target_date())),
+       FormatIsoDate(date.target_date()), Percent(date.probability_on_time()),
        absl::StrFormat("%+d working days", date.working_days_later())});
   absl::StrAppend(&out, table.Render());
   if (!cut.found()) absl::StrAppend(&out, "cut scope: ", cut.note(), "\n");

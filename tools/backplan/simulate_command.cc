@@ -1,16 +1,12 @@
 #include "tools/backplan/simulate_command.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <system_error>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "backplan/v1/scheduling.grpc.pb.h"
-#include "tools/backplan/plan_file.h"
+#include "tools/backplan/command_helpers.h"
 #include "tools/backplan/table.h"
 
 namespace backplan::cli {
@@ -18,20 +14,6 @@ namespace {
 
 constexpr int kTopTasks = 10;
 constexpr int kBarWidth = 40;
-
-// As the other PLAN_ID|FILE commands: an existing path, or a name ending
-// like a plan file, is a file.
-bool IsPlanFile(const std::string& arg) {
-  std::error_code error;
-  if (std::filesystem::is_regular_file(arg, error)) return true;
-  const std::string lower = absl::AsciiStrToLower(arg);
-  return absl::EndsWith(lower, ".yaml") || absl::EndsWith(lower, ".yml") ||
-         absl::EndsWith(lower, ".json");
-}
-
-std::string Day(const v1::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
 
 }  // namespace
 
@@ -42,13 +24,7 @@ int RunSimulate(Client& client, const std::vector<std::string>& args) {
     return code;
   }
   v1::SimulateRequest request;
-  if (IsPlanFile(args[0])) {
-    absl::StatusOr<v1::Plan> plan = LoadPlanFile(args[0]);
-    if (!plan.ok()) return client.Usage(plan.status().message());
-    *request.mutable_plan() = *std::move(plan);
-  } else {
-    request.set_plan_id(args[0]);
-  }
+  if (!SetSource(client, args[0], &request)) return kExitUsage;
   request.set_iterations(client.options().iterations);
   request.set_seed(client.options().seed);
   v1::SimulateResponse response;
@@ -71,15 +47,15 @@ std::string FormatSimulation(const v1::SimulateResponse& r) {
   absl::StrAppend(&out, r.iterations(), " runs, seed ", r.seed(), ", ",
                   r.distribution() == v1::TRIANGULAR ? "triangular" : "PERT",
                   r.resource_constrained() ? ", with people" : "", " | start ",
-                  Day(r.start_date()), " | target ", Day(r.target_date()),
-                  " | most likely finish ", Day(r.deterministic_finish()),
-                  "\n");
+                  FormatIsoDate(r.start_date()), " | target ",
+                  FormatIsoDate(r.target_date()), " | most likely finish ",
+                  FormatIsoDate(r.deterministic_finish()), "\n");
   absl::StrAppend(&out, absl::StrFormat("P(on time) %.1f%%\n",
                                         100 * r.probability_on_time()));
   std::vector<std::string> percentiles;
   for (const auto& p : r.percentiles()) {
     percentiles.push_back(
-        absl::StrFormat("P%g %s", p.percentile(), Day(p.date())));
+        absl::StrFormat("P%g %s", p.percentile(), FormatIsoDate(p.date())));
   }
   absl::StrAppend(&out, absl::StrJoin(percentiles, "  "),
                   "\n\nfinishes by week (Monday):\n");
@@ -89,8 +65,9 @@ std::string FormatSimulation(const v1::SimulateResponse& r) {
   for (const auto& w : r.histogram()) {
     const int bar = static_cast<int>((w.runs() * kBarWidth + most - 1) / most);
     absl::StrAppend(
-        &out, absl::StrFormat("  %s %-*s %5.1f%%\n", Day(w.monday()), kBarWidth,
-                              std::string(bar, '#'), 100 * w.runs() / runs));
+        &out, absl::StrFormat("  %s %-*s %5.1f%%\n", FormatIsoDate(w.monday()),
+                              kBarWidth, std::string(bar, '#'),
+                              100 * w.runs() / runs));
   }
 
   absl::StrAppend(&out, "\nmost critical:\n");
@@ -99,7 +76,8 @@ std::string FormatSimulation(const v1::SimulateResponse& r) {
   for (int i = 0; i < r.criticality_size() && i < kTopTasks; ++i) {
     const auto& c = r.criticality(i);
     critical.AddRow(
-        {c.id(), absl::StrFormat("%.1f%%", 100 * c.index()), Day(c.deadline()),
+        {c.id(), absl::StrFormat("%.1f%%", 100 * c.index()),
+         FormatIsoDate(c.deadline()),
          absl::StrFormat("%.1f%%", 100 * c.probability_by_deadline())});
   }
   absl::StrAppend(&out, critical.Render());

@@ -116,6 +116,11 @@ std::string Table::Render() const {
   return out;
 }
 
+std::string FormatIsoDate(const v1::Date& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
+                         date.day());
+}
+
 std::string FormatDate(const v1::Date& date) {
   if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "-";
   const absl::CivilDay day(date.year(), date.month(), date.day());

@@ -65,6 +65,9 @@ class Table {
 // "2027-06-30 Wed"; "-" for an unset date.
 std::string FormatDate(const v1::Date& date);
 
+// "2027-06-30" (ISO 8601, no weekday), as dates are typed on the command line.
+std::string FormatIsoDate(const v1::Date& date);
+
 // A number of days with its unit: "1 day", "12 days".
 std::string FormatDays(int days);
 
