@@ -6,12 +6,11 @@
 # and the store, thread on the store), then the deployment checks. Stops
 # whatever it started, whatever happens; exits non-zero on any failure.
 # Between the build and the tests it runs the include-layering check, and
-# starts clang-tidy (scripts/tidy.sh's fixed set: the pure libraries; the
-# whole tree, --all, passes too outside libs/store but costs 30-95
-# CPU-minutes cold, more than the budget leaves: RELIABILITY.md "Tidy
-# cost"), one niced process in the background while the tests, sanitizer
-# builds and single-core fuzz pass run; at the end it lets tidy use both
-# cores, waits for it and fails on any finding.
+# starts clang-tidy on the whole tree (scripts/tidy.sh --all: every source
+# of build/, tests included, in groups of one translation unit each;
+# RELIABILITY.md "Tidy cost"), one niced process in the background while
+# the tests, sanitizer builds and single-core fuzz pass run; at the end it
+# lets tidy use both cores, waits for it and fails on any finding.
 # `scripts/test.sh fast` is the quick loop: unit tests only (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,13 +49,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== layering (docs/ARCHITECTURE.md); clang-tidy (pure libraries) starts in the background"
+echo "== layering (docs/ARCHITECTURE.md); clang-tidy (whole tree) starts in the background"
 scripts/check_layering.sh
 # Its own process group (setsid), so cleanup can stop it and its children;
 # niced, so it takes the cores the foreground leaves idle (e2e sleeps, the
 # single-core fuzzers) rather than slowing the timed steps.
 echo 1 > "$work/tidy.jobs"
-setsid nice -n 10 scripts/tidy.sh --build build --jobs "$work/tidy.jobs" \
+setsid nice -n 10 scripts/tidy.sh --all --build build --jobs "$work/tidy.jobs" \
   > "$work/tidy.log" 2>&1 &
 tidy_pid=$!
 
@@ -118,7 +117,7 @@ if [ -x scripts/check_deploy.sh ]; then
   scripts/check_deploy.sh
 fi
 
-echo "== clang-tidy, pure libraries (.clang-tidy; started after the build)"
+echo "== clang-tidy, whole tree (.clang-tidy; started after the build)"
 echo 2 > "$work/tidy.jobs"  # Both cores are free now.
 tidy_status=0
 wait "$tidy_pid" || tidy_status=$?

@@ -10,10 +10,11 @@
 # the pure libraries libs/common, libs/core, libs/decompose,
 # libs/prioritize and libs/schedule (their headers are checked through
 # them); the suite runs this set in the background while its other steps
-# run. --all checks every source of the build tree, tests included (9-35
-# CPU-s a file, most of it matching the checks over the Abseil, gRPC,
-# protobuf and gtest declarations each file includes; RELIABILITY.md "Tidy
-# cost"). --changed checks the .cc files changed against the merge base
+# run. --all checks every source of the build tree, tests included, in
+# groups that each make one translation unit (tidy_run.py --unity): alone a
+# file costs 9-35 CPU-s, most of it matching the checks over the Abseil,
+# gRPC, protobuf and gtest declarations it includes, which a group pays for
+# once (RELIABILITY.md "Tidy cost"). --changed checks the .cc files changed against the merge base
 # with main. --jobs: clang-tidy processes at once (default 2), or a file
 # holding that number, read before each file (the suite raises it from 1 to
 # 2 when its other steps are done). A file whose last check was clean and
@@ -38,7 +39,7 @@ while (($#)); do
     --no-cache) cache=""; shift ;;
     --changed) mode=changed; shift ;;
     --all) mode=all; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) mode=files; files+=("$1"); shift ;;
   esac
 done
@@ -80,8 +81,10 @@ fi
 
 start=$(date +%s)
 status=0
-/usr/bin/python3 scripts/tidy_run.py "$tidy" "$build" "$jobs" "$cache" \
-  "${files[@]}" || status=$?
+unity=()
+[ "$mode" = all ] && unity=(--unity)
+/usr/bin/python3 scripts/tidy_run.py "${unity[@]}" "$tidy" "$build" "$jobs" \
+  "$cache" "${files[@]}" || status=$?
 echo "tidy: ${#files[@]} files in $(( $(date +%s) - start )) s"
 if [ "$status" -ne 0 ]; then
   echo "tidy: findings above (.clang-tidy); fix them or justify a NOLINT" >&2

@@ -27,7 +27,7 @@ using ::testing::_;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-Task Fixed(const std::string& id, int days, ResourceDemand demand) {
+Task Fixed(const std::string& id, int days, const ResourceDemand& demand) {
   Task task;
   task.id = id;
   task.duration_days = days;

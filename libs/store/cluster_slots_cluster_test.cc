@@ -151,6 +151,7 @@ TEST_F(ClusterSlotsOnRealCluster, SlotMapRoutesAndMovedAgrees) {
     EXPECT_EQ(range.replicas.size(), 1u);
   }
   std::vector<Context> connections;
+  connections.reserve(masters.size());
   for (const NodeAddress& master : masters) {
     connections.push_back(Connect(master));
   }

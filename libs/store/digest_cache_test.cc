@@ -83,8 +83,9 @@ TEST(DigestCache, EraseDropsTheEntry) {
 // with a bound small enough that entries are evicted all the time. Every
 // value found must be the one its digest names.
 TEST(DigestCache, ConcurrentFindAndPutAreConsistent) {
-  DigestCache<std::string> cache(8 * 34);  // 8 entries of 33..34 bytes.
+  DigestCache<std::string> cache(size_t{8} * 34);  // 8 entries of 33..34 bytes.
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&cache, t] {
       for (int i = 0; i < 2000; ++i) {

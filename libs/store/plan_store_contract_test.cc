@@ -281,6 +281,7 @@ TEST_P(PlanStoreContractTest, DeleteRemovesPlanStagesAndEvents) {
 
 TEST_P(PlanStoreContractTest, ListPagesInIdOrder) {
   std::vector<std::string> ids;
+  ids.reserve(57);
   for (int i = 0; i < 57; ++i) ids.push_back(absl::StrFormat("plan-%03d", i));
   std::vector<std::string> shuffled = ids;
   std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(7));
@@ -509,6 +510,7 @@ TEST_P(PlanStoreContractTest, ConcurrentReadModifyWriteLosesNoUpdate) {
   std::atomic<int> failures{0};
   std::atomic<int> conflicts{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kIncrements; ++i) {
@@ -850,6 +852,7 @@ TEST_P(PlanStoreContractTest, ConcurrentOnceWritesWriteOnce) {
        std::vector<std::pair<std::string, int64_t>>{{"CreatePlan", 0},
                                                     {"EditPlan", 1}}) {
     std::vector<std::thread> threads;
+    threads.reserve(8);
     std::atomic<int> written{0}, replayed{0}, failed{0};
     for (int i = 0; i < 8; ++i) {
       threads.emplace_back([&, i, method = method, expected = expected] {

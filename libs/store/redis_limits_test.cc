@@ -247,6 +247,7 @@ TEST_F(RedisLimitsTest, WaitingReadsHoldNoPoolConnection) {
   ASSERT_OK(store.PutPlan("other", "q", 0, "y", TestEvent("plan.created")));
   std::atomic<int> woken{0};
   std::vector<std::thread> waiters;
+  waiters.reserve(kWaiters);
   std::vector<absl::Status> results(kWaiters);
   for (int i = 0; i < kWaiters; ++i) {
     waiters.emplace_back([&, i] {

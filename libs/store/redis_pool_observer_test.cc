@@ -22,24 +22,24 @@ class RecordingObserver final : public RedisObserver {
  public:
   void CommandDone(absl::string_view command, absl::string_view result,
                    double seconds) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    commands_.emplace_back(std::string(command), std::string(result));
+    std::lock_guard<std::mutex> lock(mu);
+    commands.emplace_back(std::string(command), std::string(result));
     EXPECT_GE(seconds, 0);
   }
   void AcquireDone(double seconds, bool ok) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    acquires_.push_back(ok);
+    std::lock_guard<std::mutex> lock(mu);
+    acquires.push_back(ok);
     EXPECT_GE(seconds, 0);
   }
   void PoolUse(int size, int in_use) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    uses_.emplace_back(size, in_use);
+    std::lock_guard<std::mutex> lock(mu);
+    uses.emplace_back(size, in_use);
   }
 
-  std::mutex mu_;  // Guards the three vectors.
-  std::vector<std::pair<std::string, std::string>> commands_;
-  std::vector<bool> acquires_;
-  std::vector<std::pair<int, int>> uses_;
+  std::mutex mu;  // Guards the three vectors.
+  std::vector<std::pair<std::string, std::string>> commands;
+  std::vector<bool> acquires;
+  std::vector<std::pair<int, int>> uses;
 };
 
 TEST(RedisPoolObserver, ReportsCommandsLeasesAndAnOutage) {
@@ -70,14 +70,14 @@ TEST(RedisPoolObserver, ReportsCommandsLeasesAndAnOutage) {
   ASSERT_OK(redis->Stop());
   // The idle connection is dead and reconnecting fails.
   EXPECT_FALSE(pool.Acquire().ok());
-  std::lock_guard<std::mutex> lock(observer.mu_);
-  EXPECT_THAT(observer.commands_,
+  std::lock_guard<std::mutex> lock(observer.mu);
+  EXPECT_THAT(observer.commands,
               ElementsAre(Pair("SET", "ok"), Pair("INCR", "ok"),
                           Pair("GET", "unavailable")));
-  EXPECT_THAT(observer.acquires_, ElementsAre(true, true, false, true, false));
+  EXPECT_THAT(observer.acquires, ElementsAre(true, true, false, true, false));
   // Lease, lease (the refused third changes nothing), release, release;
   // lease, release; the failed reconnect gives its slot back.
-  EXPECT_THAT(observer.uses_,
+  EXPECT_THAT(observer.uses,
               ElementsAre(Pair(2, 1), Pair(2, 2), Pair(2, 1), Pair(2, 0),
                           Pair(2, 1), Pair(2, 0), Pair(2, 0)));
 }

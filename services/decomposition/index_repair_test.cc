@@ -21,7 +21,8 @@ class Recorder {
     std::lock_guard<std::mutex> lock(mu_);
     repaired_.push_back(tenant);
     done_.notify_all();
-    return tenant == fail_ ? absl::UnavailableError("down") : absl::OkStatus();
+    return tenant == failing_tenant ? absl::UnavailableError("down")
+                                    : absl::OkStatus();
   }
   std::vector<std::string> Take() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -31,7 +32,7 @@ class Recorder {
     std::unique_lock<std::mutex> lock(mu_);
     done_.wait(lock, [&] { return repaired_.size() >= count; });
   }
-  std::string fail_;
+  std::string failing_tenant;
 
  private:
   std::mutex mu_;
@@ -78,7 +79,7 @@ TEST(IndexRepairLoop, BoundsPerPassAndPending) {
 
 TEST(IndexRepairLoop, FailedRepairIsQueuedAgain) {
   Recorder recorder;
-  recorder.fail_ = "down";
+  recorder.failing_tenant = "down";
   IndexRepairLoop loop([&](const std::string& t) { return recorder.Repair(t); },
                        Options(8, 8));
   loop.Note("down");

@@ -50,7 +50,7 @@ Plan MakePlan(bool people, bool calendars = false) {
                               absl::Weekday::wednesday};
       }
       for (int d = 0; d < 20; ++d) {
-        c.days_off.push_back(*plan.outcome.start_date + d * 37 + m * 3);
+        c.days_off.push_back(*plan.outcome.start_date + (d * 37 + m * 3));
       }
       team.member_calendars.push_back(std::move(c));
     }

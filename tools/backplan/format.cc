@@ -90,6 +90,7 @@ std::string RenderColumns(const std::vector<Column>& columns,
   }
   for (const auto& row : rows) {
     std::vector<std::string> cells;
+    cells.reserve(shown.size());
     for (size_t i : shown) cells.push_back(row[i]);
     table.AddRow(std::move(cells));
   }
@@ -156,7 +157,7 @@ std::string FormatPlan(const v1::Plan& plan) {
   absl::StrAppend(&out, "goals (", plan.goals_size(), ") and tasks (",
                   plan.tasks_size(), "):\n");
   for (const GoalTreeRow& row : GoalTree(plan)) {
-    const std::string indent(2 * row.depth, ' ');
+    const std::string indent(static_cast<size_t>(row.depth) * 2, ' ');
     switch (row.kind) {
       case GoalTreeRow::Kind::kGoal: {
         std::string state;

@@ -264,7 +264,7 @@ std::string FormatDecomposition(const v1::DecomposeResponse& response) {
                   plan.tasks_size(), ", ", total_days,
                   " working days of work):\n");
   for (const GoalTreeRow& row : GoalTree(plan)) {
-    const std::string indent(2 * row.depth, ' ');
+    const std::string indent(static_cast<size_t>(row.depth) * 2, ' ');
     switch (row.kind) {
       case GoalTreeRow::Kind::kGoal: {
         std::string state = StateName(row.goal->state());
