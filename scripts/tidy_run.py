@@ -58,11 +58,10 @@ def compile_commands(build):
     return commands
 
 
-def preprocess_args(args, clang):
-    """The compile command turned into `clang -E` to stdout."""
-    out = [clang]
-    skip = 0
-    for a in args[1:]:
+def without_outputs(args):
+    """A compile command without its -c, -o and dependency-file options."""
+    out, skip = [], 0
+    for a in args:
         if skip:
             skip -= 1
             continue
@@ -72,7 +71,13 @@ def preprocess_args(args, clang):
         if a in ("-c", "-MD", "-MMD"):
             continue
         out.append(a)
-    return out + ["-E", "-C", "-o", "-", "-Wno-unknown-warning-option"]
+    return out
+
+
+def preprocess_args(args, clang):
+    """The compile command turned into `clang -E` to stdout."""
+    return ([clang] + without_outputs(args[1:]) +
+            ["-E", "-C", "-o", "-", "-Wno-unknown-warning-option"])
 
 
 def key_of(path, directory, args, base, clang, root):
@@ -147,18 +152,9 @@ def unity_command(unit, members, commands):
     member's command for `unit`, with every other member's include and
     define flags added."""
     directory, first = commands[os.path.realpath(members[0])]
-    args, skip = [], 0
-    for a in first:
-        if skip:
-            skip -= 1
-            continue
-        if a in ("-o", "-MT", "-MF", "-MQ"):
-            skip = 1
-            continue
-        if a in ("-c", "-MD", "-MMD") or os.path.realpath(
-                os.path.join(directory, a)) == os.path.realpath(members[0]):
-            continue
-        args.append(a)
+    source = os.path.realpath(members[0])
+    args = [a for a in without_outputs(first)
+            if os.path.realpath(os.path.join(directory, a)) != source]
     seen = set(flag_pairs(first))
     for rel in members[1:]:
         for pair in flag_pairs(commands[os.path.realpath(rel)][1]):
