@@ -5,7 +5,10 @@
 # generated .pb.h files, services/ or tools/, and include only the libraries
 # below them: common <- core <- {decompose, prioritize, schedule}, the three
 # algorithm libraries not each other. Prints every offending line as
-# file:line: include, and exits 1 if there is one. Takes well under a second.
+# file:line: include, and exits 1 if there is one. Also holds every
+# non-test source (.cc, .h under libs/, services/, tools/; tests, testing/
+# helpers and benchmarks excepted) to at most 600 lines, one job a file
+# (docs/ARCHITECTURE.md). Takes well under a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,8 +38,17 @@ for lib in "${!allowed[@]}"; do
     status=1
   fi
 done
+# Source files over 600 lines.
+while read -r lines file; do
+  if [ "$file" != total ] && [ "$lines" -gt 600 ]; then
+    echo "$file: $lines lines, more than 600: split it along its seams"
+    status=1
+  fi
+done < <(find libs services tools \( -name '*.cc' -o -name '*.h' \) \
+           ! -name '*_test.cc' ! -path '*/testing/*' -print0 |
+         xargs -0 wc -l)
 if [ "$status" -ne 0 ]; then
-  echo "check_layering: the lines above break the layering (docs/ARCHITECTURE.md)" >&2
+  echo "check_layering: the lines above break the layering or the file size (docs/ARCHITECTURE.md)" >&2
 else
   echo "check_layering: ok"
 fi
